@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# bpfgate: build, verify and ship eBPF programs. `make help` lists the targets.
+VERSION := 0.1.0
+
+O ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+KERNELS ?=
+JOBS ?=
+MAKEFLAGS += --no-print-directory
+
+# The project's own programs are built with -Wall -Werror; another folder is built
+# as it is (PROGRAMS_DIR=/some/folder).
+ifeq ($(origin PROGRAMS_DIR),undefined)
+PROGRAMS_DIR := programs
+BPF_WERROR := 1
+endif
+include compiler/bpf.mk
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+PKG_CONFIG ?= pkg-config
+WARN := -Wall -Wextra -Werror
+CFLAGS ?= -O2 -g
+HOST_CFLAGS := $(WARN) -std=gnu11 -D_GNU_SOURCE -DBPFGATE_VERSION='"$(VERSION)"' \
+	$(CFLAGS) $(EXTRA_CFLAGS)
+LIBS := -lbpf -lelf -lz
+
+ifeq ($(V),1)
+qcc :=
+else
+qcc = @printf '  %-8s %s\n' CC $@;
+endif
+
+# --- bpfgate (verifier-harness/) -------------------------------------------------
+HARNESS_SRCS := $(wildcard verifier-harness/*.c)
+HARNESS_OBJS := $(patsubst verifier-harness/%.c,$(O)/harness/%.o,$(HARNESS_SRCS))
+HARNESS_LIB_OBJS := $(filter-out $(O)/harness/main.o,$(HARNESS_OBJS))
+BPFGATE := $(O)/bpfgate
+
+$(O)/harness/%.o: verifier-harness/%.c
+	@mkdir -p $(@D)
+	$(qcc)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BPFGATE): $(HARNESS_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) $^ -o $@ $(LIBS) $(LDFLAGS)
+
+# --- user-space loaders of the project's programs (programs/NAME.c) --------------
+LOADER_SRCS := $(if $(filter programs,$(PROGRAMS_DIR)),$(wildcard programs/*.c))
+LOADERS := $(patsubst programs/%.c,$(O)/programs/%,$(filter-out %.bpf.c,$(LOADER_SRCS)))
+
+$(O)/programs/%: programs/%.c $(O)/programs/%.skel.h
+	$(qcc)$(CC) $(HOST_CFLAGS) -I$(O)/programs -Iprograms -MMD -MP -MF $@.d $< -o $@ $(LIBS)
+
+# --- targets ---------------------------------------------------------------------
+.DEFAULT_GOAL := all
+.PHONY: all help deps verify verify-host baseline check matrix release install clean vmlinux
+
+all: bpf-objs bpf-skels $(BPFGATE) $(LOADERS)
+
+help:
+	@sed -n 's/^## \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+
+## Targets:
+##   all (default)  build the programs' objects and skeletons, bpfgate, the loaders
+##   verify         install what is missing, build, verify every program on the host
+##                  kernel (KERNELS="5.10 6.1" verifies inside VMs of those kernels)
+##   check          install what is missing and run every test
+##   matrix         verify on every kernel of ci/kernels.conf
+##   baseline       refresh ci/baseline.json from a host verification
+##   deps           install missing dependencies (ci/deps.sh, Debian packages)
+##   vmlinux        regenerate compiler/vmlinux.h from VMLINUX_BTF=PATH
+##   install        install bpfgate, man pages, compiler/bpf.mk and vmlinux.h
+##   clean          remove the output folder
+## Variables:
+##   O=DIR          output folder (default build/)
+##   V=1            show full commands
+##   CLANG=clang-14 BPF compiler (default: newest clang >= 14 installed)
+##   PROGRAMS_DIR=  build another folder of *.bpf.c with the same rules
+##   PREFIX=/usr/local DESTDIR=   install locations
+##   KERNELS="..."  kernels for verify (series from ci/kernels.conf, host, or a path)
+
+deps:
+	@ci/deps.sh
+
+# verify and check run in a second make so that tools installed by deps are seen.
+verify: deps
+	@$(MAKE) verify-host
+
+BASELINE := $(wildcard ci/baseline.json)
+verify-host: all
+	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects)
+	$(Q)$(BPFGATE) verify $(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k))) \
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(BASELINE),--baseline $(BASELINE)) $(BPF_OBJS)
+
+baseline: all
+	$(Q)$(BPFGATE) verify --json $(BPF_OBJS) > ci/baseline.json.tmp || { rm -f ci/baseline.json.tmp; exit 1; }
+	$(Q)mv ci/baseline.json.tmp ci/baseline.json
+	$(call msg,BASELINE,ci/baseline.json)
+
+check: deps
+	@$(MAKE) run-tests
+
+matrix: deps
+	@$(MAKE) verify-host KERNELS="$$(ci/kernels.sh list)"
+
+vmlinux:
+	@test -n "$(VMLINUX_BTF)" || { echo "bpfgate: vmlinux: set VMLINUX_BTF=PATH (raw BTF, vmlinux or vmlinuz)" >&2; exit 2; }
+	$(Q)BPFTOOL=$(BPFTOOL) compiler/gen-vmlinux-h.sh $(VMLINUX_BTF) compiler/vmlinux.h
+
+install: $(BPFGATE)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bpfgate/compiler \
+		$(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(BPFGATE) $(DESTDIR)$(PREFIX)/bin/bpfgate
+	install -m 0644 compiler/bpf.mk $(wildcard compiler/*.h) \
+		$(DESTDIR)$(PREFIX)/share/bpfgate/compiler/
+	install -m 0755 compiler/gen-vmlinux-h.sh $(DESTDIR)$(PREFIX)/share/bpfgate/compiler/
+	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
+
+clean:
+	$(call msg,CLEAN,$(O))
+	$(Q)rm -rf $(O)
+
+include tests/tests.mk
+
+-include $(wildcard $(O)/harness/*.d $(O)/programs/*.d)

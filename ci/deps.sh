@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# ci/deps.sh: install what bpfgate needs, from Debian packages only (idempotent).
+#
+#   ci/deps.sh            install everything that is missing (needs root and apt)
+#   ci/deps.sh --check    list what is missing, install nothing; exit 2 if anything is
+#   ci/deps.sh --list     print every requirement with its reason
+#
+# Exit status: 0 all present, 2 something is missing and could not be installed.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=ci/apt-suites.sh
+. "$here/apt-suites.sh"
+
+# Each requirement: PACKAGE MIN_VERSION SUITE REASON. SUITE is where it comes from:
+# bookworm (the system's sources), bookworm-backports or trixie (isolated config).
+REQS=$(cat <<'LIST'
+make              -                  bookworm            build: the Makefile
+gcc               -                  bookworm            build: bpfgate itself
+pkg-config        -                  bookworm            build: library flags
+clang-19          -                  bookworm            build: default BPF compiler
+llvm-19           -                  bookworm            build: llvm-strip/llvm-objdump for BPF objects
+clang-14          -                  bookworm            build: oldest supported BPF compiler
+libclang-rt-14-dev -                 bookworm            test: ASan/UBSan and libFuzzer runtimes
+libbpf-dev        1:1.4              bookworm-backports  build: libbpf >= 1.4 (headers, libbpf.a)
+bpftool           7.5                bookworm-backports  build: gen object/skeleton/min_core_btf
+libelf-dev        0.192              bookworm-backports  build: libelf, matching libbpf 1.4
+zlib1g-dev        -                  bookworm            build: libbpf's zlib
+libzstd-dev       -                  bookworm            build: static bpfgate for the VM initramfs
+check             0.15               bookworm            test: C unit tests
+valgrind          -                  bookworm            test: memory checks
+iproute2          -                  bookworm            test: network namespaces and veth pairs
+qemu-system-x86   -                  bookworm            matrix: VMs (TCG when KVM does not work)
+busybox-static    -                  bookworm            matrix: initramfs of the qemu backend
+cpio              -                  bookworm            matrix: initramfs archive
+kmod              -                  bookworm            matrix: depmod for fetched kernels
+zstd              -                  bookworm            matrix: zstd-compressed kernels/modules
+xz-utils          -                  bookworm            matrix: xz-compressed kernels/modules
+udev              -                  bookworm            matrix: virtme-ng needs it on the host
+virtme-ng         1.35               trixie              matrix: the vng VM backend
+LIST
+)
+
+mode=install
+case ${1:-} in
+--check) mode=check ;;
+--list) mode=list ;;
+"") ;;
+-h | --help)
+	sed -n '2,10s/^# \{0,1\}//p' "$0"
+	exit 0
+	;;
+*)
+	echo "bpfgate: ci/deps.sh: unknown option '$1' (try --help)" >&2
+	exit 2
+	;;
+esac
+
+# installed PKG MIN: true when PKG is installed at MIN or newer.
+installed() {
+	local v
+	v=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null) || return 1
+	[ "${v%% *}" = installed ] || return 1
+	[ "$2" = - ] && return 0
+	dpkg --compare-versions "${v#* }" ge "$2"
+}
+
+missing=()
+while read -r pkg min suite reason; do
+	[ -n "$pkg" ] || continue
+	if [ $mode = list ]; then
+		printf '%-20s %-8s %-20s %s\n' "$pkg" "$min" "$suite" "$reason"
+		continue
+	fi
+	command -v dpkg-query >/dev/null && installed "$pkg" "$min" && continue
+	missing+=("$pkg|$min|$suite|$reason")
+done <<<"$REQS"
+[ $mode = list ] && exit 0
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: everything bpfgate needs is installed"
+	exit 0
+fi
+
+if [ $mode = check ] || ! command -v apt-get >/dev/null || [ "$(id -u)" -ne 0 ]; then
+	why="missing"
+	command -v apt-get >/dev/null || why="missing, and there is no apt-get here to install them"
+	[ $mode = install ] && [ "$(id -u)" -ne 0 ] && why="missing (run ci/deps.sh as root to install them)"
+	echo "bpfgate: dependencies $why:" >&2
+	for m in "${missing[@]}"; do
+		IFS='|' read -r pkg min suite reason <<<"$m"
+		printf '  %-20s %-8s from %-20s %s\n' "$pkg" "$( [ "$min" = - ] && echo any || echo ">= $min")" "$suite" "$reason" >&2
+	done
+	exit 2
+fi
+
+state=${BPFGATE_APT_DIR:-/var/cache/bpfgate/apt}
+export DEBIAN_FRONTEND=noninteractive
+apt_q="-q -y -o Dpkg::Use-Pty=0 -o APT::Install-Recommends=false"
+plain=() bpo=() trixie=()
+for m in "${missing[@]}"; do
+	IFS='|' read -r pkg min suite reason <<<"$m"
+	echo "deps: installing $pkg ($reason)"
+	case $suite in
+	bookworm) plain+=("$pkg") ;;
+	bookworm-backports) bpo+=("$pkg") ;;
+	trixie) trixie+=("$pkg") ;;
+	esac
+done
+
+if [ ${#plain[@]} -gt 0 ] || [ ${#trixie[@]} -gt 0 ]; then
+	apt-get -q update -o Dpkg::Use-Pty=0 >/dev/null
+fi
+if [ ${#plain[@]} -gt 0 ]; then
+	# shellcheck disable=SC2086
+	apt-get install $apt_q "${plain[@]}"
+fi
+if [ ${#bpo[@]} -gt 0 ]; then
+	# The system's suites plus backports; each package is asked for from backports
+	# explicitly, so nothing else is upgraded. libbpf 1.4 wants the matching libelf.
+	opts=$(apt_isolated "$state/backports" bookworm bookworm-updates bookworm-security bookworm-backports)
+	# shellcheck disable=SC2086
+	apt-get $opts -q update -o Dpkg::Use-Pty=0 >/dev/null
+	args=()
+	for p in "${bpo[@]}" libbpf1 libelf1 libdw1 libdebuginfod1 libdebuginfod-common; do
+		args+=("$p/bookworm-backports")
+	done
+	[[ " ${bpo[*]} " == *" libbpf-dev "* ]] && [[ " ${bpo[*]} " != *" libelf-dev "* ]] && args+=(libelf-dev/bookworm-backports)
+	# shellcheck disable=SC2086
+	apt-get $opts install $apt_q "${args[@]}"
+fi
+if [ ${#trixie[@]} -gt 0 ]; then
+	# virtme-ng is architecture 'all' and its dependencies exist in bookworm: download
+	# the .deb from trixie, then install it with the system's sources.
+	opts=$(apt_isolated "$state/trixie" trixie)
+	# shellcheck disable=SC2086
+	apt-get $opts -q update -o Dpkg::Use-Pty=0 >/dev/null
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	# shellcheck disable=SC2086
+	(cd "$tmp" && apt-get $opts -q download "${trixie[@]}")
+	# shellcheck disable=SC2086
+	apt-get install $apt_q "$tmp"/*.deb
+fi
+
+# Verify: anything still missing is an error.
+still=0
+while read -r pkg min suite reason; do
+	[ -n "$pkg" ] || continue
+	installed "$pkg" "$min" || { echo "bpfgate: $pkg: still missing after install ($reason)" >&2; still=1; }
+done <<<"$REQS"
+[ $still -eq 0 ] || exit 2
+echo "deps: everything bpfgate needs is installed"

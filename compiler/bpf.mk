@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# compiler/bpf.mk: turn a folder of eBPF programs into CO-RE objects and skeletons.
+#
+# Contract. Include this file from any Makefile:
+#
+#	PROGRAMS_DIR := path/to/programs	# default: programs
+#	O := build				# output folder, default: build
+#	include path/to/compiler/bpf.mk
+#
+# Every PROGRAMS_DIR/NAME.bpf.c, and every folder PROGRAMS_DIR/NAME/ of *.bpf.c files
+# (one program spread over several files), becomes
+#	$(O)/programs/NAME.bpf.o	BTF and CO-RE relocations, linked by bpftool gen object
+#	$(O)/programs/NAME.skel.h	bpftool gen skeleton
+# Each source is compiled with clang -g -O2 -target bpf, its header dependencies are
+# tracked (-MMD -MP), and the objects are byte-for-byte reproducible (no absolute
+# paths, no timestamps).
+#
+# Provides the variables BPF_OBJS, BPF_SKELS, BPF_NAMES and the targets bpf-objs,
+# bpf-skels. Variables a caller may set:
+#	CLANG		BPF compiler (default: the newest clang-NN >= 14 installed)
+#	BPFTOOL		bpftool (default: bpftool on PATH)
+#	BPF_CFLAGS	extra flags for every BPF compile
+#	BPF_WERROR	1: compile with -Wall -Werror (the project sets it for its own programs)
+#	BPF_INCLUDES	extra -I flags
+#	V		1: show full commands
+ifndef BPF_MK_INCLUDED
+BPF_MK_INCLUDED := 1
+
+BPF_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+PROGRAMS_DIR ?= programs
+O ?= build
+BPF_OUT := $(O)/programs
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+# The newest clang >= 14 unless the caller chose one.
+ifeq ($(origin CLANG),undefined)
+CLANG := $(firstword $(foreach v,22 21 20 19 18 17 16 15 14,$(wildcard /usr/bin/clang-$(v))) \
+	   $(shell command -v clang 2>/dev/null))
+endif
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+BPF_ARCH ?= x86
+
+# clang's own system include dirs, after everything else (as libbpf-bootstrap does):
+# without them a program that includes <linux/types.h> cannot find <asm/types.h>.
+BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
+	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }') \
+	-idirafter /usr/include/$(shell uname -m)-linux-gnu
+
+# Reproducible: strip the build's absolute paths from debug info and BTF.
+BPF_PREFIX_MAP := -fdebug-prefix-map=$(CURDIR)/= -fdebug-compilation-dir=.
+BPF_ALL_CFLAGS = -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
+	$(if $(filter 1,$(BPF_WERROR)),-Wall -Werror) \
+	-I$(BPF_MK_DIR) -I$(PROGRAMS_DIR) -I$(BPF_OUT) $(BPF_INCLUDES) \
+	$(BPF_SYS_INCLUDES) $(BPF_PREFIX_MAP) $(BPF_CFLAGS)
+
+# Programs: single files and multi-file folders.
+BPF_SINGLE := $(wildcard $(PROGRAMS_DIR)/*.bpf.c)
+BPF_MULTI := $(patsubst %/,%,$(sort $(dir $(wildcard $(PROGRAMS_DIR)/*/*.bpf.c))))
+BPF_NAMES := $(patsubst $(PROGRAMS_DIR)/%.bpf.c,%,$(BPF_SINGLE)) $(notdir $(BPF_MULTI))
+BPF_OBJS := $(patsubst %,$(BPF_OUT)/%.bpf.o,$(BPF_NAMES))
+BPF_SKELS := $(patsubst %,$(BPF_OUT)/%.skel.h,$(BPF_NAMES))
+
+# One compile unit per source file, under .unit/ so a unit never shadows a program.
+$(BPF_OUT)/.unit/%.bpf.o: $(PROGRAMS_DIR)/%.bpf.c | bpf-toolcheck
+	$(call msg,CLANG,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@
+
+# Link: all units of a program through bpftool's static linker.
+define bpf_link_rule
+$(BPF_OUT)/$(1).bpf.o: $(2) | bpf-toolcheck
+	$$(call msg,BPF,$$@)
+	$(Q)$$(BPFTOOL) gen object $$@ $$^ >/dev/null
+endef
+$(foreach n,$(patsubst $(PROGRAMS_DIR)/%.bpf.c,%,$(BPF_SINGLE)),\
+	$(eval $(call bpf_link_rule,$(n),$(BPF_OUT)/.unit/$(n).bpf.o)))
+$(foreach d,$(BPF_MULTI),\
+	$(eval $(call bpf_link_rule,$(notdir $(d)),\
+		$(patsubst $(PROGRAMS_DIR)/%.bpf.c,$(BPF_OUT)/.unit/%.bpf.o,$(wildcard $(d)/*.bpf.c)))))
+
+# Skeleton, named after the program (NAME__open_and_load(), ...).
+$(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o | bpf-toolcheck
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
+
+.PHONY: bpf-objs bpf-skels bpf-toolcheck
+bpf-objs: $(BPF_OBJS)
+bpf-skels: $(BPF_SKELS)
+
+# One clear line per missing tool, pointing at the installer.
+bpf-toolcheck:
+	@test -n "$(BPF_NAMES)" || { echo "bpfgate: $(PROGRAMS_DIR): no eBPF programs (*.bpf.c) found" >&2; exit 2; }
+	@test -n "$(CLANG)" && command -v $(CLANG) >/dev/null || { echo "bpfgate: clang: not found (run 'make deps' to install it)" >&2; exit 2; }
+	@command -v $(BPFTOOL) >/dev/null || { echo "bpfgate: bpftool: not found (run 'make deps' to install it)" >&2; exit 2; }
+	@test -r /usr/include/bpf/bpf_helpers.h -o -n "$(BPF_INCLUDES)" || { echo "bpfgate: libbpf: headers not found (run 'make deps' to install libbpf-dev)" >&2; exit 2; }
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+-include $(wildcard $(BPF_OUT)/.unit/*.d $(BPF_OUT)/.unit/*/*.d)
+
+endif

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# tests/tests.mk: the test suite behind `make check` (included by the top Makefile).
+#
+# Tests are found, never registered:
+#   tests/unit/test_NAME.c     Check unit tests of verifier-harness/ internals; each
+#                              links every harness object but main.o
+#   tests/*/test_NAME.sh       build, end-to-end, functional and VM tests (shell);
+#                              exit 0 pass, 77 skip (with a reason on stdout), else fail
+#   tests/bpf/*.bpf.c          BPF programs that exercise the harness (expectations
+#                              tagged with compiler/bpfgate.h), built like any folder
+#   tests/fuzz/fuzz_NAME.c     libFuzzer targets; `make check` replays their seed
+#                              corpus under ASan/UBSan, `make fuzz` explores
+# tests/run.sh runs them all and prints one line per test and a summary.
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/tests/fuzz/%,$(FUZZ_SRCS))
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
+TEST_BPF_OUT := $(O)/tests
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+
+$(O)/tests/unit/%: tests/unit/%.c $(HARNESS_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(qcc)$(CC) $(HOST_CFLAGS) -Iverifier-harness -MMD -MP -MF $@.d $< $(HARNESS_LIB_OBJS) \
+		-o $@ $(LIBS) $(CHECK_LIBS)
+
+# Fuzz targets link the harness sources built with clang and the fuzzer runtime.
+$(O)/tests/fuzz/%: tests/fuzz/%.c $(filter-out verifier-harness/main.c,$(HARNESS_SRCS))
+	@mkdir -p $(@D)
+	$(qcc)$(FUZZ_CC) $(WARN) -std=gnu11 -D_GNU_SOURCE -DBPFGATE_VERSION='"$(VERSION)"' -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iverifier-harness \
+		$^ -o $@ $(LIBS)
+
+.PHONY: run-tests test-bpf unit-tests fuzz-bins fuzz sanitize
+unit-tests: $(UNIT_BINS)
+fuzz-bins: $(FUZZ_BINS)
+
+# The harness's own BPF test programs, built by the same rules as any folder.
+test-bpf:
+	@$(MAKE) -f Makefile PROGRAMS_DIR=tests/bpf O=$(TEST_BPF_OUT) bpf-objs
+
+# bpfgate and the unit tests again, with ASan and UBSan.
+sanitize:
+	@$(MAKE) -f Makefile O=$(O)/san EXTRA_CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
+		$(O)/san/bpfgate $(patsubst $(O)/%,$(O)/san/%,$(UNIT_BINS))
+
+run-tests: all test-bpf unit-tests fuzz-bins sanitize
+	@O=$(abspath $(O)) BPFGATE=$(abspath $(BPFGATE)) CLANG=$(CLANG) tests/run.sh $(if $(T),-t '$(T)')
+
+# Explore with each fuzz target for FUZZ_TIME seconds (not part of make check).
+fuzz: fuzz-bins
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(O)/fuzz-corpus/$$n; \
+		$$f -max_total_time=$(FUZZ_TIME) $(O)/fuzz-corpus/$$n tests/fuzz/corpus/$$n || exit 1; done

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* main.c: bpfgate's command table, --help and --version. */
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "commands.h"
+#include "diag.h"
+
+#ifndef BPFGATE_VERSION
+#define BPFGATE_VERSION "0.0.0"
+#endif
+
+struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd cmds[] = {
+	{ "verify", do_verify, "verify every program of BPF objects (host kernel or VMs)" },
+	{ "compare", do_compare, "statistics deltas between two results; exit 1 on regression" },
+	{ "kernel", do_kernel, "manage the kernel cache (fetch, list, path)" },
+	{ 0 },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: bpfgate COMMAND [OPTIONS] [ARGS]\n"
+		   "       bpfgate --help | --version\n\n"
+		   "Build-and-verify gate for eBPF programs: runs the kernel verifier on every\n"
+		   "program of BPF objects, on the host kernel or in VMs of other kernels.\n\n"
+		   "Commands:\n");
+	for (const struct cmd *c = cmds; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n'bpfgate COMMAND --help' describes a command.\n"
+		   "Exit status: 0 all passed, 1 a program failed or regressed, 2 usage, input or\n"
+		   "environment error.\n");
+}
+
+static void version(void)
+{
+	printf("bpfgate %s\nlibbpf %s\n", BPFGATE_VERSION, libbpf_version_string());
+}
+
+int main(int argc, char **argv)
+{
+	const char *name = argc > 1 ? argv[1] : NULL;
+
+	vh_diag__set_verbosity(0);
+	if (!name) {
+		usage(stderr);
+		return VH_EXIT_USAGE;
+	}
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		usage(stdout);
+		return VH_EXIT_OK;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "-V") || !strcmp(name, "version")) {
+		version();
+		return VH_EXIT_OK;
+	}
+	for (const struct cmd *c = cmds; c->name; c++)
+		if (!strcmp(name, c->name))
+			return c->func(argc - 1, argv + 1);
+	vh_err(name, "unknown command (try 'bpfgate --help')");
+	return VH_EXIT_USAGE;
+}

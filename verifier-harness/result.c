@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* result.c: lifetime of results and result sets. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "result.h"
+
+static const char *const verdict_names[VH_VERDICT_CNT] = {
+	[VH_PASS] = "pass",
+	[VH_FAIL] = "fail",
+	[VH_SKIP] = "skip",
+	[VH_ERROR] = "error",
+};
+
+const char *vh_verdict__name(enum vh_verdict v)
+{
+	return (unsigned)v < VH_VERDICT_CNT ? verdict_names[v] : "error";
+}
+
+int vh_verdict__parse(const char *name)
+{
+	for (int i = 0; i < VH_VERDICT_CNT; i++)
+		if (name && strcmp(name, verdict_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void vh_stats__init(struct vh_stats *st)
+{
+	st->insns_processed = VH_STAT_UNKNOWN;
+	st->insns_limit = VH_STAT_UNKNOWN;
+	st->total_states = VH_STAT_UNKNOWN;
+	st->peak_states = VH_STAT_UNKNOWN;
+	st->max_states_per_insn = VH_STAT_UNKNOWN;
+	st->mark_read = VH_STAT_UNKNOWN;
+	st->verification_time_us = VH_STAT_UNKNOWN;
+	st->stack_depth = VH_STAT_UNKNOWN;
+	st->prog_insns = VH_STAT_UNKNOWN;
+}
+
+struct vh_result *vh_result_set__add(struct vh_result_set *set)
+{
+	struct vh_result *r;
+
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 16;
+		struct vh_result *v = realloc(set->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		set->v = v;
+		set->cap = cap;
+	}
+	r = &set->v[set->n++];
+	memset(r, 0, sizeof(*r));
+	vh_stats__init(&r->stats);
+	return r;
+}
+
+void vh_result__free(struct vh_result *r)
+{
+	char **strs[] = { &r->kernel, &r->object, &r->program, &r->section,
+			  &r->prog_type, &r->error, &r->error_class, &r->error_kind,
+			  &r->source, &r->source_text, &r->log_tail, &r->log,
+			  &r->reason, &r->expect };
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		free(*strs[i]);
+		*strs[i] = NULL;
+	}
+}
+
+void vh_result_set__free(struct vh_result_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		vh_result__free(&set->v[i]);
+	free(set->v);
+	free(set->version);
+	memset(set, 0, sizeof(*set));
+}
+
+static int dup_str(char **dst, const char *src)
+{
+	if (!src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : -ENOMEM;
+}
+
+int vh_result_set__append(struct vh_result_set *dst, const struct vh_result *src)
+{
+	struct vh_result *r = vh_result_set__add(dst);
+	int err = 0;
+
+	if (!r)
+		return -ENOMEM;
+	r->verdict = src->verdict;
+	r->stats = src->stats;
+	err = err ?: dup_str(&r->kernel, src->kernel);
+	err = err ?: dup_str(&r->object, src->object);
+	err = err ?: dup_str(&r->program, src->program);
+	err = err ?: dup_str(&r->section, src->section);
+	err = err ?: dup_str(&r->prog_type, src->prog_type);
+	err = err ?: dup_str(&r->error, src->error);
+	err = err ?: dup_str(&r->error_class, src->error_class);
+	err = err ?: dup_str(&r->error_kind, src->error_kind);
+	err = err ?: dup_str(&r->source, src->source);
+	err = err ?: dup_str(&r->source_text, src->source_text);
+	err = err ?: dup_str(&r->log_tail, src->log_tail);
+	err = err ?: dup_str(&r->log, src->log);
+	err = err ?: dup_str(&r->reason, src->reason);
+	err = err ?: dup_str(&r->expect, src->expect);
+	if (err) {
+		vh_result__free(r);
+		dst->n--;
+	}
+	return err;
+}
+
+void vh_result_set__count(const struct vh_result_set *set, size_t counts[VH_VERDICT_CNT])
+{
+	memset(counts, 0, sizeof(size_t) * VH_VERDICT_CNT);
+	for (size_t i = 0; i < set->n; i++)
+		counts[set->v[i].verdict < VH_VERDICT_CNT ? set->v[i].verdict : VH_ERROR]++;
+}

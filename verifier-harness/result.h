@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * result.h: the verification result model shared by every part of bpfgate.
+ *
+ * One struct vh_result is one program verified on one kernel. The field names
+ * are the JSON names of the result contract (docs/bpfgate-verify.8): a writer
+ * prints them as they are and a reader fills them back, so a result written by
+ * a VM guest and read on the host is the same value.
+ *
+ * Statistics the verifier did not report are VH_STAT_UNKNOWN (-1) and are
+ * written as JSON null.
+ */
+#ifndef BPFGATE_RESULT_H
+#define BPFGATE_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define VH_STAT_UNKNOWN (-1L)
+
+enum vh_verdict {
+	VH_PASS,
+	VH_FAIL,
+	VH_SKIP,
+	VH_ERROR,
+	VH_VERDICT_CNT,
+};
+
+/*
+ * The verifier's own numbers, from the last lines of its log (log level 4):
+ *   processed 12 insns (limit 1000000) max_states_per_insn 0 total_states 1
+ *   peak_states 1 mark_read 1
+ *   verification time 17 usec
+ *   stack depth 8+0
+ * stack_depth is the sum over subprograms (as veristat reports it); prog_insns
+ * is the instruction count of the program as loaded (after libbpf's fixups).
+ */
+struct vh_stats {
+	long insns_processed;
+	long insns_limit;
+	long total_states;
+	long peak_states;
+	long max_states_per_insn;
+	long mark_read;
+	long verification_time_us;
+	long stack_depth;
+	long prog_insns;
+};
+
+struct vh_result {
+	char *kernel;      /* uname -r of where it ran */
+	char *object;      /* object path as given */
+	char *program;     /* function name */
+	char *section;     /* ELF section (SEC name) */
+	char *prog_type;   /* libbpf's name: xdp, sched_cls, ... */
+	enum vh_verdict verdict;
+	struct vh_stats stats;
+	char *error;       /* fail/error: the verifier's (or loader's) error line */
+	char *error_class; /* fail: fixed vocabulary, see error_class.h */
+	char *error_kind;  /* fail: "kernel lacks a feature" or "program has a bug" */
+	char *source;      /* fail: file.bpf.c:LINE of the failing instruction */
+	char *source_text; /* fail: that source line, trimmed */
+	char *log_tail;    /* fail: last lines of the log */
+	char *log;         /* fail: the whole log (kept for -v), not in JSON */
+	char *reason;      /* skip: why */
+	char *expect;      /* expectation checked (from the program's tags), or NULL */
+};
+
+struct vh_result_set {
+	char *version;  /* bpfgate version that wrote it */
+	struct vh_result *v;
+	size_t n, cap;
+};
+
+/* verdict <-> name ("pass", "fail", "skip", "error"); -1 for an unknown name */
+const char *vh_verdict__name(enum vh_verdict v);
+int vh_verdict__parse(const char *name);
+
+void vh_stats__init(struct vh_stats *st);
+
+/* Append a zeroed result (stats unknown); NULL with errno set on failure. */
+struct vh_result *vh_result_set__add(struct vh_result_set *set);
+void vh_result__free(struct vh_result *r);
+void vh_result_set__free(struct vh_result_set *set);
+
+/* Deep copy of src appended to dst; 0 or -errno. */
+int vh_result_set__append(struct vh_result_set *dst, const struct vh_result *src);
+
+/* counts of each verdict */
+void vh_result_set__count(const struct vh_result_set *set, size_t counts[VH_VERDICT_CNT]);
+
+#endif
