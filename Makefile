@@ -125,5 +125,7 @@ clean:
 	$(Q)rm -rf $(O)
 
 include tests/tests.mk
+# Extra rules of the parts (e.g. the static bpfgate for VM images).
+include $(wildcard verifier-harness/*.mk ci/*.mk)
 
 -include $(wildcard $(O)/harness/*.d $(O)/programs/*.d)

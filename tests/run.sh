@@ -30,6 +30,9 @@ tests=()
 for b in "$O"/tests/unit/test_*; do
 	[ -x "$b" ] && [ "${b%.d}" = "$b" ] && tests+=("unit/$(basename "$b")")
 done
+for b in "$O"/tests/functional/test_*; do
+	[ -x "$b" ] && [ "${b%.d}" = "$b" ] && tests+=("functional/$(basename "$b")")
+done
 for s in tests/*/test_*.sh; do
 	[ -f "$s" ] && tests+=("${s#tests/}")
 done
@@ -55,6 +58,10 @@ for t in "${tests[@]}"; do
 			rc=$?
 		fi
 		;;
+	functional/*)
+		timeout "$timeout_s" "$O/tests/$t" >"$out" 2>&1
+		rc=$?
+		;;
 	fuzz/*)
 		# Replay the seed corpus (regression), then a short bounded exploration.
 		n=${t#fuzz/}
@@ -74,7 +81,7 @@ for t in "${tests[@]}"; do
 	0)
 		pass=$((pass + 1))
 		printf '[%s] PASS (%ss)\n' "$t" "$secs"
-		[[ $t == unit/* ]] && grep -E '^[0-9]+%: Checks:' "$out" | sed 's/^/    /'
+		[[ $t == unit/* || $t == functional/* ]] && grep -E '^[0-9]+%: Checks:' "$out" | sed 's/^/    /'
 		;;
 	77)
 		skip=$((skip + 1))

@@ -4,6 +4,8 @@
 # Tests are found, never registered:
 #   tests/unit/test_NAME.c     Check unit tests of verifier-harness/ internals; each
 #                              links every harness object but main.o
+#   tests/functional/test_NAME.c  Check tests of programs/ through their skeletons
+#                              (BPF_PROG_TEST_RUN, real events); helpers in lib_*.c
 #   tests/*/test_NAME.sh       build, end-to-end, functional and VM tests (shell);
 #                              exit 0 pass, 77 skip (with a reason on stdout), else fail
 #   tests/bpf/*.bpf.c          BPF programs that exercise the harness (expectations
@@ -14,6 +16,8 @@
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
+FUNC_SRCS := $(wildcard tests/functional/test_*.c)
+FUNC_BINS := $(patsubst tests/functional/%.c,$(O)/tests/functional/%,$(FUNC_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/tests/fuzz/%,$(FUZZ_SRCS))
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
@@ -27,6 +31,12 @@ $(O)/tests/unit/%: tests/unit/%.c $(HARNESS_LIB_OBJS)
 	$(qcc)$(CC) $(HOST_CFLAGS) -Iverifier-harness -MMD -MP -MF $@.d $< $(HARNESS_LIB_OBJS) \
 		-o $@ $(LIBS) $(CHECK_LIBS)
 
+# Functional tests of the programs: Check tests on the programs' skeletons.
+$(O)/tests/functional/%: tests/functional/%.c $(BPF_SKELS)
+	@mkdir -p $(@D)
+	$(qcc)$(CC) $(HOST_CFLAGS) -I$(O)/programs -Iprograms -Itests/functional -MMD -MP -MF $@.d \
+		$< $(wildcard tests/functional/lib_*.c) -o $@ $(LIBS) $(CHECK_LIBS)
+
 # Fuzz targets link the harness sources built with clang and the fuzzer runtime.
 $(O)/tests/fuzz/%: tests/fuzz/%.c $(filter-out verifier-harness/main.c,$(HARNESS_SRCS))
 	@mkdir -p $(@D)
@@ -35,7 +45,7 @@ $(O)/tests/fuzz/%: tests/fuzz/%.c $(filter-out verifier-harness/main.c,$(HARNESS
 		$^ -o $@ $(LIBS)
 
 .PHONY: run-tests test-bpf unit-tests fuzz-bins fuzz sanitize
-unit-tests: $(UNIT_BINS)
+unit-tests: $(UNIT_BINS) $(FUNC_BINS)
 fuzz-bins: $(FUZZ_BINS)
 
 # The harness's own BPF test programs, built by the same rules as any folder.
