@@ -25,4 +25,11 @@ void vh_warn(const char *subject, const char *fmt, ...) __attribute__((format(pr
 void vh_diag__set_verbosity(int level);
 int vh_diag__verbosity(void);
 
+/*
+ * While a capture buffer is set, libbpf's warnings are also kept in it (the
+ * newest lines win when it is full): they explain a failure that has no
+ * verifier log, such as a map the kernel cannot create. NULL stops capturing.
+ */
+void vh_diag__capture(char *buf, size_t len);
+
 #endif
