@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* report_junit.c: JUnit XML for CI test views, one testsuite per kernel. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_writer.h"
+#include "report.h"
+
+/*
+ * s as XML 1.0 character data (attr: as an attribute value). XML cannot carry
+ * most control characters at all, nor U+FFFE/U+FFFF, nor bytes that are not
+ * UTF-8: those become U+FFFD so the document stays well-formed.
+ */
+static void put_xml(FILE *f, const char *str, bool attr)
+{
+	const unsigned char *s = (const unsigned char *)(str ?: "");
+	size_t n = strlen((const char *)s);
+
+	while (n) {
+		unsigned char c = *s;
+		size_t k = vh_utf8__seq_len(s, n);
+
+		if (k > 1) {
+			if (k == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
+				fputs("\xef\xbf\xbd", f);
+			else
+				fwrite(s, 1, k, f);
+			s += k;
+			n -= k;
+			continue;
+		}
+		s++;
+		n--;
+		switch (c) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs(attr ? "&quot;" : "\"", f);
+			break;
+		case '\'':
+			fputs(attr ? "&apos;" : "'", f);
+			break;
+		case '\n':
+		case '\t':
+		case '\r':
+			/* attribute values are normalized to spaces unless written as refs */
+			if (attr)
+				fprintf(f, "&#%d;", c);
+			else
+				fputc(c, f);
+			break;
+		default:
+			if (!k || c < 0x20 || c == 0x7f)
+				fputs("\xef\xbf\xbd", f);
+			else
+				fputc(c, f);
+			break;
+		}
+	}
+}
+
+static void put_attr(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, " %s=\"", name);
+	put_xml(f, value, true);
+	fputc('"', f);
+}
+
+/* seconds, from the verifier's microseconds */
+static void put_time(FILE *f, long us)
+{
+	if (us >= 0)
+		fprintf(f, " time=\"%ld.%06ld\"", us / 1000000, us % 1000000);
+}
+
+static void failure_body(FILE *f, const struct vh_result *r)
+{
+	if (r->error) {
+		put_xml(f, r->error, false);
+		fputc('\n', f);
+	}
+	if (r->source) {
+		fputs("source: ", f);
+		put_xml(f, r->source, false);
+		if (r->source_text) {
+			fputs(": ", f);
+			put_xml(f, r->source_text, false);
+		}
+		fputc('\n', f);
+	}
+	if (r->error_class) {
+		fputs("class: ", f);
+		put_xml(f, r->error_class, false);
+		if (r->error_kind) {
+			fputs(" (", f);
+			put_xml(f, r->error_kind, false);
+			fputc(')', f);
+		}
+		fputc('\n', f);
+	}
+	if (r->expect) {
+		fputs("expect: ", f);
+		put_xml(f, r->expect, false);
+		fputc('\n', f);
+	}
+	if (r->log_tail) {
+		fputs("log tail:\n", f);
+		put_xml(f, r->log_tail, false);
+	}
+}
+
+static void stats_out(FILE *f, const struct vh_result *r)
+{
+	const struct vh_stats *st = &r->stats;
+
+	fprintf(f, "      <system-out>insns_processed=%ld total_states=%ld peak_states=%ld "
+		   "verification_time_us=%ld stack_depth=%ld prog_insns=%ld</system-out>\n",
+		st->insns_processed, st->total_states, st->peak_states,
+		st->verification_time_us, st->stack_depth, st->prog_insns);
+}
+
+static void testcase(FILE *f, const struct vh_result *r)
+{
+	fputs("    <testcase", f);
+	put_attr(f, "classname", r->object ?: "");
+	put_attr(f, "name", r->program ?: "");
+	put_time(f, r->stats.verification_time_us);
+	fputs(">\n", f);
+	switch (r->verdict) {
+	case VH_FAIL:
+	case VH_ERROR:
+		fprintf(f, "      <%s", r->verdict == VH_FAIL ? "failure" : "error");
+		put_attr(f, "message", r->error ?: vh_verdict__name(r->verdict));
+		if (r->error_class)
+			put_attr(f, "type", r->error_class);
+		fputs(">", f);
+		failure_body(f, r);
+		fprintf(f, "</%s>\n", r->verdict == VH_FAIL ? "failure" : "error");
+		break;
+	case VH_SKIP:
+		fputs("      <skipped", f);
+		put_attr(f, "message", r->reason ?: "");
+		fputs("/>\n", f);
+		break;
+	default:
+		break;
+	}
+	stats_out(f, r);
+	fputs("    </testcase>\n", f);
+}
+
+static void counts_attrs(FILE *f, const size_t c[VH_VERDICT_CNT], long us)
+{
+	fprintf(f, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\"",
+		c[VH_PASS] + c[VH_FAIL] + c[VH_SKIP] + c[VH_ERROR], c[VH_FAIL], c[VH_ERROR],
+		c[VH_SKIP]);
+	put_time(f, us);
+}
+
+static int write_junit(FILE *f, const struct vh_result_set *set)
+{
+	size_t total[VH_VERDICT_CNT];
+	const char **kernels;
+	long nk, total_us = 0;
+
+	nk = vh_report__kernels(set, &kernels);
+	if (nk < 0)
+		return nk;
+	vh_result_set__count(set, total);
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].stats.verification_time_us > 0)
+			total_us += set->v[i].stats.verification_time_us;
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bpfgate\"", f);
+	counts_attrs(f, total, total_us);
+	fputs(">\n", f);
+	for (long k = 0; k < nk; k++) {
+		size_t c[VH_VERDICT_CNT] = {};
+		long us = 0;
+
+		for (size_t i = 0; i < set->n; i++) {
+			const struct vh_result *r = &set->v[i];
+
+			if (strcmp(r->kernel ?: "?", kernels[k]))
+				continue;
+			c[r->verdict < VH_VERDICT_CNT ? r->verdict : VH_ERROR]++;
+			if (r->stats.verification_time_us > 0)
+				us += r->stats.verification_time_us;
+		}
+		fputs("  <testsuite", f);
+		put_attr(f, "name", kernels[k]);
+		counts_attrs(f, c, us);
+		fputs(">\n", f);
+		for (size_t i = 0; i < set->n; i++)
+			if (!strcmp(set->v[i].kernel ?: "?", kernels[k]))
+				testcase(f, &set->v[i]);
+		fputs("  </testsuite>\n", f);
+	}
+	fputs("</testsuites>\n", f);
+	free(kernels);
+	return 0;
+}
+
+int vh_report__junit(const char *path, const struct vh_result_set *set)
+{
+	struct vh_atomic_file af;
+	int err;
+
+	err = vh_atomic_file__open(&af, path);
+	if (err)
+		return err;
+	err = write_junit(af.f, set);
+	if (err) {
+		vh_atomic_file__abort(&af);
+		return err;
+	}
+	return vh_atomic_file__commit(&af);
+}

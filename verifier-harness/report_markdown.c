@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* report_markdown.c: CI views: a Markdown job summary and GitHub Actions annotations. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_writer.h"
+#include "report.h"
+
+/*
+ * s as text inside a Markdown table cell or paragraph: punctuation that Markdown
+ * (or GitHub's HTML and math) would act on is backslash-escaped, line breaks and
+ * other control characters cannot end the cell, bytes that are not UTF-8 become '?'.
+ */
+static void put_md(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ?: "");
+	size_t n = strlen((const char *)s);
+
+	while (n) {
+		size_t k = vh_utf8__seq_len(s, n);
+
+		if (k > 1) {
+			fwrite(s, 1, k, f);
+			s += k;
+			n -= k;
+			continue;
+		}
+		if (!k || *s == 0x7f)
+			fputc('?', f);
+		else if (*s < 0x20)
+			fputc(' ', f);
+		else if (strchr("\\`*_[]<>|&~$#!", *s))
+			fprintf(f, "\\%c", *s);
+		else
+			fputc(*s, f);
+		s++;
+		n--;
+	}
+}
+
+/* s in a fenced code block: the fence is longer than any run of backticks in s. */
+static void put_fenced(FILE *f, const char *info, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ?: "");
+	size_t n = strlen((const char *)s), run = 0, longest = 0, fence;
+
+	for (size_t i = 0; i < n; i++) {
+		run = s[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	fence = longest < 3 ? 3 : longest + 1;
+	for (size_t i = 0; i < fence; i++)
+		fputc('`', f);
+	fprintf(f, "%s\n", info);
+	while (n) {
+		size_t k = vh_utf8__seq_len(s, n);
+
+		if (k > 1) {
+			fwrite(s, 1, k, f);
+		} else if (!k || (*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f) {
+			fputc('?', f);
+			k = 1;
+		} else {
+			fputc(*s, f);
+		}
+		s += k;
+		n -= k;
+	}
+	if (str && *str && str[strlen(str) - 1] != '\n')
+		fputc('\n', f);
+	for (size_t i = 0; i < fence; i++)
+		fputc('`', f);
+	fputc('\n', f);
+}
+
+static void put_stat(FILE *f, long v)
+{
+	if (v >= 0)
+		fprintf(f, " %ld |", v);
+	else
+		fputs(" - |", f);
+}
+
+static const char *verdict_md(enum vh_verdict v)
+{
+	switch (v) {
+	case VH_PASS:
+		return "pass";
+	case VH_FAIL:
+		return "**FAIL**";
+	case VH_SKIP:
+		return "skip";
+	default:
+		return "**ERROR**";
+	}
+}
+
+static void md_label(FILE *f, const struct vh_result *r, bool with_object)
+{
+	if (with_object) {
+		put_md(f, vh_report__basename(r->object));
+		fputc(':', f);
+	}
+	put_md(f, r->program ?: "?");
+}
+
+static void md_table(FILE *f, const struct vh_result_set *set)
+{
+	bool with_object = vh_report__many_objects(set);
+
+	fputs("| Program | Type | Verdict | Insns | States | Time (us) | Stack | Class / error |\n"
+	      "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n", f);
+	for (size_t i = 0; i < set->n; i++) {
+		const struct vh_result *r = &set->v[i];
+		const char *why = r->verdict == VH_SKIP ? r->reason :
+				  r->verdict == VH_FAIL ? (r->error_class ?: r->error) :
+				  r->verdict == VH_ERROR ? r->error : NULL;
+
+		fputs("| ", f);
+		md_label(f, r, with_object);
+		fputs(" | ", f);
+		put_md(f, r->prog_type ?: "-");
+		fprintf(f, " | %s |", verdict_md(r->verdict));
+		put_stat(f, r->stats.insns_processed);
+		put_stat(f, r->stats.total_states);
+		put_stat(f, r->stats.verification_time_us);
+		put_stat(f, r->stats.stack_depth);
+		fputc(' ', f);
+		put_md(f, why);
+		fputs(" |\n", f);
+	}
+}
+
+static void md_matrix(FILE *f, const struct vh_result_set *set, const struct vh_report_matrix *m)
+{
+	fputs("| Program |", f);
+	for (size_t k = 0; k < m->nkernels; k++) {
+		fputc(' ', f);
+		put_md(f, m->kernels[k]);
+		fputs(" |", f);
+	}
+	fputs("\n| --- |", f);
+	for (size_t k = 0; k < m->nkernels; k++)
+		fputs(" --- |", f);
+	fputc('\n', f);
+	for (size_t row = 0; row < m->nrows; row++) {
+		fputs("| ", f);
+		md_label(f, &set->v[m->rows[row]], true);
+		fputs(" |", f);
+		for (size_t k = 0; k < m->nkernels; k++) {
+			long idx = m->cells[row * m->nkernels + k];
+			const struct vh_result *r = idx >= 0 ? &set->v[idx] : NULL;
+
+			if (!r) {
+				fputs(" - |", f);
+				continue;
+			}
+			fprintf(f, " %s", verdict_md(r->verdict));
+			if (r->verdict == VH_PASS && r->stats.insns_processed >= 0)
+				fprintf(f, " %ld", r->stats.insns_processed);
+			if (r->verdict == VH_FAIL && r->error_class) {
+				fputc(' ', f);
+				put_md(f, r->error_class);
+			}
+			fputs(" |", f);
+		}
+		fputc('\n', f);
+	}
+}
+
+static void md_failure(FILE *f, const struct vh_result *r)
+{
+	fputs("#### ", f);
+	put_md(f, r->program ?: "?");
+	fputs(" (", f);
+	put_md(f, vh_report__basename(r->object));
+	fputs(", kernel ", f);
+	put_md(f, r->kernel ?: "?");
+	fprintf(f, "): %s\n\n", vh_verdict__name(r->verdict));
+	if (r->error) {
+		fputs("- error: ", f);
+		put_md(f, r->error);
+		fputc('\n', f);
+	}
+	if (r->error_class) {
+		fputs("- class: ", f);
+		put_md(f, r->error_class);
+		if (r->error_kind) {
+			fputs(" (", f);
+			put_md(f, r->error_kind);
+			fputc(')', f);
+		}
+		fputc('\n', f);
+	}
+	if (r->expect) {
+		fputs("- expected: ", f);
+		put_md(f, r->expect);
+		fputc('\n', f);
+	}
+	if (r->source) {
+		fputs("- source: ", f);
+		put_md(f, r->source);
+		fputc('\n', f);
+	}
+	fputc('\n', f);
+	if (r->source_text) {
+		put_fenced(f, "c", r->source_text);
+		fputc('\n', f);
+	}
+	if (r->log_tail && *r->log_tail) {
+		fputs("<details><summary>verifier log (tail)</summary>\n\n", f);
+		put_fenced(f, "", r->log_tail);
+		fputs("\n</details>\n\n", f);
+	}
+}
+
+static void write_markdown(FILE *f, const struct vh_result_set *set)
+{
+	struct vh_report_matrix m;
+	size_t c[VH_VERDICT_CNT];
+	char summary[256];
+	bool have_matrix;
+
+	vh_result_set__count(set, c);
+	vh_report__summary(summary, sizeof(summary), set);
+	fputs("### bpfgate verify\n\n", f);
+	have_matrix = !vh_report_matrix__build(&m, set) && m.nkernels > 1;
+	if (have_matrix)
+		md_matrix(f, set, &m);
+	else
+		md_table(f, set);
+	vh_report_matrix__free(&m);
+	fprintf(f, "\n**%s**\n\n", summary);
+	if (!c[VH_FAIL] && !c[VH_ERROR])
+		return;
+	fputs("#### Failures\n\n", f);
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].verdict == VH_FAIL || set->v[i].verdict == VH_ERROR)
+			md_failure(f, &set->v[i]);
+}
+
+int vh_report__markdown(const char *path, const struct vh_result_set *set, bool append)
+{
+	struct vh_atomic_file af;
+	FILE *f;
+	int err;
+
+	if (!append) {
+		err = vh_atomic_file__open(&af, path);
+		if (err)
+			return err;
+		write_markdown(af.f, set);
+		return vh_atomic_file__commit(&af);
+	}
+	f = fopen(path, "ae");
+	if (!f)
+		return -errno;
+	write_markdown(f, set);
+	errno = 0;
+	err = fflush(f) || ferror(f) ? (errno ? -errno : -EIO) : 0;
+	if (fclose(f) && !err)
+		err = errno ? -errno : -EIO;
+	return err;
+}
+
+/* Workflow commands: data escapes %, CR, LF; property values also ':' and ','. */
+static void put_gh(FILE *f, const char *str, bool property)
+{
+	for (const char *s = str ?: ""; *s; s++) {
+		if (*s == '%')
+			fputs("%25", f);
+		else if (*s == '\r')
+			fputs("%0D", f);
+		else if (*s == '\n')
+			fputs("%0A", f);
+		else if (property && *s == ':')
+			fputs("%3A", f);
+		else if (property && *s == ',')
+			fputs("%2C", f);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fputc('?', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* "dir/file.bpf.c:42" -> file part length and line, when it has that shape */
+static bool split_source(const char *src, size_t *file_len, long *line)
+{
+	const char *colon = src ? strrchr(src, ':') : NULL;
+	char *end;
+
+	if (!colon || colon == src || !colon[1])
+		return false;
+	*line = strtol(colon + 1, &end, 10);
+	if (*end || *line <= 0 || colon[1] < '0' || colon[1] > '9')
+		return false;
+	*file_len = colon - src;
+	return true;
+}
+
+void vh_report__gh_annotations(FILE *f, const struct vh_result_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct vh_result *r = &set->v[i];
+		size_t file_len;
+		char *file;
+		long line;
+
+		if (r->verdict != VH_FAIL && r->verdict != VH_ERROR)
+			continue;
+		fputs("::error ", f);
+		if (split_source(r->source, &file_len, &line) &&
+		    (file = strndup(r->source, file_len))) {
+			fputs("file=", f);
+			put_gh(f, file, true);
+			fprintf(f, ",line=%ld,", line);
+			free(file);
+		}
+		fputs("title=", f);
+		put_gh(f, "bpfgate: ", true);
+		put_gh(f, r->program ?: "?", true);
+		put_gh(f, r->verdict == VH_FAIL ? " rejected on " : " not verified on ", true);
+		put_gh(f, r->kernel ?: "?", true);
+		fputs("::", f);
+		put_gh(f, r->error ?: vh_verdict__name(r->verdict), false);
+		if (r->error_class) {
+			put_gh(f, " [", false);
+			put_gh(f, r->error_class, false);
+			put_gh(f, "]", false);
+		}
+		if (r->source_text) {
+			put_gh(f, "\n", false);
+			put_gh(f, r->source_text, false);
+		}
+		fputc('\n', f);
+	}
+}

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* result_json.c: write result sets as the JSON result contract, and read them back. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "json_reader.h"
+#include "json_writer.h"
+#include "result_json.h"
+
+#ifndef BPFGATE_VERSION
+#define BPFGATE_VERSION "0.0.0"
+#endif
+
+/*
+ * One row per field: adding a field to struct vh_result takes one row here.
+ * WHEN says when the writer emits it (null if unset): always, for failures
+ * (fail and error verdicts), for skips, or only when set.
+ */
+enum when { ALWAYS, ON_FAILURE, ON_SKIP, IF_SET };
+
+static const struct str_field {
+	const char *name;
+	size_t off;
+	enum when when;
+	bool required;
+} str_fields[] = {
+	{ "kernel", offsetof(struct vh_result, kernel), ALWAYS, true },
+	{ "object", offsetof(struct vh_result, object), ALWAYS, true },
+	{ "program", offsetof(struct vh_result, program), ALWAYS, true },
+	{ "section", offsetof(struct vh_result, section), ALWAYS, false },
+	{ "prog_type", offsetof(struct vh_result, prog_type), ALWAYS, false },
+	{ "expect", offsetof(struct vh_result, expect), IF_SET, false },
+	{ "error", offsetof(struct vh_result, error), ON_FAILURE, false },
+	{ "error_class", offsetof(struct vh_result, error_class), ON_FAILURE, false },
+	{ "error_kind", offsetof(struct vh_result, error_kind), ON_FAILURE, false },
+	{ "source", offsetof(struct vh_result, source), ON_FAILURE, false },
+	{ "source_text", offsetof(struct vh_result, source_text), ON_FAILURE, false },
+	{ "log_tail", offsetof(struct vh_result, log_tail), ON_FAILURE, false },
+	{ "reason", offsetof(struct vh_result, reason), ON_SKIP, false },
+};
+
+static const struct stat_field {
+	const char *name;
+	size_t off;
+} stat_fields[] = {
+	{ "insns_processed", offsetof(struct vh_stats, insns_processed) },
+	{ "insns_limit", offsetof(struct vh_stats, insns_limit) },
+	{ "total_states", offsetof(struct vh_stats, total_states) },
+	{ "peak_states", offsetof(struct vh_stats, peak_states) },
+	{ "max_states_per_insn", offsetof(struct vh_stats, max_states_per_insn) },
+	{ "mark_read", offsetof(struct vh_stats, mark_read) },
+	{ "verification_time_us", offsetof(struct vh_stats, verification_time_us) },
+	{ "stack_depth", offsetof(struct vh_stats, stack_depth) },
+	{ "prog_insns", offsetof(struct vh_stats, prog_insns) },
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static char **str_at(struct vh_result *r, const struct str_field *f)
+{
+	return (char **)((char *)r + f->off);
+}
+
+static const char *str_get(const struct vh_result *r, const struct str_field *f)
+{
+	return *(char *const *)((const char *)r + f->off);
+}
+
+static long *stat_at(struct vh_stats *st, const struct stat_field *f)
+{
+	return (long *)((char *)st + f->off);
+}
+
+static long stat_get(const struct vh_stats *st, const struct stat_field *f)
+{
+	return *(const long *)((const char *)st + f->off);
+}
+
+static bool is_failure(enum vh_verdict v)
+{
+	return v == VH_FAIL || v == VH_ERROR;
+}
+
+static void write_result(struct vh_json_writer *w, const struct vh_result *r)
+{
+	vh_json_writer__begin_object(w);
+	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
+		const struct str_field *f = &str_fields[i];
+		const char *s = str_get(r, f);
+		bool emit = s || f->when == ALWAYS ||
+			    (f->when == ON_FAILURE && is_failure(r->verdict)) ||
+			    (f->when == ON_SKIP && r->verdict == VH_SKIP);
+
+		if (emit)
+			vh_json_writer__kv_string(w, f->name, s);
+		/* the verdict reads best right after what was verified */
+		if (!strcmp(f->name, "prog_type"))
+			vh_json_writer__kv_string(w, "verdict", vh_verdict__name(r->verdict));
+		if (!strcmp(f->name, "expect")) {
+			for (size_t j = 0; j < ARRAY_SIZE(stat_fields); j++) {
+				long v = stat_get(&r->stats, &stat_fields[j]);
+
+				vh_json_writer__key(w, stat_fields[j].name);
+				if (v < 0)
+					vh_json_writer__null(w);
+				else
+					vh_json_writer__int(w, v);
+			}
+		}
+	}
+	vh_json_writer__end_object(w);
+}
+
+int vh_result_set__write_json(FILE *f, const struct vh_result_set *set, bool pretty)
+{
+	size_t counts[VH_VERDICT_CNT];
+	struct vh_json_writer w;
+
+	vh_json_writer__init(&w, f, pretty);
+	vh_json_writer__begin_object(&w);
+	vh_json_writer__kv_string(&w, "version", set->version ?: BPFGATE_VERSION);
+	vh_json_writer__key(&w, "results");
+	vh_json_writer__begin_array(&w);
+	for (size_t i = 0; i < set->n; i++)
+		write_result(&w, &set->v[i]);
+	vh_json_writer__end_array(&w);
+	vh_result_set__count(set, counts);
+	vh_json_writer__key(&w, "summary");
+	vh_json_writer__begin_object(&w);
+	for (int v = 0; v < VH_VERDICT_CNT; v++)
+		vh_json_writer__kv_int(&w, vh_verdict__name(v), counts[v]);
+	vh_json_writer__end_object(&w);
+	vh_json_writer__end_object(&w);
+	return vh_json_writer__finish(&w);
+}
+
+static int set_error(char *errbuf, size_t errlen, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int set_error(char *errbuf, size_t errlen, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errbuf && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(errbuf, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+struct ctx {
+	char *errbuf;
+	size_t errlen;
+	size_t idx; /* results[idx] being read */
+};
+
+static int read_string(struct ctx *c, const struct vh_json_value *o, const struct str_field *f,
+		       struct vh_result *r)
+{
+	const struct vh_json_value *v = vh_json_value__get(o, f->name);
+
+	if (!v || v->type == VH_JSON_NULL) {
+		if (f->required)
+			return set_error(c->errbuf, c->errlen, -EINVAL, "results[%zu]: missing '%s'",
+					 c->idx, f->name);
+		return 0;
+	}
+	if (v->type != VH_JSON_STRING)
+		return set_error(c->errbuf, c->errlen, -EINVAL,
+				 "line %d: results[%zu].%s: expected a string, not %s", v->line,
+				 c->idx, f->name, vh_json_type__name(v->type));
+	/* C strings end at the first NUL; refuse rather than silently cut */
+	if (strlen(v->str.s) != v->str.len)
+		return set_error(c->errbuf, c->errlen, -EINVAL,
+				 "line %d: results[%zu].%s: contains a NUL character", v->line,
+				 c->idx, f->name);
+	*str_at(r, f) = strdup(v->str.s);
+	if (!*str_at(r, f))
+		return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+	return 0;
+}
+
+static int read_stat(struct ctx *c, const struct vh_json_value *o, const struct stat_field *f,
+		     struct vh_stats *st)
+{
+	const struct vh_json_value *v = vh_json_value__get(o, f->name);
+
+	if (!v || v->type == VH_JSON_NULL)
+		return 0; /* unknown: stays VH_STAT_UNKNOWN */
+	if (v->type != VH_JSON_NUMBER || !v->num.is_int || v->num.i < 0 || v->num.i > LONG_MAX)
+		return set_error(c->errbuf, c->errlen, -EINVAL,
+				 "line %d: results[%zu].%s: expected a non-negative integer or null",
+				 v->line, c->idx, f->name);
+	*stat_at(st, f) = v->num.i;
+	return 0;
+}
+
+static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_result *r)
+{
+	const struct vh_json_value *v;
+	int err, verdict;
+
+	if (o->type != VH_JSON_OBJECT)
+		return set_error(c->errbuf, c->errlen, -EINVAL,
+				 "line %d: results[%zu]: expected an object, not %s", o->line,
+				 c->idx, vh_json_type__name(o->type));
+	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
+		err = read_string(c, o, &str_fields[i], r);
+		if (err)
+			return err;
+	}
+	v = vh_json_value__get(o, "verdict");
+	if (!v || v->type == VH_JSON_NULL)
+		return set_error(c->errbuf, c->errlen, -EINVAL, "results[%zu]: missing 'verdict'",
+				 c->idx);
+	verdict = v->type == VH_JSON_STRING ? vh_verdict__parse(v->str.s) : -1;
+	if (verdict < 0)
+		return set_error(c->errbuf, c->errlen, -EINVAL,
+				 "line %d: results[%zu].verdict: expected \"pass\", \"fail\", \"skip\" or \"error\"",
+				 v->line, c->idx);
+	r->verdict = verdict;
+	for (size_t i = 0; i < ARRAY_SIZE(stat_fields); i++) {
+		err = read_stat(c, o, &stat_fields[i], &r->stats);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Move tmp's results to the end of set; all or nothing. */
+static int move_results(struct vh_result_set *set, struct vh_result_set *tmp)
+{
+	size_t n0 = set->n;
+
+	for (size_t i = 0; i < tmp->n; i++) {
+		struct vh_result *r = vh_result_set__add(set);
+
+		if (!r) {
+			set->n = n0; /* the strings still belong to tmp */
+			return -ENOMEM;
+		}
+		*r = tmp->v[i];
+	}
+	if (tmp->version) {
+		free(set->version);
+		set->version = tmp->version;
+		tmp->version = NULL;
+	}
+	free(tmp->v);
+	memset(tmp, 0, sizeof(*tmp));
+	return 0;
+}
+
+int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set *set,
+			      char *errbuf, size_t errlen)
+{
+	struct vh_json_limits limits = { .max_size = VH_RESULT_JSON_MAX_SIZE };
+	struct ctx c = { .errbuf = errbuf, .errlen = errlen };
+	struct vh_result_set tmp = {};
+	const struct vh_json_value *results, *version;
+	struct vh_json_value *doc = NULL;
+	int err;
+
+	err = vh_json__parse(text, len, &limits, &doc, errbuf, errlen);
+	if (err)
+		return err;
+	if (doc->type != VH_JSON_OBJECT) {
+		err = set_error(errbuf, errlen, -EINVAL, "expected a JSON object, not %s",
+				vh_json_type__name(doc->type));
+		goto cleanup;
+	}
+	version = vh_json_value__get(doc, "version");
+	if (version && version->type == VH_JSON_STRING) {
+		if (strlen(version->str.s) != version->str.len) {
+			err = set_error(errbuf, errlen, -EINVAL, "version: contains a NUL character");
+			goto cleanup;
+		}
+		tmp.version = strdup(version->str.s);
+		if (!tmp.version) {
+			err = set_error(errbuf, errlen, -ENOMEM, "out of memory");
+			goto cleanup;
+		}
+	} else if (version && version->type != VH_JSON_NULL) {
+		err = set_error(errbuf, errlen, -EINVAL, "version: expected a string, not %s",
+				vh_json_type__name(version->type));
+		goto cleanup;
+	}
+	results = vh_json_value__get(doc, "results");
+	if (!results) {
+		err = set_error(errbuf, errlen, -EINVAL, "missing 'results'");
+		goto cleanup;
+	}
+	if (results->type != VH_JSON_ARRAY) {
+		err = set_error(errbuf, errlen, -EINVAL, "results: expected an array, not %s",
+				vh_json_type__name(results->type));
+		goto cleanup;
+	}
+	for (size_t i = 0; i < results->arr.n; i++) {
+		struct vh_result *r = vh_result_set__add(&tmp);
+
+		if (!r) {
+			err = set_error(errbuf, errlen, -ENOMEM, "out of memory");
+			goto cleanup;
+		}
+		c.idx = i;
+		err = read_result(&c, &results->arr.v[i], r);
+		if (err)
+			goto cleanup;
+	}
+	err = move_results(set, &tmp);
+	if (err)
+		set_error(errbuf, errlen, err, "out of memory");
+cleanup:
+	vh_result_set__free(&tmp);
+	vh_json_value__free(doc);
+	return err;
+}
+
+/* The whole file (or stdin for "-"), refusing more than max bytes. */
+static int slurp(const char *path, size_t max, char **out, size_t *out_len)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			char *b;
+
+			cap = cap ? cap * 2 : 65536;
+			b = realloc(buf, cap);
+			if (!b) {
+				err = -ENOMEM;
+				goto cleanup;
+			}
+			buf = b;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			goto cleanup;
+		}
+		if (n == 0)
+			break;
+		len += n;
+		if (len > max) {
+			err = -EFBIG;
+			goto cleanup;
+		}
+	}
+	*out = buf;
+	*out_len = len;
+	buf = NULL;
+cleanup:
+	free(buf);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return err;
+}
+
+int vh_result_set__read_json(const char *path, struct vh_result_set *set, char *errbuf,
+			     size_t errlen)
+{
+	size_t len = 0;
+	char *text = NULL;
+	int err;
+
+	err = slurp(path, VH_RESULT_JSON_MAX_SIZE, &text, &len);
+	if (err == -EFBIG)
+		return set_error(errbuf, errlen, err, "larger than the limit of %lu MiB",
+				 VH_RESULT_JSON_MAX_SIZE >> 20);
+	if (err == -EISDIR || err == -EINVAL)
+		return set_error(errbuf, errlen, err, "not a regular file");
+	if (err)
+		return set_error(errbuf, errlen, err, "%s", strerror(-err));
+	err = vh_result_set__parse_json(text, len, set, errbuf, errlen);
+	free(text);
+	return err;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+bool vh_result__json_equal(const struct vh_result *a, const struct vh_result *b)
+{
+	if (a->verdict != b->verdict)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++)
+		if (!str_eq(str_get(a, &str_fields[i]), str_get(b, &str_fields[i])))
+			return false;
+	for (size_t i = 0; i < ARRAY_SIZE(stat_fields); i++) {
+		long x = stat_get(&a->stats, &stat_fields[i]);
+		long y = stat_get(&b->stats, &stat_fields[i]);
+
+		/* every negative value means unknown (null) */
+		if (x != y && (x >= 0 || y >= 0))
+			return false;
+	}
+	return true;
+}
+
+bool vh_result_set__json_equal(const struct vh_result_set *a, const struct vh_result_set *b)
+{
+	if (a->n != b->n || !str_eq(a->version, b->version))
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (!vh_result__json_equal(&a->v[i], &b->v[i]))
+			return false;
+	return true;
+}
