@@ -91,12 +91,12 @@ $(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o | bpf-toolcheck
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@.tmp && mv $@.tmp $@
 
 .PHONY: bpf-objs bpf-skels bpf-toolcheck
-bpf-objs: $(BPF_OBJS)
-bpf-skels: $(BPF_SKELS)
+bpf-objs: bpf-toolcheck $(BPF_OBJS)
+bpf-skels: bpf-toolcheck $(BPF_SKELS)
 
 # One clear line per missing tool, pointing at the installer.
 bpf-toolcheck:
-	@test -n "$(BPF_NAMES)" || { echo "bpfgate: $(PROGRAMS_DIR): no eBPF programs (*.bpf.c) found" >&2; exit 2; }
+	@test -n "$(strip $(BPF_NAMES))" || { echo "bpfgate: $(PROGRAMS_DIR): no eBPF programs (*.bpf.c) found" >&2; exit 2; }
 	@test -n "$(CLANG)" && command -v $(CLANG) >/dev/null || { echo "bpfgate: clang: not found (run 'make deps' to install it)" >&2; exit 2; }
 	@command -v $(BPFTOOL) >/dev/null || { echo "bpfgate: bpftool: not found (run 'make deps' to install it)" >&2; exit 2; }
 	@test -r /usr/include/bpf/bpf_helpers.h -o -n "$(BPF_INCLUDES)" || { echo "bpfgate: libbpf: headers not found (run 'make deps' to install libbpf-dev)" >&2; exit 2; }

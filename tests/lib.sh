@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# tests/lib.sh: helpers for the shell tests (sourced). Every test gets its own
+# temp dir, removed on exit whatever happens.
+set -u
+TOP=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+O=${O:-$TOP/build}
+BPFGATE=${BPFGATE:-$O/bpfgate}
+T=$(mktemp -d /tmp/bpfgate-test.XXXXXX)
+cleanup_hooks=()
+on_exit() { local h; for h in "${cleanup_hooks[@]}"; do eval "$h"; done; rm -rf "$T"; }
+trap on_exit EXIT
+cd "$TOP" || exit 2
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "$*"; exit 77; }
+# expect_eq ACTUAL EXPECTED LABEL
+expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
+# expect_contains TEXT NEEDLE LABEL
+expect_contains() { case $1 in *"$2"*) ;; *) fail "$3: '$2' not in: $1" ;; esac; }
+# run CMD...: run it; its stdout, stderr and status are in $out, $err and $rc
+run() { "$@" >"$T/.stdout" 2>"$T/.stderr"; rc=$?; out=$(cat "$T/.stdout"); err=$(cat "$T/.stderr"); }
+# BPF programs and maps in the kernel right now (to prove nothing is left behind)
+bpf_prog_count() { bpftool prog show 2>/dev/null | grep -c '^[0-9]*:' ; }
+bpf_map_count() { bpftool map show 2>/dev/null | grep -c '^[0-9]*:' ; }
