@@ -62,10 +62,14 @@ static __always_inline __u64 read_cap_effective(struct task_struct *task)
 	return lo | hi << 32;
 }
 
-SEC("tp/sched/sched_process_exec")
-int exec_exec(struct trace_event_raw_sched_process_exec *ctx)
+/*
+ * BTF-enabled raw tracepoints: typed arguments, and attached by name without
+ * tracefs (which minimal systems often do not mount).
+ */
+SEC("tp_btf/sched_process_exec")
+__min_kernel("5.5") __min_kernel_reason("tp_btf programs need kernel BTF support for tracing")
+int BPF_PROG(exec_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	unsigned long arg_start, arg_end;
 	struct exec_event *e;
@@ -91,9 +95,9 @@ int exec_exec(struct trace_event_raw_sched_process_exec *ctx)
 		e->flags |= EXEC_F_NO_LOGINUID;
 	}
 
-	/* The filename is a __data_loc string: offset in the low 16 bits. */
+	/* The name given to execve() (or the script's interpreter resolution). */
 	if (bpf_probe_read_kernel_str(e->filename, sizeof(e->filename),
-				      (void *)ctx + (ctx->__data_loc_filename & 0xFFFF)) < 0) {
+				      BPF_CORE_READ(bprm, filename)) < 0) {
 		e->filename[0] = '\0';
 		stat_inc(EXEC_STAT_READ_ERRORS);
 	}
@@ -117,10 +121,10 @@ int exec_exec(struct trace_event_raw_sched_process_exec *ctx)
 	return 0;
 }
 
-SEC("tp/sched/sched_process_exit")
-int exec_exit(void *ctx)
+SEC("tp_btf/sched_process_exit")
+__min_kernel("5.5") __min_kernel_reason("tp_btf programs need kernel BTF support for tracing")
+int BPF_PROG(exec_exit, struct task_struct *task)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32;
 	struct exec_exit_event *e;

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* exec.c: loader for exec.bpf.c; prints process exec and exit events as JSON lines. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "exec.h"
+#include "exec.skel.h"
+
+struct exec_opts {
+	long duration_s;	/* 0: until interrupted */
+	long max_events;	/* 0: no limit */
+	long pid;		/* 0: all; else this process and its children */
+	bool verbose;
+};
+
+struct exec_ctx {
+	const struct exec_opts *opts;
+	long printed;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* A JSON string from at most len bytes of s (stops at NUL). */
+static void json_str(const char *s, size_t len)
+{
+	size_t i;
+
+	putchar('"');
+	for (i = 0; i < len && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void print_hdr(const struct exec_event_hdr *h, const char *type)
+{
+	printf("{\"type\":\"%s\",\"ts_ns\":%llu,\"pid\":%u,\"ppid\":%u,\"uid\":%u,"
+	       "\"cgroup_id\":%llu,\"comm\":", type, (unsigned long long)h->ts_ns, h->pid, h->ppid,
+	       h->uid, (unsigned long long)h->cgroup_id);
+	json_str(h->comm, sizeof(h->comm));
+}
+
+static void print_exec(const struct exec_event *e)
+{
+	__u32 i, start = 0, len = e->args_len < EXEC_ARGS_LEN ? e->args_len : EXEC_ARGS_LEN;
+	bool first = true;
+
+	print_hdr(&e->hdr, "exec");
+	printf(",\"filename\":");
+	json_str(e->filename, sizeof(e->filename));
+	printf(",\"argv\":[");
+	/* The argument area is argv[0]\0argv[1]\0...; a truncated last one has no NUL. */
+	for (i = 0; i <= len; i++) {
+		if (i < len && e->args[i])
+			continue;
+		if (i == len && i == start)
+			break;
+		printf("%s", first ? "" : ",");
+		json_str(e->args + start, i - start);
+		first = false;
+		start = i + 1;
+	}
+	printf("],\"args_truncated\":%s,\"auid\":%u,\"cap_effective\":\"0x%llx\"}\n",
+	       e->flags & EXEC_F_ARGS_TRUNCATED ? "true" : "false", e->auid,
+	       (unsigned long long)e->cap_effective);
+}
+
+static void print_exit(const struct exec_exit_event *e)
+{
+	print_hdr(&e->hdr, "exit");
+	printf(",\"exit_code\":%u,\"exit_status\":%u,\"signal\":%u,\"duration_ns\":%llu}\n",
+	       e->exit_code, (e->exit_code >> 8) & 0xff, e->exit_code & 0x7f,
+	       (unsigned long long)e->duration_ns);
+}
+
+static int on_event(void *data, void *data_sz, size_t sz)
+{
+	struct exec_ctx *ctx = data;
+	const struct exec_event_hdr *h = data_sz;
+	long pid = ctx->opts->pid;
+
+	if (sz < sizeof(*h))
+		return 0;
+	if (pid && h->pid != (__u32)pid && h->ppid != (__u32)pid)
+		return 0;
+	if (h->type == EXEC_EV_EXEC && sz >= sizeof(struct exec_event))
+		print_exec((const struct exec_event *)h);
+	else if (h->type == EXEC_EV_EXIT && sz >= sizeof(struct exec_exit_event))
+		print_exit((const struct exec_exit_event *)h);
+	else
+		return 0;
+	fflush(stdout);
+	ctx->printed++;
+	if (ctx->opts->max_events && ctx->printed >= ctx->opts->max_events)
+		stop = 1;
+	return 0;
+}
+
+/* Sum of one per-CPU counter. */
+static unsigned long long stat_sum(int fd, __u32 idx)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned long long sum = 0;
+	__u64 *vals;
+	int i;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (vals && !bpf_map_lookup_elem(fd, &idx, vals))
+		for (i = 0; i < ncpu; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: exec [-d SECONDS] [-n COUNT] [-p PID] [-v]\n"
+		   "Print process exec and exit events as JSON lines.\n"
+		   "  -d, --duration SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
+		   "  -n, --count COUNT       stop after COUNT events\n"
+		   "  -p, --pid PID           only PID and its children\n"
+		   "  -v, --verbose           show libbpf's debug output\n");
+}
+
+static int parse_long(const char *s, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	return errno || *end || *out < 0 ? -EINVAL : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "duration", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct exec_opts opts = {};
+	struct exec_ctx ctx = { .opts = &opts };
+	struct ring_buffer *rb = NULL;
+	struct exec *skel = NULL;
+	struct timespec t0, now;
+	int opt, err = 0;
+
+	while ((opt = getopt_long(argc, argv, "d:n:p:vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			err = parse_long(optarg, &opts.duration_s);
+			break;
+		case 'n':
+			err = parse_long(optarg, &opts.max_events);
+			break;
+		case 'p':
+			err = parse_long(optarg, &opts.pid);
+			break;
+		case 'v':
+			opts.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+		if (err) {
+			fprintf(stderr, "exec: option '-%c': invalid number '%s'\n", opt, optarg);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (!opts.verbose)
+		libbpf_set_print(print_libbpf);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	/* Open, load and verify, attach both tracepoints. */
+	skel = exec__open_and_load();
+	if (!skel) {
+		err = -errno;
+		fprintf(stderr, "exec: load: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	err = exec__attach(skel);
+	if (err) {
+		fprintf(stderr, "exec: attach: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &ctx, NULL);
+	if (!rb) {
+		err = -errno;
+		fprintf(stderr, "exec: ring buffer: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	fprintf(stderr, "exec: attached, printing events (Ctrl-C to stop)\n");
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!stop) {
+		err = ring_buffer__poll(rb, 100);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0) {
+			fprintf(stderr, "exec: ring buffer poll: %s\n", strerror(-err));
+			goto cleanup;
+		}
+		err = 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (opts.duration_s && now.tv_sec - t0.tv_sec >= opts.duration_s)
+			break;
+	}
+	/* What the kernel side counted, including events it had to drop. */
+	ring_buffer__consume(rb);
+	{
+		int fd = bpf_map__fd(skel->maps.stats);
+
+		printf("{\"type\":\"stats\",\"execs\":%llu,\"exits\":%llu,\"event_drops\":%llu,"
+		       "\"args_truncated\":%llu,\"read_errors\":%llu}\n",
+		       stat_sum(fd, EXEC_STAT_EXEC), stat_sum(fd, EXEC_STAT_EXIT),
+		       stat_sum(fd, EXEC_STAT_EVENT_DROPS), stat_sum(fd, EXEC_STAT_ARGS_TRUNCATED),
+		       stat_sum(fd, EXEC_STAT_READ_ERRORS));
+	}
+
+cleanup:
+	ring_buffer__free(rb);
+	exec__destroy(skel);
+	return err ? 1 : 0;
+}
