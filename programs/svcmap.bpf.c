@@ -20,12 +20,16 @@
 /* Load-time knob: only this process (tgid), 0 for all. */
 const volatile __u32 target_tgid = 0;
 
-/* Sockets we saw open, until they close: who owns them and since when. */
+/*
+ * Sockets we saw open, until they close: who owns them, since when, and their
+ * edge (a socket may already have given back its local port when it reaches
+ * CLOSE, so the edge is not read again at close).
+ */
 struct svcmap_sock {
 	__u64 start_ns;
-	__u32 tgid;
-	__u8 dir;
-	__u8 pad[3];
+	struct svcmap_edge_key edge;
+	__u16 lport;
+	__u8 pad[6];
 	char comm[SVCMAP_COMM_LEN];
 };
 
@@ -70,13 +74,13 @@ static __always_inline int read_endpoints(struct sock *sk, struct svcmap_event *
 	e->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	e->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	if (e->family == AF_INET) {
-		BPF_CORE_READ_INTO(e->laddr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO(e->raddr, sk, __sk_common.skc_daddr);
+		bpf_core_read(e->laddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(e->raddr, 4, &sk->__sk_common.skc_daddr);
 		return 0;
 	}
 	if (e->family == AF_INET6) {
-		BPF_CORE_READ_INTO(e->laddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(e->raddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		bpf_core_read(e->laddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(e->raddr, 16, &sk->__sk_common.skc_v6_daddr);
 		return 0;
 	}
 	return -1;
@@ -129,14 +133,14 @@ static __always_inline int on_open(struct sock *sk, __u8 dir)
 	bpf_get_current_comm(ev.comm, sizeof(ev.comm));
 	stat_inc(dir == SVCMAP_DIR_CONNECT ? SVCMAP_STAT_CONNECT : SVCMAP_STAT_ACCEPT);
 
+	edge_key(&ev, &key);
 	s.start_ns = ev.ts_ns;
-	s.tgid = tgid;
-	s.dir = dir;
+	s.edge = key;
+	s.lport = ev.lport;
 	__builtin_memcpy(s.comm, ev.comm, sizeof(s.comm));
 	if (bpf_map_update_elem(&socks, &sk_key, &s, BPF_ANY))
 		stat_inc(SVCMAP_STAT_TABLE_FULL);
 
-	edge_key(&ev, &key);
 	edge = bpf_map_lookup_elem(&edges, &key);
 	if (!edge) {
 		init.first_ns = ev.ts_ns;
@@ -157,7 +161,7 @@ static __always_inline int on_open(struct sock *sk, __u8 dir)
 static __always_inline int on_close(struct sock *sk)
 {
 	struct svcmap_event ev = {};
-	struct svcmap_edge_key key = {};
+	struct svcmap_edge_key key;
 	struct svcmap_edge *edge;
 	struct svcmap_sock *s;
 	struct tcp_sock *tp = (struct tcp_sock *)sk;
@@ -173,18 +177,21 @@ static __always_inline int on_close(struct sock *sk)
 
 	ev.ts_ns = bpf_ktime_get_ns();
 	ev.duration_ns = ev.ts_ns - s->start_ns;
-	ev.tgid = s->tgid;
-	ev.dir = s->dir;
+	ev.tgid = s->edge.tgid;
+	ev.dir = s->edge.dir;
 	ev.type = SVCMAP_EV_CLOSE;
+	key = s->edge;
 	__builtin_memcpy(ev.comm, s->comm, sizeof(ev.comm));
-	bpf_map_delete_elem(&socks, &sk_key);
 	if (read_endpoints(sk, &ev))
 		return 0;
+	if (!ev.lport)
+		ev.lport = s->lport;
+	bpf_map_delete_elem(&socks, &sk_key);
+	/* Sequence space the peer acknowledged and we received (SYN and FIN count 1). */
 	ev.bytes_sent = BPF_CORE_READ(tp, bytes_acked);
 	ev.bytes_received = BPF_CORE_READ(tp, bytes_received);
 	stat_inc(SVCMAP_STAT_CLOSE);
 
-	edge_key(&ev, &key);
 	edge = bpf_map_lookup_elem(&edges, &key);
 	if (edge) {
 		__sync_fetch_and_add(&edge->closed, 1);
@@ -260,33 +267,29 @@ int BPF_KPROBE(svcmap_close_kprobe, struct sock *sk)
 }
 
 /*
- * Third set: stable tracepoints, for kernels where neither trampolines nor kprobes
- * are usable (no CONFIG_KPROBES, or a lockdown that refuses trampolines). A
- * connect is the CLOSE -> SYN_SENT transition, still in the connecting process
- * (the local port may not be chosen yet: lport is then 0 in the connect event);
- * a close is the transition to CLOSE; an accept is the return of accept(2) or
- * accept4(2), whose file descriptor leads to the new socket.
+ * Third set: BTF-enabled raw tracepoints, for kernels where neither trampolines
+ * nor kprobes are usable (no CONFIG_KPROBES, or a lockdown that refuses
+ * trampolines); they need no tracefs either. A connect is the CLOSE -> SYN_SENT
+ * transition, still in the connecting process (the local port may not be chosen
+ * yet: lport is then 0 in the connect event); a close is the transition to CLOSE;
+ * an accept is the return of accept(2) or accept4(2), whose file descriptor
+ * leads to the new socket.
  */
-SEC("tp/sock/inet_sock_set_state")
-int svcmap_state_tp(struct trace_event_raw_inet_sock_set_state *ctx)
+SEC("tp_btf/inet_sock_set_state")
+__min_kernel("5.5") __min_kernel_reason("tp_btf programs need kernel BTF support for tracing")
+int BPF_PROG(svcmap_state_tp, struct sock *sk, int oldstate, int newstate)
 {
-	struct sock *sk = (struct sock *)ctx->skaddr;
-
-	if (ctx->protocol != IPPROTO_TCP)
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	if (ctx->oldstate == TCP_CLOSE && ctx->newstate == TCP_SYN_SENT)
+	if (oldstate == TCP_CLOSE && newstate == TCP_SYN_SENT)
 		return on_open(sk, SVCMAP_DIR_CONNECT);
-	if (ctx->newstate == TCP_CLOSE)
+	if (newstate == TCP_CLOSE)
 		return on_close(sk);
 	return 0;
 }
 
-/* The layout of every syscalls:sys_exit_* tracepoint. */
-struct svcmap_sys_exit {
-	__u64 common;
-	long nr;
-	long ret;
-};
+#define SVCMAP_NR_ACCEPT 43	/* x86-64 */
+#define SVCMAP_NR_ACCEPT4 288
 
 static __always_inline int on_accept_fd(long fd)
 {
@@ -309,16 +312,16 @@ static __always_inline int on_accept_fd(long fd)
 	return on_open(BPF_CORE_READ(sock, sk), SVCMAP_DIR_ACCEPT);
 }
 
-SEC("tp/syscalls/sys_exit_accept4")
-int svcmap_accept4_tp(struct svcmap_sys_exit *ctx)
+/* Every syscall's exit passes here: leave at once unless it is an accept. */
+SEC("tp_btf/sys_exit")
+__min_kernel("5.5") __min_kernel_reason("tp_btf programs need kernel BTF support for tracing")
+int BPF_PROG(svcmap_accept_tp, struct pt_regs *regs, long ret)
 {
-	return on_accept_fd(ctx->ret);
-}
+	long nr = BPF_CORE_READ(regs, orig_ax);
 
-SEC("tp/syscalls/sys_exit_accept")
-int svcmap_accept_tp(struct svcmap_sys_exit *ctx)
-{
-	return on_accept_fd(ctx->ret);
+	if (nr != SVCMAP_NR_ACCEPT && nr != SVCMAP_NR_ACCEPT4)
+		return 0;
+	return on_accept_fd(ret);
 }
 
 char LICENSE[] SEC("license") = "GPL";
