@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* flow.c: attach flow.bpf.c to an interface and print its flow events as JSON lines. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "flow.h"
+#include "flow.skel.h"
+
+#define MAX_BLOCK 64
+
+struct opts {
+	const char *ifname;
+	const char *block[MAX_BLOCK];
+	int nblock;
+	int duration;
+	bool skb_mode;
+	bool dump;
+	bool verbose;
+};
+
+/* A TC filter on the clsact qdisc (netlink: works on every kernel of the matrix). */
+struct tc_att {
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	bool attached;
+	bool hook_created;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: flow -i IFACE [-B CIDR]... [-d SECONDS] [-S] [-f] [-v]\n"
+		"Track flows on IFACE (XDP on ingress, TC on egress) and print JSON lines.\n"
+		"  -i IFACE     interface to attach to\n"
+		"  -B CIDR      drop packets from this source CIDR at XDP (repeatable)\n"
+		"  -d SECONDS   stop after SECONDS (default: until SIGINT/SIGTERM)\n"
+		"  -S           generic (skb) XDP instead of the driver's\n"
+		"  -f           print every flow of the table at exit\n"
+		"  -v           libbpf's warnings and the verifier log on failure\n");
+}
+
+static int parse_cidr(const char *s, int *family, __u32 addr[4], __u32 *plen)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned long n;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, buf, addr) == 1)
+		*family = 4;
+	else if (inet_pton(AF_INET6, buf, addr) == 1)
+		*family = 6;
+	else
+		return -EINVAL;
+	n = *family == 4 ? 32 : 128;
+	if (slash) {
+		errno = 0;
+		n = strtoul(slash, &end, 10);
+		if (errno || *end || end == slash || n > (*family == 4 ? 32u : 128u))
+			return -EINVAL;
+	}
+	*plen = n;
+	return 0;
+}
+
+static int add_block(struct flow *skel, const char *cidr)
+{
+	__u64 zero = 0;
+	__u32 addr[4], plen;
+	int family, err;
+
+	err = parse_cidr(cidr, &family, addr, &plen);
+	if (err) {
+		fprintf(stderr, "flow: %s: not an IPv4 or IPv6 CIDR\n", cidr);
+		return err;
+	}
+	if (family == 4) {
+		struct flow_lpm_v4 k = { .prefixlen = plen, .addr = addr[0] };
+
+		err = bpf_map__update_elem(skel->maps.blocklist_v4, &k, sizeof(k), &zero,
+					   sizeof(zero), BPF_ANY);
+	} else {
+		struct flow_lpm_v6 k = { .prefixlen = plen };
+
+		memcpy(k.addr, addr, 16);
+		err = bpf_map__update_elem(skel->maps.blocklist_v6, &k, sizeof(k), &zero,
+					   sizeof(zero), BPF_ANY);
+	}
+	if (err)
+		fprintf(stderr, "flow: %s: cannot add to the blocklist: %s\n", cidr, strerror(-err));
+	return err;
+}
+
+static int tc_attach(struct bpf_program *prog, int ifindex, enum bpf_tc_attach_point where,
+		     struct tc_att *att)
+{
+	int err;
+
+	memset(att, 0, sizeof(*att));
+	att->hook.sz = sizeof(att->hook);
+	att->hook.ifindex = ifindex;
+	att->hook.attach_point = where;
+	err = bpf_tc_hook_create(&att->hook);
+	if (!err)
+		att->hook_created = true;
+	else if (err != -EEXIST)
+		return err;
+	att->opts.sz = sizeof(att->opts);
+	att->opts.prog_fd = bpf_program__fd(prog);
+	err = bpf_tc_attach(&att->hook, &att->opts);
+	if (!err)
+		att->attached = true;
+	if (err && att->hook_created) {
+		att->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&att->hook);
+		att->hook_created = false;
+	}
+	return err;
+}
+
+static void tc_detach(struct tc_att *att)
+{
+	if (att->attached) {
+		att->opts.prog_fd = 0;
+		att->opts.prog_id = 0;
+		att->opts.flags = 0;
+		bpf_tc_detach(&att->hook, &att->opts);
+		/*
+		 * Remove the clsact qdisc only if this process added it; destroying a
+		 * single hook would flush every filter on it, other users' too.
+		 */
+		if (att->hook_created) {
+			att->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&att->hook);
+		}
+	}
+	att->attached = false;
+}
+
+static const char *proto_name(__u8 p)
+{
+	switch (p) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 58: return "icmpv6";
+	default: return NULL;
+	}
+}
+
+static void print_key(const struct flow_key *k)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	int af = k->family == 6 ? AF_INET6 : AF_INET;
+	const char *pn = proto_name(k->proto);
+
+	inet_ntop(af, k->saddr, s, sizeof(s));
+	inet_ntop(af, k->daddr, d, sizeof(d));
+	printf("\"dir\":\"%s\",\"family\":\"ipv%u\",", k->dir == FLOW_DIR_EGRESS ? "egress" : "ingress",
+	       k->family);
+	if (pn)
+		printf("\"proto\":\"%s\",", pn);
+	else
+		printf("\"proto\":%u,", k->proto);
+	printf("\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%u,\"dport\":%u,\"vlan\":%u", s, d,
+	       k->sport, k->dport, k->vlan);
+}
+
+static void print_counters(const struct flow_counters *c)
+{
+	printf("\"packets\":%llu,\"bytes\":%llu,\"first_seen_ns\":%llu,\"last_seen_ns\":%llu,"
+	       "\"tcp_flags\":%u",
+	       (unsigned long long)c->packets, (unsigned long long)c->bytes,
+	       (unsigned long long)c->first_seen_ns, (unsigned long long)c->last_seen_ns,
+	       c->tcp_flags);
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	const struct flow_event *e = data;
+	static const char *const reasons[] = { "", "fin", "rst" };
+
+	(void)ctx;
+	if (len < sizeof(*e))
+		return 0;
+	printf("{\"event\":\"%s\",\"ts_ns\":%llu,",
+	       e->type == FLOW_EVENT_END ? "flow_end" : "flow_start",
+	       (unsigned long long)e->ts_ns);
+	print_key(&e->key);
+	putchar(',');
+	print_counters(&e->stats);
+	if (e->type == FLOW_EVENT_END && e->end_reason < 3)
+		printf(",\"reason\":\"%s\"", reasons[e->end_reason]);
+	printf("}\n");
+	fflush(stdout);
+	return 0;
+}
+
+static int print_metrics(struct flow *skel)
+{
+	int ncpu = libbpf_num_possible_cpus(), err, i;
+	struct flow_metrics *per, sum = {};
+	__u64 *dst = (__u64 *)&sum;
+	__u32 zero = 0;
+	size_t j;
+
+	if (ncpu < 0)
+		return ncpu;
+	per = calloc(ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	err = bpf_map__lookup_elem(skel->maps.flow_metrics, &zero, sizeof(zero), per,
+				   ncpu * sizeof(*per), 0);
+	if (err)
+		goto cleanup;
+	for (i = 0; i < ncpu; i++)
+		for (j = 0; j < sizeof(sum) / sizeof(__u64); j++)
+			dst[j] += ((__u64 *)&per[i])[j];
+#define M(f) printf(",\"" #f "\":%llu", (unsigned long long)sum.f)
+	printf("{\"event\":\"metrics\"");
+	M(packets); M(bytes); M(non_ip); M(ipv4); M(ipv6); M(vlan); M(tcp); M(udp); M(icmp);
+	M(other_l4); M(fragments); M(truncated); M(malformed); M(ipv6_ext_limit); M(blocked);
+	M(flows_started); M(flows_ended); M(flow_update_errors); M(ringbuf_drops);
+#undef M
+	printf("}\n");
+cleanup:
+	free(per);
+	return err;
+}
+
+static void dump_flows(struct flow *skel)
+{
+	struct flow_key key, next;
+	struct flow_counters c;
+	int fd = bpf_map__fd(skel->maps.flows);
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &c))
+			continue;
+		printf("{\"event\":\"flow\",");
+		print_key(&key);
+		putchar(',');
+		print_counters(&c);
+		printf("}\n");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct ring_buffer *rb = NULL;
+	int xdp_fd = -1;
+	struct tc_att tc = { 0 };
+	struct flow *skel = NULL;
+	struct timespec t0, now;
+	int c, err = 0, ifindex, i;
+
+	while ((c = getopt(argc, argv, "i:B:d:Sfvh")) != -1) {
+		switch (c) {
+		case 'i': o.ifname = optarg; break;
+		case 'B':
+			if (o.nblock == MAX_BLOCK) {
+				fprintf(stderr, "flow: -B: at most %d CIDRs\n", MAX_BLOCK);
+				return 2;
+			}
+			o.block[o.nblock++] = optarg;
+			break;
+		case 'd': o.duration = atoi(optarg); break;
+		case 'S': o.skb_mode = true; break;
+		case 'f': o.dump = true; break;
+		case 'v': o.verbose = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!o.ifname || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	ifindex = if_nametoindex(o.ifname);
+	if (!ifindex) {
+		fprintf(stderr, "flow: %s: no such interface\n", o.ifname);
+		return 2;
+	}
+	if (o.verbose)
+		libbpf_set_print(libbpf_print);
+	else
+		libbpf_set_print(NULL);
+
+	/* Open, load and verify. */
+	skel = flow__open_and_load();
+	if (!skel) {
+		err = -errno;
+		fprintf(stderr, "flow: cannot load flow.bpf.o: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	for (i = 0; i < o.nblock; i++) {
+		err = add_block(skel, o.block[i]);
+		if (err)
+			goto cleanup;
+	}
+
+	/* Ingress at XDP (early drops), egress at TC. */
+	{
+		LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = o.skb_mode ? XDP_FLAGS_SKB_MODE : 0);
+
+		/* A link: the program goes away with this process, even on a crash. */
+		xdp_fd = bpf_link_create(bpf_program__fd(skel->progs.flow_xdp), ifindex, BPF_XDP,
+					 &lo);
+	}
+	if (xdp_fd < 0) {
+		err = -errno;
+		fprintf(stderr, "flow: %s: cannot attach XDP: %s\n", o.ifname, strerror(errno));
+		goto cleanup;
+	}
+	err = tc_attach(skel->progs.flow_tc_egress, ifindex, BPF_TC_EGRESS, &tc);
+	if (err) {
+		fprintf(stderr, "flow: %s: cannot attach TC egress: %s\n", o.ifname, strerror(-err));
+		goto cleanup;
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.flow_events), on_event, NULL, NULL);
+	if (!rb) {
+		err = -errno;
+		fprintf(stderr, "flow: cannot open the ring buffer: %s\n", strerror(errno));
+		goto cleanup;
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	printf("{\"event\":\"attached\",\"ifname\":\"%s\",\"ifindex\":%d}\n", o.ifname,
+	       ifindex);
+	fflush(stdout);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!stop) {
+		err = ring_buffer__poll(rb, 100);
+		if (err == -EINTR) {
+			err = 0;
+			break;
+		}
+		if (err < 0) {
+			fprintf(stderr, "flow: polling the ring buffer: %s\n", strerror(-err));
+			goto cleanup;
+		}
+		err = 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (o.duration > 0 && now.tv_sec - t0.tv_sec >= o.duration)
+			break;
+	}
+	/* Whatever is still queued, then the totals. */
+	ring_buffer__consume(rb);
+	if (o.dump)
+		dump_flows(skel);
+	err = print_metrics(skel);
+	fflush(stdout);
+
+cleanup:
+	ring_buffer__free(rb);
+	tc_detach(&tc);
+	if (xdp_fd >= 0)
+		close(xdp_fd);
+	flow__destroy(skel);
+	return err ? 1 : 0;
+}

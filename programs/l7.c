@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* l7.c: attach l7.bpf.c to an interface and print DNS, HTTP and Kafka events as JSON lines. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "l7.h"
+#include "l7.skel.h"
+
+/* A TC filter on the clsact qdisc (netlink: works on every kernel of the matrix). */
+struct tc_att {
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	bool attached;
+	bool hook_created;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: l7 -i IFACE [-k PORT] [-d SECONDS] [-v]\n"
+		"Print DNS, HTTP/1.x and Kafka requests and responses seen on IFACE (TC ingress\n"
+		"and egress) as JSON lines.\n"
+		"  -i IFACE     interface to attach to\n"
+		"  -k PORT      Kafka broker port (default 9092, 0: no Kafka parsing)\n"
+		"  -d SECONDS   stop after SECONDS (default: until SIGINT/SIGTERM)\n"
+		"  -v           libbpf's warnings and the verifier log on failure\n");
+}
+
+static int tc_attach(struct bpf_program *prog, int ifindex, enum bpf_tc_attach_point where,
+		     struct tc_att *att)
+{
+	int err;
+
+	memset(att, 0, sizeof(*att));
+	att->hook.sz = sizeof(att->hook);
+	att->hook.ifindex = ifindex;
+	att->hook.attach_point = where;
+	err = bpf_tc_hook_create(&att->hook);
+	if (!err)
+		att->hook_created = true;
+	else if (err != -EEXIST)
+		return err;
+	att->opts.sz = sizeof(att->opts);
+	att->opts.prog_fd = bpf_program__fd(prog);
+	err = bpf_tc_attach(&att->hook, &att->opts);
+	if (!err)
+		att->attached = true;
+	if (err && att->hook_created) {
+		att->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&att->hook);
+		att->hook_created = false;
+	}
+	return err;
+}
+
+static void tc_detach(struct tc_att *att)
+{
+	if (att->attached) {
+		att->opts.prog_fd = 0;
+		att->opts.prog_id = 0;
+		att->opts.flags = 0;
+		bpf_tc_detach(&att->hook, &att->opts);
+		/*
+		 * Remove the clsact qdisc only if this process added it; destroying a
+		 * single hook would flush every filter on it, other users' too.
+		 */
+		if (att->hook_created) {
+			att->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&att->hook);
+		}
+	}
+	att->attached = false;
+}
+
+/* A string from a packet: anything but printable ASCII is escaped. */
+static void print_str(const char *key, const char *s, size_t max)
+{
+	size_t i;
+
+	printf(",\"%s\":\"", key);
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	const struct l7_event *e = data;
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	int af = e->family == 6 ? AF_INET6 : AF_INET;
+	static const char *const names[] = { "", "dns", "http", "kafka" };
+
+	(void)ctx;
+	if (len < sizeof(*e) || e->proto > L7_PROTO_KAFKA)
+		return 0;
+	inet_ntop(af, e->saddr, s, sizeof(s));
+	inet_ntop(af, e->daddr, d, sizeof(d));
+	printf("{\"event\":\"%s\",\"ts_ns\":%llu,\"dir\":\"%s\",\"family\":\"ipv%u\","
+	       "\"l4\":\"%s\",\"saddr\":\"%s\",\"daddr\":\"%s\",\"sport\":%u,\"dport\":%u,"
+	       "\"response\":%s,\"truncated\":%s",
+	       names[e->proto], (unsigned long long)e->ts_ns,
+	       e->dir == L7_DIR_EGRESS ? "egress" : "ingress", e->family,
+	       e->l4 == 6 ? "tcp" : "udp", s, d, e->sport, e->dport,
+	       e->flags & L7_F_RESPONSE ? "true" : "false",
+	       e->flags & L7_F_TRUNCATED ? "true" : "false");
+	switch (e->proto) {
+	case L7_PROTO_DNS:
+		printf(",\"id\":%u,\"opcode\":%u,\"rcode\":%u,\"qtype\":%u,\"qclass\":%u",
+		       e->dns.id, e->dns.opcode, e->dns.rcode, e->dns.qtype, e->dns.qclass);
+		print_str("name", e->dns.name, sizeof(e->dns.name));
+		break;
+	case L7_PROTO_HTTP:
+		if (e->flags & L7_F_RESPONSE) {
+			printf(",\"status\":%u", e->http.status);
+		} else {
+			print_str("method", e->http.method, sizeof(e->http.method));
+			print_str("path", e->http.path, sizeof(e->http.path));
+		}
+		break;
+	case L7_PROTO_KAFKA:
+		printf(",\"length\":%d,\"api_key\":%d,\"api_version\":%d,\"correlation_id\":%d",
+		       e->kafka.length, e->kafka.api_key, e->kafka.api_version,
+		       e->kafka.correlation_id);
+		if (e->kafka.client_id_len < 0)
+			printf(",\"client_id\":null");
+		else
+			print_str("client_id", e->kafka.client_id, sizeof(e->kafka.client_id));
+		break;
+	}
+	printf("}\n");
+	fflush(stdout);
+	return 0;
+}
+
+static int print_metrics(struct l7 *skel)
+{
+	int ncpu = libbpf_num_possible_cpus(), err, i;
+	struct l7_metrics *per, sum = {};
+	__u64 *dst = (__u64 *)&sum;
+	__u32 zero = 0;
+	size_t j;
+
+	if (ncpu < 0)
+		return ncpu;
+	per = calloc(ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	err = bpf_map__lookup_elem(skel->maps.l7_metrics, &zero, sizeof(zero), per,
+				   ncpu * sizeof(*per), 0);
+	if (err)
+		goto cleanup;
+	for (i = 0; i < ncpu; i++)
+		for (j = 0; j < sizeof(sum) / sizeof(__u64); j++)
+			dst[j] += ((__u64 *)&per[i])[j];
+#define M(f) printf(",\"" #f "\":%llu", (unsigned long long)sum.f)
+	printf("{\"event\":\"metrics\"");
+	M(packets); M(not_parsed); M(malformed_l3l4); M(dns_queries); M(dns_responses);
+	M(dns_malformed); M(http_requests); M(http_responses); M(http_truncated);
+	M(kafka_requests); M(kafka_malformed); M(ringbuf_drops);
+#undef M
+	printf("}\n");
+cleanup:
+	free(per);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct tc_att in = { 0 }, out = { 0 };
+	struct ring_buffer *rb = NULL;
+	struct l7 *skel = NULL;
+	const char *ifname = NULL;
+	int c, err = 0, ifindex, duration = 0;
+	long kafka_port = 9092;
+	struct timespec t0, now;
+	bool verbose = false;
+	char *end;
+
+	while ((c = getopt(argc, argv, "i:k:d:vh")) != -1) {
+		switch (c) {
+		case 'i': ifname = optarg; break;
+		case 'k':
+			errno = 0;
+			kafka_port = strtol(optarg, &end, 10);
+			if (errno || *end || kafka_port < 0 || kafka_port > 65535) {
+				fprintf(stderr, "l7: -k: not a port: %s\n", optarg);
+				return 2;
+			}
+			break;
+		case 'd': duration = atoi(optarg); break;
+		case 'v': verbose = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!ifname || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	ifindex = if_nametoindex(ifname);
+	if (!ifindex) {
+		fprintf(stderr, "l7: %s: no such interface\n", ifname);
+		return 2;
+	}
+	libbpf_set_print(verbose ? libbpf_print : NULL);
+
+	/* Open, configure, load and verify. */
+	skel = l7__open();
+	if (!skel) {
+		err = -errno;
+		fprintf(stderr, "l7: cannot open l7.bpf.o: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	skel->rodata->kafka_port = kafka_port;
+	err = l7__load(skel);
+	if (err) {
+		fprintf(stderr, "l7: cannot load l7.bpf.o: %s\n", strerror(-err));
+		goto cleanup;
+	}
+
+	/* Both directions at TC: requests leave, responses arrive (or the reverse). */
+	err = tc_attach(skel->progs.l7_tc_ingress, ifindex, BPF_TC_INGRESS, &in);
+	if (!err)
+		err = tc_attach(skel->progs.l7_tc_egress, ifindex, BPF_TC_EGRESS, &out);
+	if (err) {
+		fprintf(stderr, "l7: %s: cannot attach at TC: %s\n", ifname, strerror(-err));
+		goto cleanup;
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.l7_events), on_event, NULL, NULL);
+	if (!rb) {
+		err = -errno;
+		fprintf(stderr, "l7: cannot open the ring buffer: %s\n", strerror(errno));
+		goto cleanup;
+	}
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	printf("{\"event\":\"attached\",\"ifname\":\"%s\",\"ifindex\":%d}\n", ifname, ifindex);
+	fflush(stdout);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!stop) {
+		err = ring_buffer__poll(rb, 100);
+		if (err == -EINTR) {
+			err = 0;
+			break;
+		}
+		if (err < 0) {
+			fprintf(stderr, "l7: polling the ring buffer: %s\n", strerror(-err));
+			goto cleanup;
+		}
+		err = 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (duration > 0 && now.tv_sec - t0.tv_sec >= duration)
+			break;
+	}
+	ring_buffer__consume(rb);
+	err = print_metrics(skel);
+	fflush(stdout);
+
+cleanup:
+	ring_buffer__free(rb);
+	/* Egress first: the ingress hook may own the clsact qdisc both share. */
+	tc_detach(&out);
+	tc_detach(&in);
+	l7__destroy(skel);
+	return err ? 1 : 0;
+}
