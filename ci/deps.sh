@@ -31,6 +31,7 @@ libzstd-dev       -                  bookworm            build: static bpfgate f
 check             0.15               bookworm            test: C unit tests
 valgrind          -                  bookworm            test: memory checks
 iproute2          -                  bookworm            test: network namespaces and veth pairs
+python3           -                  bookworm            test: JSON checks in the shell tests
 qemu-system-x86   -                  bookworm            matrix: VMs (TCG when KVM does not work)
 busybox-static    -                  bookworm            matrix: initramfs of the qemu backend
 cpio              -                  bookworm            matrix: initramfs archive
