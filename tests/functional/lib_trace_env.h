@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* lib_trace_env.h: cgroups, network namespaces and BPF object counts for the trace tests. */
+#ifndef LIB_TRACE_ENV_H
+#define LIB_TRACE_ENV_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+/* A cgroup v2 directory created by a test, removed by trace_cgroup__destroy(). */
+struct trace_cgroup {
+	char path[512];
+	int fd;
+	__u64 id;
+};
+
+/* The cgroup v2 mount point into buf; -ENOENT when cgroup2 is not mounted. */
+int trace_cgroup2_root(char *buf, size_t sz);
+/* The cgroup v2 id of a cgroup directory. */
+int trace_cgroup_id(const char *path, __u64 *id);
+/* The cgroup v2 id of the calling process. */
+int trace_cgroup_self_id(__u64 *id);
+/* Create ROOT/bpfgate_TAG_PID and open it. */
+int trace_cgroup__create(struct trace_cgroup *cg, const char *tag);
+/* Move process pid into the cgroup. */
+int trace_cgroup__enter(const struct trace_cgroup *cg, int pid);
+void trace_cgroup__destroy(struct trace_cgroup *cg);
+
+/* Move the caller into a new network namespace with loopback up. */
+int trace_netns_enter(void);
+
+/* Loaded programs, and links of programs, whose name starts with prefix. */
+int trace_count_progs(const char *prefix);
+int trace_count_links(const char *prefix);
+
+/* The sum over CPUs of entry idx of a per-CPU array of __u64. */
+unsigned long long trace_percpu_sum(int map_fd, __u32 idx);
+
+#endif
