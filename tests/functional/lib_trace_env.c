@@ -191,6 +191,17 @@ int trace_count_links(const char *prefix)
 	return n;
 }
 
+int trace_wait_count(int (*count_fn)(const char *), const char *prefix, int want, int timeout_ms)
+{
+	int n, waited = 0;
+
+	while ((n = count_fn(prefix)) != want && waited < timeout_ms) {
+		usleep(10 * 1000);
+		waited += 10;
+	}
+	return n;
+}
+
 unsigned long long trace_percpu_sum(int map_fd, __u32 idx)
 {
 	int i, ncpu = libbpf_num_possible_cpus();

@@ -31,6 +31,11 @@ int trace_netns_enter(void);
 /* Loaded programs, and links of programs, whose name starts with prefix. */
 int trace_count_progs(const char *prefix);
 int trace_count_links(const char *prefix);
+/*
+ * Programs are freed asynchronously after their last reference goes: poll
+ * until count_fn(prefix) == want, at most timeout_ms; returns the last count.
+ */
+int trace_wait_count(int (*count_fn)(const char *), const char *prefix, int want, int timeout_ms);
 
 /* The sum over CPUs of entry idx of a per-CPU array of __u64. */
 unsigned long long trace_percpu_sum(int map_fd, __u32 idx);

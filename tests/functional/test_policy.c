@@ -432,7 +432,9 @@ static int run_in_cgroup(struct trace_cgroup *cg, int managed)
 
 START_TEST(test_real_connect)
 {
-	int progs_before = trace_count_progs("policy_"), links_before = trace_count_links("policy_");
+	/* Programs of earlier tests may still be being freed: let them go first. */
+	int progs_before = trace_wait_count(trace_count_progs, "policy_", 0, 2000);
+	int links_before = trace_wait_count(trace_count_links, "policy_", 0, 2000);
 	struct trace_cgroup cg = { .fd = -1 }, other = { .fd = -1 };
 	struct bpf_link *links[6] = {};
 	struct policy_key key = { .identity = IDENT, .family = AF_INET };
@@ -494,8 +496,10 @@ START_TEST(test_real_connect)
 	trace_cgroup__destroy(&cg);
 	trace_cgroup__destroy(&other);
 	/* Nothing left behind. */
-	ck_assert_int_eq(trace_count_links("policy_"), links_before);
-	ck_assert_int_eq(trace_count_progs("policy_"), progs_before);
+	ck_assert_int_eq(trace_wait_count(trace_count_links, "policy_", links_before, 2000),
+			 links_before);
+	ck_assert_int_eq(trace_wait_count(trace_count_progs, "policy_", progs_before, 2000),
+			 progs_before);
 }
 END_TEST
 
