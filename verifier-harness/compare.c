@@ -73,7 +73,8 @@ static void judge(struct vh_compare_row *row, const struct vh_compare *c)
 
 	if (b->verdict == VH_PASS && is_failure(n->verdict))
 		row->why |= VH_CMP_NEW_FAILURE;
-	if (n->verdict == VH_PASS && bi > 0 && ni >= 0 &&
+	/* a failed run stops early: its count says nothing about growth */
+	if (b->verdict == VH_PASS && n->verdict == VH_PASS && bi > 0 && ni >= 0 &&
 	    (double)(ni - bi) * 100.0 > c->max_growth_pct * (double)bi)
 		row->why |= VH_CMP_INSNS_GROWTH;
 	if (n->verdict == VH_PASS && ni >= 0 &&

@@ -6,7 +6,7 @@
  * Results are matched by kernel + object file name (without its directory) +
  * program. A matched pair is a regression when
  *   - the program newly fails: pass in the base, fail or error now;
- *   - it passes now and its processed instructions grew by more than
+ *   - it passed and passes now, and its processed instructions grew by more than
  *     max_growth_pct percent of the base count (100 -> 111 is 11%);
  *   - it passes now and processes more than max_share_pct percent of the
  *     verifier's instruction limit (the result's insns_limit when known, else

@@ -172,7 +172,7 @@ static void md_matrix(FILE *f, const struct vh_result_set *set, const struct vh_
 
 static void md_failure(FILE *f, const struct vh_result *r)
 {
-	fputs("#### ", f);
+	fputs("##### ", f);
 	put_md(f, r->program ?: "?");
 	fputs(" (", f);
 	put_md(f, vh_report__basename(r->object));

@@ -240,9 +240,10 @@ void vh_report__failure(FILE *f, const struct vh_result *r, bool color)
 	vh_report__put_text(f, r->object ?: "?");
 	fputs(", kernel ", f);
 	vh_report__put_text(f, r->kernel ?: "?");
-	fprintf(f, "): %s\n", vh_verdict__name(r->verdict));
+	fprintf(f, "): %s", vh_verdict__name(r->verdict));
 	if (color)
 		fputs(COLOR_RESET, f);
+	fputc('\n', f);
 	field(f, "error:", r->error);
 	if (r->source) {
 		fprintf(f, "  %-8s ", "source:");
