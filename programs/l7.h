@@ -7,8 +7,10 @@
 #include <linux/types.h>
 #endif
 
-#define L7_DNS_NAME_LEN 256   /* buffer; names are copied up to L7_DNS_NAME_COPY bytes */
-#define L7_DNS_NAME_COPY 192  /* longer names are cut and flagged L7_F_TRUNCATED */
+/* A label is appended only while the name is shorter than L7_DNS_NAME_COPY bytes, so a
+ * name (up to 255 bytes of labels) is kept whole or cut and flagged L7_F_TRUNCATED. */
+#define L7_DNS_NAME_LEN 256
+#define L7_DNS_NAME_COPY 192
 #define L7_DNS_MAX_LABELS 32  /* labels walked before the name is declared cut */
 #define L7_HTTP_METHOD_LEN 8
 #define L7_HTTP_PATH_LEN 64   /* the path prefix kept, NUL included */
