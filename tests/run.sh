@@ -48,6 +48,11 @@ for t in "${tests[@]}"; do
 	out=$(mktemp)
 	start=$(date +%s)
 	case $t in
+	*.sh)
+		# Shell tests in any folder, functional/ included.
+		timeout "$timeout_s" bash "tests/$t" >"$out" 2>&1
+		rc=$?
+		;;
 	unit/*)
 		timeout "$timeout_s" "$O/tests/$t" >"$out" 2>&1
 		rc=$?
