@@ -1,0 +1,748 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* matrix.c: fetch, preflight, boot and collect results for every kernel of a run, in parallel. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "kernel_cache.h"
+#include "kvm.h"
+#include "matrix.h"
+#include "result_json.h"
+#include "vm.h"
+
+#define GUEST_MEM_MB 512
+#define CONSOLE_TAIL_LINES 20
+
+enum kstate {
+	K_WAIT_FETCH, /* not cached: waits for the fetch slot */
+	K_FETCHING,
+	K_READY,      /* waits for a VM slot */
+	K_RUNNING,
+	K_DONE,
+};
+
+struct kjob {
+	struct vh_kernel_spec spec;
+	const char *backend;
+	char dir[PATH_MAX]; /* per-kernel run folder */
+	enum kstate state;
+	struct vh_proc proc; /* fetch child or VM */
+	struct vh_vm vm;
+	double t_start, t_end, deadline;
+	char phase[64];      /* for the display: booting, verifying N objects */
+	char outcome[192];   /* done line */
+	bool failed;
+};
+
+struct matrix {
+	const struct vh_matrix_opts *opts;
+	struct vh_kernel_conf conf;
+	bool have_conf;
+	struct vh_kernel_cache cache;
+	struct kjob *k;
+	int nk;
+	bool kvm;
+	char kvm_why[160];
+	int jobs, timeout_s;
+	char root[PATH_MAX];   /* per-run folder */
+	char tmp[PATH_MAX];    /* temporary folder (initramfs; root too when not kept) */
+	char initrd[PATH_MAX];
+	struct vh_guest_plan plan;
+	int tty_lines;         /* lines drawn by the live display */
+};
+
+/* snprintf that says whether it fit; truncating a message is fine, a path is not */
+static int bfmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int bfmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int rm_rf(const char *path)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) ? -errno : 0;
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char p[PATH_MAX];
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!bfmt(p, sizeof(p), "%s/%s", path, de->d_name))
+			rm_rf(p);
+	}
+	closedir(d);
+	return rmdir(path) ? -errno : 0;
+}
+
+/* The static bpfgate for the initramfs: $BPFGATE_STATIC, else beside the binary
+ * (a build folder), else ../libexec/bpfgate/ (installed). */
+static int find_static(const char *bpfgate_path, char *buf, size_t len)
+{
+	const char *env = getenv("BPFGATE_STATIC");
+	const char *rel[] = { "bpfgate.static", "../libexec/bpfgate/bpfgate.static" };
+	char exe[PATH_MAX], *slash;
+
+	if (env && *env) {
+		bfmt(buf, len, "%s", env);
+		return is_file(buf) ? 0 : -ENOENT;
+	}
+	if (!bpfgate_path || !realpath(bpfgate_path, exe)) {
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+		if (n <= 0)
+			return -ENOENT;
+		exe[n] = '\0';
+	}
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
+		if (!bfmt(buf, len, "%s/%s", exe, rel[i]) && is_file(buf))
+			return 0;
+	return -ENOENT;
+}
+
+static const char *find_busybox(void)
+{
+	const char *env = getenv("BPFGATE_BUSYBOX");
+
+	if (env && *env)
+		return env;
+	/* busybox-static installs a static /bin/busybox */
+	return is_file("/bin/busybox") ? "/bin/busybox" : NULL;
+}
+
+const char *vh_matrix__default_backend(const char *bpfgate_path)
+{
+	char p[PATH_MAX];
+
+	return !find_static(bpfgate_path, p, sizeof(p)) && find_busybox() ? "qemu" : "vng";
+}
+
+/* How many VMs fit: one CPU each under TCG, and their memory plus headroom. */
+static int auto_jobs(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN), avail_kb = 0;
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "re");
+	long by_mem;
+
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "MemAvailable: %ld kB", &avail_kb) == 1)
+				break;
+		fclose(f);
+	}
+	by_mem = avail_kb ? (avail_kb / 1024 - 512) / (GUEST_MEM_MB + 256) : cpus;
+	if (cpus < 1)
+		cpus = 1;
+	if (by_mem < cpus)
+		cpus = by_mem;
+	return cpus < 1 ? 1 : (int)cpus;
+}
+
+/* --- display --------------------------------------------------------------------- */
+
+static void show_line(struct matrix *m, struct kjob *k, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void draw(struct matrix *m)
+{
+	double t = now_s();
+
+	if (!m->opts->progress_tty || m->opts->quiet)
+		return;
+	if (m->tty_lines)
+		fprintf(stderr, "\033[%dA", m->tty_lines);
+	for (int i = 0; i < m->nk; i++) {
+		struct kjob *k = &m->k[i];
+
+		fprintf(stderr, "\r\033[K  %-12s ", k->spec.name);
+		switch (k->state) {
+		case K_WAIT_FETCH:
+			fprintf(stderr, "waiting to fetch");
+			break;
+		case K_FETCHING:
+			fprintf(stderr, "fetching (%.0f s)", t - k->t_start);
+			break;
+		case K_READY:
+			fprintf(stderr, "waiting for a VM slot");
+			break;
+		case K_RUNNING:
+			fprintf(stderr, "%s (%.0f s)", k->phase, t - k->t_start);
+			break;
+		case K_DONE:
+			fprintf(stderr, "%s", k->outcome);
+			break;
+		}
+		fputc('\n', stderr);
+	}
+	m->tty_lines = m->nk;
+	fflush(stderr);
+}
+
+/* Plain progress when stderr is not a terminal: one line per change. */
+static void show_line(struct matrix *m, struct kjob *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m->opts->quiet || m->opts->progress_tty)
+		return;
+	fprintf(stderr, "matrix: %s: ", k->spec.name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* --- results --------------------------------------------------------------------- */
+
+static int add_error(struct kjob *k, struct vh_result_set *out, const char *cause,
+		     const char *tail)
+{
+	struct vh_result *r = vh_result_set__add(out);
+
+	if (!r)
+		return -ENOMEM;
+	r->verdict = VH_ERROR;
+	r->kernel = strdup(k->spec.release[0] ? k->spec.release : k->spec.name);
+	r->object = strdup("(vm)");
+	r->program = strdup("(vm)");
+	r->error = strdup(cause);
+	r->log_tail = tail ? strdup(tail) : NULL;
+	k->failed = true;
+	bfmt(k->outcome, sizeof(k->outcome), "error: %s", cause);
+	return r->kernel && r->object && r->program && r->error ? 0 : -ENOMEM;
+}
+
+static int save_text(const char *dir, const char *name, const char *text, size_t len)
+{
+	char p[PATH_MAX];
+	FILE *f;
+	int err = 0;
+
+	if (!text)
+		return 0;
+	if (bfmt(p, sizeof(p), "%s/%s", dir, name))
+		return -ENAMETOOLONG;
+	f = fopen(p, "we");
+	if (!f)
+		return -errno;
+	if (fwrite(text, 1, len, f) != len)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+/* First line of the guest's stderr, for a one-line cause. */
+static void first_line(const char *text, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!text)
+		return;
+	while (text[n] && text[n] != '\n')
+		n++;
+	bfmt(buf, len, "%.*s", (int)n, text);
+}
+
+static void record_timing(struct matrix *m, struct kjob *k, const struct vh_guest_out *g)
+{
+	char p[PATH_MAX];
+	double total = k->t_end - k->t_start, verify = 0;
+	FILE *f;
+
+	if (g && g->verified)
+		verify = g->verify_end - g->verify_start;
+	if (bfmt(p, sizeof(p), "%s/timings.tsv", m->root))
+		return;
+	f = fopen(p, "ae");
+	if (!f)
+		return;
+	fprintf(f, "%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%s\n", k->spec.name,
+		g && g->release[0] ? g->release : k->spec.release, k->backend,
+		m->kvm ? "kvm" : "tcg", total, total - verify, verify,
+		k->failed ? "error" : "done");
+	fclose(f);
+}
+
+/* The VM ended (or was killed at its deadline): turn what it sent into results. */
+static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_result_set *out)
+{
+	char p[PATH_MAX], cause[256], line[192], errbuf[256];
+	struct vh_result_set got = { 0 };
+	struct vh_guest_out g;
+	char *tail;
+	int err = 0;
+
+	bfmt(p, sizeof(p), "%s/console.log", k->dir);
+	tail = vh_vm__tail(p, CONSOLE_TAIL_LINES);
+	bfmt(p, sizeof(p), "%s/guest.out", k->dir);
+	if (vh_guest_out__parse(p, &g))
+		memset(&g, 0, sizeof(g));
+	k->t_end = now_s();
+	save_text(k->dir, "probe.json", g.probe, g.probe_len);
+	save_text(k->dir, "stderr.txt", g.stderr_text, g.stderr_len);
+	save_text(k->dir, "results.json", g.results, g.results_len);
+
+	if (timed_out) {
+		bfmt(cause, sizeof(cause), "VM timed out after %d s (%s)", m->timeout_s,
+			 !g.hello ? "booting" : !g.verified ? "verifying" : "powering off");
+		err = add_error(k, out, cause, tail);
+		goto cleanup;
+	}
+	if (!g.results) {
+		if (!g.hello && tail && strstr(tail, "Kernel panic"))
+			bfmt(cause, sizeof(cause), "kernel panic while booting");
+		else if (!g.hello)
+			bfmt(cause, sizeof(cause), "VM stopped before the guest started (%s)",
+				 WIFEXITED(k->vm.proc.status) ?
+					 "exit status" : "killed by a signal");
+		else if (tail && strstr(tail, "Kernel panic"))
+			bfmt(cause, sizeof(cause), "kernel panic while verifying");
+		else
+			bfmt(cause, sizeof(cause), "no results came back%s%s",
+				 g.problem[0] ? ": " : "", g.problem);
+		if (!g.hello && WIFEXITED(k->vm.proc.status) && WEXITSTATUS(k->vm.proc.status)) {
+			size_t n = strlen(cause);
+
+			bfmt(cause + n, sizeof(cause) - n, " %d, see %s/%s",
+				 WEXITSTATUS(k->vm.proc.status), k->dir,
+				 strcmp(k->backend, "vng") ? "qemu.log" : "console.log");
+		}
+		err = add_error(k, out, cause, tail);
+		goto cleanup;
+	}
+	err = vh_result_set__parse_json(g.results, g.results_len, &got, errbuf, sizeof(errbuf));
+	if (err) {
+		/* bpfgate verify ran but printed no JSON: its own one-line error says why */
+		first_line(g.stderr_text, line, sizeof(line));
+		bfmt(cause, sizeof(cause), "guest: %s", line[0] ? line : errbuf);
+		err = add_error(k, out, cause, g.stderr_text ? g.stderr_text : tail);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < got.n && !err; i++) {
+		struct vh_result *r = &got.v[i];
+
+		/* back to the paths the user gave */
+		for (int j = 0; r->object && j < m->plan.nobjs; j++) {
+			if (vh_vm__guest_obj(k->backend, &m->plan, j, p, sizeof(p)) ||
+			    strcmp(p, r->object))
+				continue;
+			free(r->object);
+			r->object = strdup(m->plan.objs[j]);
+			break;
+		}
+		if (!r->kernel && g.release[0])
+			r->kernel = strdup(g.release);
+		err = vh_result_set__append(out, r);
+	}
+	bfmt(k->outcome, sizeof(k->outcome), "done in %.1f s (%s, boot %.1f s, verify %.1f s)",
+		 k->t_end - k->t_start, g.release,
+		 k->t_end - k->t_start - (g.verify_end - g.verify_start),
+		 g.verify_end - g.verify_start);
+cleanup:
+	record_timing(m, k, &g);
+	if (k->failed)
+		show_line(m, k, "%s", k->outcome);
+	else
+		show_line(m, k, "%s", k->outcome);
+	vh_result_set__free(&got);
+	vh_guest_out__free(&g);
+	free(tail);
+	return err == -ENOMEM ? err : 0;
+}
+
+/* --- the run ----------------------------------------------------------------------- */
+
+static int start_fetch(struct matrix *m, struct kjob *k)
+{
+	char log[PATH_MAX], errbuf[256];
+	int fd, err;
+	pid_t pid;
+
+	bfmt(log, sizeof(log), "%s/fetch.log", k->dir);
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (pid == 0) {
+		err = vh_kernel_cache__fetch(&m->cache, &m->conf, k->spec.entry, fd, errbuf,
+					     sizeof(errbuf));
+		if (err)
+			dprintf(fd, "bpfgate: %s: %s\n", k->spec.name, errbuf);
+		_exit(err ? 1 : 0);
+	}
+	close(fd);
+	memset(&k->proc, 0, sizeof(k->proc));
+	k->proc.pid = pid;
+	k->state = K_FETCHING;
+	k->t_start = now_s();
+	show_line(m, k, "fetching %s", k->spec.release);
+	return 0;
+}
+
+static int start_vm(struct matrix *m, struct kjob *k, struct vh_result_set *out)
+{
+	char errbuf[256], p[PATH_MAX], missing[256];
+	int err;
+
+	err = vh_kernel__preflight(&k->spec, k->backend, missing, sizeof(missing));
+	if (err == -ENOTSUP) {
+		bfmt(errbuf, sizeof(errbuf), "preflight: the kernel lacks %s (needed by the %s backend)",
+			 missing, k->backend);
+		k->state = K_DONE;
+		return add_error(k, out, errbuf, NULL);
+	}
+	if (err == -ENOENT)
+		show_line(m, k, "no kernel config found, preflight skipped");
+	if (!strcmp(k->backend, "vng")) {
+		bfmt(p, sizeof(p), "%s/guest.sh", k->dir);
+		err = vh_vm__write_vng_script(p, m->opts->bpfgate_path ?: "bpfgate", k->dir,
+					      &m->plan, errbuf, sizeof(errbuf));
+		if (err) {
+			k->state = K_DONE;
+			return add_error(k, out, errbuf, NULL);
+		}
+	}
+	k->vm = (struct vh_vm){
+		.kernel = &k->spec,
+		.backend = k->backend,
+		.kvm = m->kvm,
+		.rundir = k->dir,
+		.initrd = m->initrd,
+		.mem_mb = GUEST_MEM_MB,
+	};
+	k->t_start = now_s();
+	k->deadline = k->t_start + m->timeout_s;
+	err = vh_vm__start(&k->vm, errbuf, sizeof(errbuf));
+	if (err) {
+		k->state = K_DONE;
+		return add_error(k, out, errbuf, NULL);
+	}
+	k->state = K_RUNNING;
+	bfmt(k->phase, sizeof(k->phase), "booting");
+	show_line(m, k, "booting (%s, %s)", k->backend, m->kvm ? "KVM" : "TCG");
+	return 0;
+}
+
+/* Follow the guest's markers for the display. */
+static void update_phase(struct matrix *m, struct kjob *k)
+{
+	char p[PATH_MAX], old[64];
+	struct vh_guest_out g;
+
+	bfmt(p, sizeof(p), "%s/guest.out", k->dir);
+	if (vh_guest_out__parse(p, &g))
+		return;
+	bfmt(old, sizeof(old), "%s", k->phase);
+	if (g.verified)
+		bfmt(k->phase, sizeof(k->phase), "verified %d/%d", m->plan.nobjs,
+			 m->plan.nobjs);
+	else if (g.verify_start > 0)
+		bfmt(k->phase, sizeof(k->phase), "verifying 0/%d (%s)", m->plan.nobjs,
+			 g.release);
+	else if (g.hello)
+		bfmt(k->phase, sizeof(k->phase), "probing (%s)", g.release);
+	if (strcmp(old, k->phase))
+		show_line(m, k, "%s", k->phase);
+	vh_guest_out__free(&g);
+}
+
+static int setup(struct matrix *m, struct vh_result_set *out)
+{
+	const struct vh_matrix_opts *o = m->opts;
+	char errbuf[512], bstatic[PATH_MAX];
+	const char *keep = o->result_dir ?: getenv("BPFGATE_RESULT_DIR");
+	bool need_conf = false;
+	int err = 0;
+
+	(void)out;
+	if (o->nobjs <= 0)
+		return vh_err("verify", "no objects to verify"), -EINVAL;
+	if (o->backend && strcmp(o->backend, "qemu") && strcmp(o->backend, "vng"))
+		return vh_err("--vm-backend", "'%s' is not a backend (qemu, vng)", o->backend),
+		       -EINVAL;
+	if (o->timeout_s < 0 || o->jobs < 0)
+		return vh_err(o->jobs < 0 ? "--jobs" : "--timeout", "must not be negative"),
+		       -EINVAL;
+	for (int i = 0; i < o->nobjs; i++)
+		if (access(o->objs[i], R_OK))
+			return vh_err(o->objs[i], "%s", strerror(errno)), -errno;
+	for (int i = 0; i < o->nkernels; i++)
+		if (strcmp(o->kernels[i], "host") && !strchr(o->kernels[i], '/') &&
+		    access(o->kernels[i], F_OK))
+			need_conf = true;
+	err = vh_kernel_conf__load(&m->conf, errbuf, sizeof(errbuf));
+	if (err && need_conf)
+		return vh_err("ci/kernels.conf", "%s", errbuf), err;
+	m->have_conf = !err;
+	err = vh_kernel_cache__init(&m->cache);
+	if (err)
+		return vh_err("cache", "set BPFGATE_CACHE or HOME"), err;
+
+	m->k = calloc(o->nkernels ? o->nkernels : 1, sizeof(*m->k));
+	if (!m->k)
+		return -ENOMEM;
+	for (int i = 0; i < o->nkernels; i++) {
+		struct kjob *k = &m->k[m->nk];
+		bool dup = false;
+
+		if (!strcmp(o->kernels[i], "host"))
+			continue;
+		for (int j = 0; j < m->nk; j++)
+			dup |= !strcmp(m->k[j].spec.name, o->kernels[i]);
+		if (dup)
+			continue;
+		err = vh_kernel__resolve(o->kernels[i], m->have_conf ? &m->conf : NULL, &m->cache,
+					 &k->spec, errbuf, sizeof(errbuf));
+		if (err)
+			return vh_err(o->kernels[i], "%s", errbuf), err;
+		k->state = k->spec.entry && !k->spec.cached ? K_WAIT_FETCH : K_READY;
+		m->nk++;
+	}
+	if (!m->nk)
+		return 0;
+
+	/* decided up front, never by waiting for a hang */
+	m->kvm = vh_kvm__usable(m->kvm_why, sizeof(m->kvm_why));
+	m->jobs = o->jobs ?: auto_jobs();
+	if (m->jobs > m->nk)
+		m->jobs = m->nk;
+
+	bfmt(m->tmp, sizeof(m->tmp), "%s/bpfgate-matrix.XXXXXX",
+		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(m->tmp))
+		return vh_err(m->tmp, "%s", strerror(errno)), -errno;
+	if (keep) {
+		if (mkdir(keep, 0755) && errno != EEXIST)
+			return vh_err(keep, "%s", strerror(errno)), -errno;
+		bfmt(m->root, sizeof(m->root), "%s", keep);
+	} else {
+		bfmt(m->root, sizeof(m->root), "%s", m->tmp);
+	}
+	m->plan = (struct vh_guest_plan){
+		.objs = o->objs,
+		.nobjs = o->nobjs,
+		.guest_args = o->guest_args,
+		.nguest_args = o->nguest_args,
+		.probe = true,
+	};
+	for (int i = 0; i < m->nk; i++) {
+		struct kjob *k = &m->k[i];
+		char safe[64];
+		size_t n = 0;
+
+		/* the folder is named after the kernel as given */
+		for (const char *s = k->spec.name; *s && n < sizeof(safe) - 1; s++)
+			safe[n++] = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+						    (*s >= '0' && *s <= '9') || *s == '.' ||
+						    *s == '-' || *s == '_' || *s == '+' ?
+					    *s :
+					    '_';
+		safe[n] = '\0';
+		bfmt(k->dir, sizeof(k->dir), "%s/%s", m->root, safe);
+		rm_rf(k->dir);
+		if (mkdir(k->dir, 0755))
+			return vh_err(k->dir, "%s", strerror(errno)), -errno;
+		k->backend = o->backend ?: vh_matrix__default_backend(o->bpfgate_path);
+	}
+
+	/* one initramfs for every qemu boot of the run */
+	for (int i = 0; i < m->nk; i++) {
+		const char *busybox;
+
+		if (strcmp(m->k[i].backend, "qemu") || m->initrd[0])
+			continue;
+		if (find_static(o->bpfgate_path, bstatic, sizeof(bstatic)))
+			return vh_err("bpfgate.static",
+				      "not found beside bpfgate (make builds it; or BPFGATE_STATIC=PATH, or --vm-backend vng)"),
+			       -ENOENT;
+		busybox = find_busybox();
+		if (!busybox)
+			return vh_err("busybox", "/bin/busybox not found (install busybox-static)"),
+			       -ENOENT;
+		bfmt(m->initrd, sizeof(m->initrd), "%s/initramfs.cpio", m->tmp);
+		err = vh_vm__build_initramfs(m->initrd, busybox, bstatic, &m->plan, errbuf,
+					     sizeof(errbuf));
+		if (err)
+			return vh_err("initramfs", "%s", errbuf), err;
+	}
+
+	if (o->timeout_s)
+		m->timeout_s = o->timeout_s;
+	else if (m->kvm)
+		m->timeout_s = 60 + o->nobjs;
+	else
+		/* TCG: qemu boots in about 5 s, vng in about 18 s; verification is slow too */
+		m->timeout_s = (strcmp(m->k[0].backend, "vng") ? 120 : 240) + 2 * o->nobjs;
+
+	if (!o->quiet)
+		fprintf(stderr, "matrix: %d kernel%s, %s, %s (%s), up to %d VM%s at once, timeout %d s\n",
+			m->nk, m->nk == 1 ? "" : "s",
+			o->backend ? o->backend : m->k[0].backend, m->kvm ? "KVM" : "TCG",
+			m->kvm_why, m->jobs, m->jobs == 1 ? "" : "s", m->timeout_s);
+	return 0;
+}
+
+static int loop(struct matrix *m, struct vh_result_set *out)
+{
+	double last_draw = 0, last_phase = 0;
+	int err = 0;
+
+	for (;;) {
+		int running = 0, fetching = 0, left = 0;
+		double t = now_s();
+
+		for (int i = 0; i < m->nk; i++) {
+			running += m->k[i].state == K_RUNNING;
+			fetching += m->k[i].state == K_FETCHING;
+			left += m->k[i].state != K_DONE;
+		}
+		if (!left)
+			break;
+		for (int i = 0; i < m->nk && !err; i++) {
+			struct kjob *k = &m->k[i];
+			int r;
+
+			switch (k->state) {
+			case K_WAIT_FETCH:
+				/* one download at a time: they share the network */
+				if (!fetching) {
+					err = start_fetch(m, k);
+					fetching++;
+				}
+				break;
+			case K_FETCHING:
+				r = vh_proc__poll(&k->proc);
+				if (r == 0)
+					break;
+				fetching--;
+				if (r < 0 || !WIFEXITED(k->proc.status) ||
+				    WEXITSTATUS(k->proc.status)) {
+					char p[PATH_MAX], *tail, cause[256];
+
+					bfmt(p, sizeof(p), "%s/fetch.log", k->dir);
+					tail = vh_vm__tail(p, 1);
+					bfmt(cause, sizeof(cause), "fetch failed: %s",
+						 tail ? tail : "see fetch.log");
+					k->state = K_DONE;
+					err = add_error(k, out, cause, NULL);
+					show_line(m, k, "%s", k->outcome);
+					free(tail);
+					break;
+				}
+				k->spec.cached = true;
+				k->state = K_READY;
+				show_line(m, k, "fetched in %.1f s", t - k->t_start);
+				break;
+			case K_READY:
+				if (running < m->jobs) {
+					err = start_vm(m, k, out);
+					running += k->state == K_RUNNING;
+				}
+				break;
+			case K_RUNNING:
+				r = vh_proc__poll(&k->vm.proc);
+				if (r == 0 && t > k->deadline) {
+					vh_proc__kill(&k->vm.proc);
+					k->state = K_DONE;
+					running--;
+					err = collect(m, k, true, out);
+				} else if (r != 0) {
+					k->state = K_DONE;
+					running--;
+					err = collect(m, k, false, out);
+				} else if (t - last_phase > 0.5) {
+					update_phase(m, k);
+				}
+				break;
+			case K_DONE:
+				break;
+			}
+		}
+		if (t - last_phase > 0.5)
+			last_phase = t;
+		if (err)
+			break;
+		if (t - last_draw > 0.5) {
+			draw(m);
+			last_draw = t;
+		}
+		usleep(50 * 1000);
+	}
+	draw(m);
+	return err;
+}
+
+int vh_matrix__run(const struct vh_matrix_opts *opts, struct vh_result_set *out)
+{
+	struct matrix m = { .opts = opts };
+	int err;
+
+	err = setup(&m, out);
+	if (!err && m.nk)
+		err = loop(&m, out);
+	/* nothing of this run outlives it */
+	for (int i = 0; i < m.nk; i++) {
+		if (m.k[i].state == K_RUNNING)
+			vh_proc__kill(&m.k[i].vm.proc);
+		if (m.k[i].state == K_FETCHING)
+			vh_proc__kill(&m.k[i].proc);
+	}
+	if (m.tmp[0])
+		rm_rf(m.tmp);
+	free(m.k);
+	if (m.have_conf)
+		vh_kernel_conf__free(&m.conf);
+	return err;
+}

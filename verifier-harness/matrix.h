@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * matrix.h: verify objects on several kernels, one VM boot per kernel.
+ *
+ * Each kernel that is not "host" is resolved (a series of ci/kernels.conf, fetched
+ * into the cache when missing, or a path to an image or build tree), checked by a
+ * preflight of its config, and booted once; `bpfgate verify --json` runs inside on
+ * every object and its results come back with kernel = the guest's release. Up to
+ * jobs VMs run at once, each with a hard deadline, so one kernel that panics, hangs
+ * or never boots becomes one error result and the others still finish.
+ *
+ * Per-run folder (opts.result_dir, $BPFGATE_RESULT_DIR, else a temporary folder
+ * removed at the end), one subfolder per kernel:
+ *	K/console.log  K/guest.out  K/results.json  K/probe.json  K/stderr.txt
+ *	K/fetch.log    timings.tsv (kernel, release, backend, accel, seconds total/boot/verify)
+ */
+#ifndef BPFGATE_MATRIX_H
+#define BPFGATE_MATRIX_H
+
+#include <stdbool.h>
+
+#include "result.h"
+
+struct vh_matrix_opts {
+	const char *const *kernels; /* as given: series ("6.1"), "host", image path, or build tree */
+	int nkernels;
+	const char *const *objs; /* object paths as given */
+	int nobjs;
+	const char *const *guest_args; /* extra args to pass to the guest's `bpfgate verify` */
+	int nguest_args;
+	int jobs;                 /* VMs at once, 0 = auto (CPUs and memory) */
+	int timeout_s;            /* per VM, 0 = default for TCG/KVM and the backend */
+	const char *backend;      /* "qemu", "vng" or NULL = auto */
+	bool progress_tty;        /* live display (one line per kernel) */
+	const char *bpfgate_path; /* the running binary (for the vng backend) */
+	const char *result_dir;   /* keep per-kernel outputs here (NULL: temporary) */
+	bool quiet;               /* no progress lines at all */
+};
+
+/*
+ * Boots each non-host kernel once, runs verify inside, appends its results (kernel
+ * = guest release) to out. A kernel that fails to boot/times out adds one result
+ * with verdict VH_ERROR, program "(vm)", error = cause, log_tail = last console
+ * lines. Returns 0, or -errno for a setup error (bad option, unknown kernel,
+ * nothing fetchable), which it has reported as one line on stderr.
+ */
+int vh_matrix__run(const struct vh_matrix_opts *opts, struct vh_result_set *out);
+
+/* The default backend rule (docs/matrix.md): "qemu" when a static bpfgate for the
+ * initramfs and a static busybox are found, else "vng". */
+const char *vh_matrix__default_backend(const char *bpfgate_path);
+
+#endif

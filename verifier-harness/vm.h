@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * vm.h: boot one kernel in a VM and run `bpfgate verify --json` inside it.
+ *
+ * Two backends:
+ *   qemu  qemu-system-x86_64 -M microvm boots the kernel image straight into an
+ *         initramfs (newc cpio written here, no host paths) holding busybox, a
+ *         statically linked bpfgate, the objects and /init; no modules.
+ *   vng   virtme-ng boots the kernel with the host's root file system shared read
+ *         only; the guest runs the host's bpfgate on the objects where they are.
+ *
+ * The guest writes everything for the host on a channel of its own (qemu: a second
+ * serial port, ttyS1, raw; vng: a file in the run folder, the only place it may
+ * write), framed so that nothing else can corrupt it:
+ *
+ *	@@bpfgate hello RELEASE UPTIME       init started (UPTIME: guest seconds)
+ *	@@bpfgate begin NAME LEN             then exactly LEN bytes of NAME
+ *	@@bpfgate end NAME RC                (NAME: probe, results, stderr)
+ *	@@bpfgate verify UPTIME / verified UPTIME   around bpfgate verify
+ *	@@bpfgate done UPTIME                the guest is about to power off
+ */
+#ifndef BPFGATE_VM_H
+#define BPFGATE_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "kernel_cache.h"
+
+/* A child in its own process group; killing it kills everything it started. */
+struct vh_proc {
+	pid_t pid;
+	int status; /* wait status once exited */
+	bool exited;
+};
+
+/* Start argv[0] (PATH searched) with stdout/stderr on out_fd (-1: /dev/null). */
+int vh_proc__spawn(struct vh_proc *p, char *const argv[], int out_fd);
+/* 1 when it has exited (status set), 0 while it runs, -errno on error. */
+int vh_proc__poll(struct vh_proc *p);
+/* SIGKILL the whole group and reap it. */
+void vh_proc__kill(struct vh_proc *p);
+
+/* What the guest runs. */
+struct vh_guest_plan {
+	const char *const *objs; /* as given on the host */
+	int nobjs;
+	const char *const *guest_args; /* extra `bpfgate verify` arguments */
+	int nguest_args;
+	bool probe; /* also record the kernel's feature probe */
+};
+
+/*
+ * Write the qemu backend's initramfs to path: /init (the guest script), busybox,
+ * the static bpfgate and the objects as /w/o/N/BASENAME. 0 or -errno.
+ */
+int vh_vm__build_initramfs(const char *path, const char *busybox, const char *bpfgate_static,
+			   const struct vh_guest_plan *plan, char *errbuf, size_t errlen);
+/* Write the vng backend's guest script to path (runs bpfgate_path on the objects'
+ * absolute paths, writes rundir/guest.out). 0 or -errno. */
+int vh_vm__write_vng_script(const char *path, const char *bpfgate_path, const char *rundir,
+			    const struct vh_guest_plan *plan, char *errbuf, size_t errlen);
+/* The object path the guest sees for plan->objs[i] (for mapping results back). */
+int vh_vm__guest_obj(const char *backend, const struct vh_guest_plan *plan, int i, char *buf,
+		     size_t len);
+
+/* One boot. */
+struct vh_vm {
+	const struct vh_kernel_spec *kernel;
+	const char *backend; /* "qemu" or "vng" */
+	bool kvm;
+	const char *rundir; /* console.log, guest.out (and vng's guest.sh) go here */
+	const char *initrd; /* qemu: the initramfs */
+	int mem_mb;
+	struct vh_proc proc;
+};
+
+/* Start the VM (does not wait). 0 or -errno with the cause in errbuf. */
+int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen);
+
+/* What came back from a guest (parsed from rundir/guest.out). */
+struct vh_guest_out {
+	char release[128];
+	double init_uptime;   /* guest uptime when /init started: kernel boot */
+	double verify_start;  /* guest uptime around bpfgate verify */
+	double verify_end;
+	bool hello, verified, done;
+	int verify_rc;        /* exit status of bpfgate verify in the guest, -1 unknown */
+	char *results;        /* its JSON, NULL if none came back whole */
+	size_t results_len;
+	char *probe;          /* feature probe JSON, or NULL */
+	size_t probe_len;
+	char *stderr_text;    /* its stderr, or NULL */
+	size_t stderr_len;
+	char problem[160];    /* framing error, "" when fine */
+};
+
+/* Parse a guest's output (the whole file); 0, or -errno if it cannot be read. */
+int vh_guest_out__parse(const char *path, struct vh_guest_out *g);
+void vh_guest_out__free(struct vh_guest_out *g);
+
+/* The last n lines of a text file, NULL if unreadable (caller frees). */
+char *vh_vm__tail(const char *path, int n);
+
+#endif
