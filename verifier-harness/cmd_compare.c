@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  -h, --help            this help\n\n"
 		"A file name of - reads standard input. Verification time is shown but never\n"
 		"fails. Programs in only one file are listed as added or removed.\n"
+		"'bpfgate verify --baseline FILE' runs the same comparison after verifying.\n"
 		"Exit status: 0 no regression, 1 a program newly fails or exceeds a limit,\n"
 		"2 usage error or an unreadable or malformed file.\n",
 		VH_COMPARE_DEFAULT_MAX_GROWTH, VH_COMPARE_DEFAULT_MAX_SHARE);
