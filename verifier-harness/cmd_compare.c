@@ -100,7 +100,8 @@ int do_compare(int argc, char **argv)
 			usage(stdout);
 			return VH_EXIT_OK;
 		case ':':
-			vh_err(argv[optind - 1], "needs an argument (try 'bpfgate compare --help')");
+			vh_err(argv[optind - 1],
+			       "needs an argument (try 'bpfgate compare --help')");
 			return VH_EXIT_USAGE;
 		default:
 			vh_err(argv[optind - 1], "unknown option (try 'bpfgate compare --help')");

@@ -129,7 +129,7 @@ int vh_compare__build(struct vh_compare *c, const struct vh_result_set *base,
 			else
 				hi = mid;
 		}
-		if (lo + taken[lo] < base->n &&
+		if (lo < base->n && lo + taken[lo] < base->n &&
 		    !key_cmp(&base->v[sorted[lo + taken[lo]]], row->cur)) {
 			size_t b = sorted[lo + taken[lo]++];
 
@@ -428,7 +428,8 @@ static void print_json_row(struct vh_json_writer *w, const struct vh_compare_row
 	vh_json_writer__end_array(w);
 	vh_json_writer__key(w, "verdict");
 	vh_json_writer__begin_object(w);
-	vh_json_writer__kv_string(w, "base", row->base ? vh_verdict__name(row->base->verdict) : NULL);
+	vh_json_writer__kv_string(w, "base",
+				  row->base ? vh_verdict__name(row->base->verdict) : NULL);
 	vh_json_writer__kv_string(w, "new", row->cur ? vh_verdict__name(row->cur->verdict) : NULL);
 	vh_json_writer__end_object(w);
 	for (size_t m = 0; m < NMETRICS; m++) {

@@ -270,7 +270,8 @@ static int parse_number(struct parser *ps, struct vh_json_value *v)
 		is_int = false;
 		p++;
 		if (!is_digit(ps, p))
-			return fail_at(ps, start, -EINVAL, "invalid number (digit expected after '.')");
+			return fail_at(ps, start, -EINVAL,
+				       "invalid number (digit expected after '.')");
 		while (is_digit(ps, p))
 			p++;
 	}
@@ -280,7 +281,8 @@ static int parse_number(struct parser *ps, struct vh_json_value *v)
 		if (p < ps->end && (*p == '+' || *p == '-'))
 			p++;
 		if (!is_digit(ps, p))
-			return fail_at(ps, start, -EINVAL, "invalid number (digit expected in exponent)");
+			return fail_at(ps, start, -EINVAL,
+				       "invalid number (digit expected in exponent)");
 		while (is_digit(ps, p))
 			p++;
 	}
@@ -566,7 +568,7 @@ int vh_json__parse(const char *text, size_t len, const struct vh_json_limits *li
 		errbuf[0] = '\0';
 	if (len > max_size) {
 		if (errbuf && errlen)
-			snprintf(errbuf, errlen, "input of %zu bytes is over the limit of %zu bytes",
+			snprintf(errbuf, errlen, "input of %zu bytes is over the %zu-byte limit",
 				 len, max_size);
 		return -E2BIG;
 	}

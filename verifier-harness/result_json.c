@@ -168,8 +168,8 @@ static int read_string(struct ctx *c, const struct vh_json_value *o, const struc
 
 	if (!v || v->type == VH_JSON_NULL) {
 		if (f->required)
-			return set_error(c->errbuf, c->errlen, -EINVAL, "results[%zu]: missing '%s'",
-					 c->idx, f->name);
+			return set_error(c->errbuf, c->errlen, -EINVAL,
+					 "results[%zu]: missing '%s'", c->idx, f->name);
 		return 0;
 	}
 	if (v->type != VH_JSON_STRING)
@@ -195,9 +195,9 @@ static int read_stat(struct ctx *c, const struct vh_json_value *o, const struct 
 	if (!v || v->type == VH_JSON_NULL)
 		return 0; /* unknown: stays VH_STAT_UNKNOWN */
 	if (v->type != VH_JSON_NUMBER || !v->num.is_int || v->num.i < 0 || v->num.i > LONG_MAX)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
-				 "line %d: results[%zu].%s: expected a non-negative integer or null",
-				 v->line, c->idx, f->name);
+		return set_error(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].%s: %s",
+				 v->line, c->idx, f->name,
+				 "expected a non-negative integer or null");
 	*stat_at(st, f) = v->num.i;
 	return 0;
 }
@@ -222,9 +222,9 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 				 c->idx);
 	verdict = v->type == VH_JSON_STRING ? vh_verdict__parse(v->str.s) : -1;
 	if (verdict < 0)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
-				 "line %d: results[%zu].verdict: expected \"pass\", \"fail\", \"skip\" or \"error\"",
-				 v->line, c->idx);
+		return set_error(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].verdict: %s",
+				 v->line, c->idx,
+				 "expected \"pass\", \"fail\", \"skip\" or \"error\"");
 	r->verdict = verdict;
 	for (size_t i = 0; i < ARRAY_SIZE(stat_fields); i++) {
 		err = read_stat(c, o, &stat_fields[i], &r->stats);
@@ -279,7 +279,8 @@ int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set
 	version = vh_json_value__get(doc, "version");
 	if (version && version->type == VH_JSON_STRING) {
 		if (strlen(version->str.s) != version->str.len) {
-			err = set_error(errbuf, errlen, -EINVAL, "version: contains a NUL character");
+			err = set_error(errbuf, errlen, -EINVAL,
+					"version: contains a NUL character");
 			goto cleanup;
 		}
 		tmp.version = strdup(version->str.s);

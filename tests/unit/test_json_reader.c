@@ -180,7 +180,7 @@ START_TEST(test_size_limit)
 	ck_assert_int_eq(vh_json__parse("[1,2,3,45]", 10, &lim, &v, err, sizeof(err)), 0);
 	vh_json_value__free(v);
 	ck_assert_int_eq(vh_json__parse("[1,2,3,456]", 11, &lim, &v, err, sizeof(err)), -E2BIG);
-	ck_assert_str_eq(err, "input of 11 bytes is over the limit of 10 bytes");
+	ck_assert_str_eq(err, "input of 11 bytes is over the 10-byte limit");
 }
 END_TEST
 
