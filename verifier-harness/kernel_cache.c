@@ -446,6 +446,8 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 			snprintf(spec->image, sizeof(spec->image), "%s", p);
 			if (!pathf(p, sizeof(p), "%s/.config", abs) && is_file(p))
 				snprintf(spec->config, sizeof(spec->config), "%s", p);
+			if (!pathf(p, sizeof(p), "%s/vmlinux", abs) && is_file(p))
+				snprintf(spec->vmlinux, sizeof(spec->vmlinux), "%s", p);
 			return 0;
 		}
 		/* a folder laid out like a cache entry */
@@ -455,6 +457,8 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 				snprintf(spec->config, sizeof(spec->config), "%s", p);
 			if (!pathf(p, sizeof(p), "%s/lib/modules", abs) && is_dir(p))
 				snprintf(spec->modroot, sizeof(spec->modroot), "%s", abs);
+			if (!pathf(p, sizeof(p), "%s/vmlinux", abs) && is_file(p))
+				snprintf(spec->vmlinux, sizeof(spec->vmlinux), "%s", p);
 			return 0;
 		}
 		return errf(errbuf, errlen, -EINVAL,
@@ -511,6 +515,7 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 		pathf(spec->image, sizeof(spec->image), "%s/vmlinuz", dir);
 		pathf(spec->config, sizeof(spec->config), "%s/config", dir);
 		pathf(spec->modroot, sizeof(spec->modroot), "%s", dir);
+		pathf(spec->vmlinux, sizeof(spec->vmlinux), "%s/vmlinux", dir);
 		return 0;
 	}
 	/* a series-looking name that is not in the matrix */
@@ -608,4 +613,19 @@ int vh_kernel__preflight(const struct vh_kernel_spec *spec, const char *backend,
 #undef MISSING
 	free(text);
 	return off ? -ENOTSUP : 0;
+}
+
+const char *vh_kernel__qemu_image(const struct vh_kernel_spec *spec)
+{
+	char *text;
+	bool pvh;
+
+	if (!spec->vmlinux[0] || !is_file(spec->vmlinux) || !spec->config[0])
+		return spec->image;
+	text = read_text(spec->config);
+	if (!text)
+		return spec->image;
+	pvh = config_value(text, "CONFIG_PVH") == 'y';
+	free(text);
+	return pvh ? spec->vmlinux : spec->image;
 }

@@ -6,6 +6,7 @@
  * ~/.cache/bpfgate):
  *
  *	ROOT/kernels/RELEASE/vmlinuz              the kernel image
+ *	ROOT/kernels/RELEASE/vmlinux              unpacked from it (ELF, boots via PVH)
  *	ROOT/kernels/RELEASE/config               its configuration
  *	ROOT/kernels/RELEASE/lib/modules/RELEASE/ modules, depmod run
  *	ROOT/kernels/RELEASE/manifest             series, suite, packages (written last)
@@ -48,6 +49,7 @@ struct vh_kernel_cache {
 struct vh_kernel_spec {
 	char name[PATH_MAX];    /* as given: "6.1", "host", a path */
 	char image[PATH_MAX];   /* bootable image (bzImage/vmlinuz) */
+	char vmlinux[PATH_MAX]; /* the same kernel as an ELF file, "" if none */
 	char config[PATH_MAX];  /* its .config, "" when not known */
 	char modroot[PATH_MAX]; /* folder holding lib/modules/RELEASE, "" if none */
 	char release[128];      /* expected release, "" when not known */
@@ -109,5 +111,12 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
  */
 int vh_kernel__preflight(const struct vh_kernel_spec *spec, const char *backend, char *missing,
 			 size_t len);
+
+/*
+ * The file QEMU should boot: the ELF vmlinux when there is one and the kernel has
+ * CONFIG_PVH (QEMU then starts it directly, without the decompression that takes
+ * seconds under TCG), else the compressed image.
+ */
+const char *vh_kernel__qemu_image(const struct vh_kernel_spec *spec);
 
 #endif

@@ -159,10 +159,11 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 			   "mount -t sysfs sysfs /sys\n"
 			   "mount -t devtmpfs devtmpfs /dev 2>/dev/null\n");
 	}
-	fprintf(f, "mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf 2>/dev/null\n"
-		   "mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug "
+	fprintf(f, "mounted() { grep -q \" $1 \" /proc/mounts; }\n"
+		   "mounted /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf 2>/dev/null\n"
+		   "mounted /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug "
 		   "2>/dev/null\n"
-		   "mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs "
+		   "mounted /sys/kernel/tracing || mount -t tracefs tracefs "
 		   "/sys/kernel/tracing 2>/dev/null\n");
 	fprintf(f, "T=");
 	sh_quote(f, scratch);
@@ -448,7 +449,7 @@ int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 		arg_add(a, "none");
 		arg_add(a, "-no-reboot");
 		arg_add(a, "-kernel");
-		arg_add(a, "%s", vm->kernel->image);
+		arg_add(a, "%s", vh_kernel__qemu_image(vm->kernel));
 		arg_add(a, "-initrd");
 		arg_add(a, "%s", vm->initrd);
 		arg_add(a, "-append");

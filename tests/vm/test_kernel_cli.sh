@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# bpfgate kernel list/path/fetch: the matrix as data, unknown kernels are one-line errors (exit 2).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/vm_lib.sh"
+
+export BPFGATE_CACHE=$T/cache
+
+# ci/kernels.sh list: what `make matrix` uses
+series=$(ci/kernels.sh list)
+expect_eq "$series" "$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' ci/kernels.conf | awk '{print $1}' | xargs)" "kernels.sh list"
+for s in 5.10 6.1 6.12 7.2 host; do
+	expect_contains " $series " " $s " "series $s in the matrix"
+done
+
+# list: every series, pinned package versions, nothing cached in an empty cache
+run "$BPFGATE" kernel list
+expect_eq "$rc" 0 "kernel list"
+for s in 5.10 6.1 6.12 7.2; do
+	line=$(echo "$out" | awk -v s="$s" '$1 == s')
+	expect_contains "$line" "$(release "$s")" "release of $s listed"
+	expect_contains "$line" "=" "pinned version of $s listed"
+	expect_eq "$(echo "$line" | awk '{print $4}')" "no" "$s not cached in a fresh cache"
+done
+run "$BPFGATE" kernel list --json
+expect_eq "$rc" 0 "kernel list --json"
+echo "$out" >"$T/list.json"
+expect_eq "$(json_py '[k["series"] for k in d["kernels"]]' "$T/list.json")" "['5.10', '6.1', '6.12', '7.2', 'host']" "JSON series"
+expect_eq "$(json_py 'sum(k["cached"] for k in d["kernels"] if k["series"] != "host")' "$T/list.json")" 0 "JSON: nothing cached"
+expect_eq "$(json_py '[k for k in d["kernels"] if k["series"] == "7.2"][0]["packages"][0]' "$T/list.json")" \
+	"linux-binary-unsigned-7.2.13+deb14-amd64=7.2.13-1" "JSON packages"
+expect_eq "$(json_py 'd["cache"]' "$T/list.json")" "$T/cache/kernels" "BPFGATE_CACHE is the cache root"
+
+# XDG_CACHE_HOME when BPFGATE_CACHE is not set
+run env -u BPFGATE_CACHE XDG_CACHE_HOME="$T/xdg" "$BPFGATE" kernel list -j
+echo "$out" >"$T/xdg.json"
+expect_eq "$(json_py 'd["cache"]' "$T/xdg.json")" "$T/xdg/bpfgate/kernels" "XDG_CACHE_HOME"
+
+# unknown kernels and uncached ones: exit 2, one line naming the kernel
+for cmd in "path 9.99" "fetch 9.99" "path 6.1" "path $T/nothing-here" "frob 6.1"; do
+	# shellcheck disable=SC2086
+	run "$BPFGATE" kernel $cmd
+	expect_eq "$rc" 2 "kernel $cmd: exit status"
+	expect_eq "$(echo "$err" | wc -l)" 1 "kernel $cmd: one line: $err"
+	expect_contains "$err" "bpfgate: " "kernel $cmd: error prefix"
+	echo "  kernel $cmd: $err"
+done
+run "$BPFGATE" kernel path 6.1
+expect_contains "$err" "bpfgate: 6.1: not in the cache (run 'bpfgate kernel fetch 6.1')" "uncached kernel says how to fetch it"
+run "$BPFGATE" kernel fetch host
+expect_eq "$rc" 0 "fetch host is a no-op"
+
+# path also takes an image or a build tree
+head -c 4096 /dev/zero >"$T/vmlinuz-9.9.9-test"
+run "$BPFGATE" kernel path "$T/vmlinuz-9.9.9-test"
+expect_eq "$out" "$T/vmlinuz-9.9.9-test" "an image path"
+mkdir -p "$T/tree/arch/x86/boot" && cp "$T/vmlinuz-9.9.9-test" "$T/tree/arch/x86/boot/bzImage"
+run "$BPFGATE" kernel path "$T/tree"
+expect_eq "$out" "$T/tree/arch/x86/boot/bzImage" "a build tree"
+
+run "$BPFGATE" kernel --help
+expect_eq "$rc" 0 "kernel --help"
+for w in fetch list path probe --json; do expect_contains "$out" "$w" "--help mentions $w"; done
+
+# probe: the running kernel's program and map types
+run "$BPFGATE" kernel probe --json
+expect_eq "$rc" 0 "kernel probe"
+echo "$out" >"$T/probe.json"
+expect_eq "$(json_py 'd["kernel"]' "$T/probe.json")" "$(uname -r)" "probe names the kernel"
+expect_eq "$(json_py '"xdp" in d["prog_types"] and "hash" in d["map_types"]' "$T/probe.json")" True "probe finds xdp and hash maps"
+[ ! -e "$T/cache" ] || fail "read-only commands created the cache"
+echo "ok"
