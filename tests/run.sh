@@ -70,11 +70,14 @@ for t in "${tests[@]}"; do
 	fuzz/*)
 		# Replay the seed corpus (regression), then a short bounded exploration.
 		n=${t#fuzz/}
+		mkdir -p "$O/fuzz-corpus/$n"
 		timeout "$timeout_s" "$O/tests/$t" -runs=0 "tests/fuzz/corpus/$n" >"$out" 2>&1 &&
 			timeout "$timeout_s" "$O/tests/$t" -max_total_time="${FUZZ_SECONDS:-10}" \
-				-seed=1 "tests/fuzz/corpus/$n" >>"$out" 2>&1
+				-seed=1 -artifact_prefix="$O/fuzz-corpus/$n-" \
+				"$O/fuzz-corpus/$n" "tests/fuzz/corpus/$n" >>"$out" 2>&1
 		rc=$?
-		# exploring writes new inputs into the corpus folder only with an explicit dir
+		# libFuzzer adds new inputs to the first folder: the scratch one in $O, not the
+		# committed seeds; crash inputs go there too
 		;;
 	*)
 		timeout "$timeout_s" bash "tests/$t" >"$out" 2>&1
