@@ -40,8 +40,8 @@ void vh_prog_refs__free(struct vh_prog_ref *progs, int n);
 /*
  * Verify program prog of object path; appends exactly one result to out.
  * Returns 0 (whatever the verdict), or -errno when nothing could be recorded.
- * An environment problem (no privilege) is returned as -EPERM after recording
- * the result as an error.
+ * The caller checks privilege first (privilege.h): a load refused with EPERM
+ * after that is the kernel's verdict on this program.
  */
 int vh_object__verify_prog(const char *path, const char *prog,
 			   const struct vh_verify_opts *opts, struct vh_result_set *out);

@@ -6,7 +6,7 @@ B=$O/tests/programs
 printf '' >"$T/empty.o"
 head -c 4096 /dev/urandom >"$T/random.o"
 head -c 300 "$B/ok_counter.bpf.o" >"$T/truncated.o"
-cp "$(command -v true)" "$T/x86.o"
+cp "$(type -P true)" "$T/x86.o"
 # an object with maps but no programs
 cat >"$T/noprog.bpf.c" <<'C'
 #include "vmlinux.h"

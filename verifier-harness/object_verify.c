@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* object_verify.c: load each program of an object alone and record the verdict. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "diag.h"
+#include "error_class.h"
+#include "expect.h"
+#include "line_info.h"
+#include "object_verify.h"
+#include "prog_type.h"
+#include "strfmt.h"
+#include "verifier_log.h"
+
+/* Log levels: 4 asks for statistics only; 1|2 add the instruction trace. */
+#define LOG_STATS 4
+#define LOG_FULL (1 | 2 | 4)
+#define LOG_SIZE_STATS (1u << 20)
+#define LOG_SIZE_FULL (16u << 20)
+/* The kernel refuses logs larger than UINT_MAX >> 2 (older: >> 8). */
+#define LOG_SIZE_MAX (1u << 30)
+#define TAIL_LINES 12
+
+const char *vh_kernel_release(void)
+{
+	static struct utsname u;
+
+	if (!u.release[0] && uname(&u))
+		return "unknown";
+	return u.release;
+}
+
+/* "5.10.223-1-amd64" -> 5 * 1000 + 10; garbage -> 0. */
+static long kernel_version_code(const char *s)
+{
+	long major = 0, minor = 0;
+
+	if (!s || sscanf(s, "%ld.%ld", &major, &minor) < 1)
+		return 0;
+	return major * 1000 + minor;
+}
+
+int vh_kernel_version_cmp(const char *a, const char *b)
+{
+	long x = kernel_version_code(a), y = kernel_version_code(b);
+
+	return x < y ? -1 : x > y;
+}
+
+/* Why path cannot be a BPF object, in one line; 0 if it may be one. */
+static int check_object_file(const char *path, char *errbuf, size_t errlen)
+{
+	unsigned char hdr[EI_NIDENT + 4];
+	struct stat st;
+	ssize_t n;
+	int fd, machine;
+
+	if (stat(path, &st)) {
+		snprintf(errbuf, errlen, "%s", strerror(errno));
+		return -errno;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(errbuf, errlen, "is a directory, not a BPF object");
+		return -EISDIR;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(errbuf, errlen, "not a regular file");
+		return -EINVAL;
+	}
+	if (st.st_size == 0) {
+		snprintf(errbuf, errlen, "empty file, not a BPF object");
+		return -ENOEXEC;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(errbuf, errlen, "%s", strerror(errno));
+		return -errno;
+	}
+	n = read(fd, hdr, sizeof(hdr));
+	close(fd);
+	if (n < (ssize_t)sizeof(hdr) || memcmp(hdr, ELFMAG, SELFMAG)) {
+		snprintf(errbuf, errlen, "not an ELF file, not a BPF object");
+		return -ENOEXEC;
+	}
+	machine = hdr[EI_DATA] == ELFDATA2MSB ? hdr[18] << 8 | hdr[19] : hdr[19] << 8 | hdr[18];
+	if (machine != EM_BPF) {
+		snprintf(errbuf, errlen, "an ELF file for %s (machine %d), not a BPF object",
+			 machine == EM_X86_64 ? "x86-64" : machine == EM_AARCH64 ? "aarch64" :
+			 machine == EM_386 ? "i386" : "another architecture", machine);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+/* The last non-empty line of libbpf's warnings, trimmed. */
+static char *last_libbpf_line(const char *msg)
+{
+	const char *end = msg + strlen(msg), *start;
+
+	while (end > msg && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > msg && start[-1] != '\n')
+		start--;
+	if (!strncmp(start, "libbpf: ", 8))
+		start += 8;
+	return end > start ? strndup(start, end - start) : NULL;
+}
+
+static struct bpf_object *open_object(const char *path, char *errbuf, size_t errlen)
+{
+	struct bpf_object *obj;
+	char libbpf_msg[512];
+
+	vh_diag__capture(libbpf_msg, sizeof(libbpf_msg));
+	obj = bpf_object__open_file(path, NULL);
+	vh_diag__capture(NULL, 0);
+	if (!obj) {
+		int err = -errno;
+		char *last = last_libbpf_line(libbpf_msg), why[128];
+
+		libbpf_strerror(err, why, sizeof(why));
+		snprintf(errbuf, errlen, "malformed BPF object: %s%s%s%s", why, last ? " (" : "",
+			 last ?: "", last ? ")" : "");
+		free(last);
+		errno = -err;
+	}
+	return obj;
+}
+
+int vh_object__list(const char *path, const struct vh_verify_opts *opts,
+		    struct vh_prog_ref **progs, char *errbuf, size_t errlen)
+{
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	int err, n = 0, total = 0;
+
+	*progs = NULL;
+	err = check_object_file(path, errbuf, errlen);
+	if (err)
+		return err;
+	obj = open_object(path, errbuf, errlen);
+	if (!obj)
+		return -errno;
+	bpf_object__for_each_program(prog, obj)
+		total++;
+	if (!total) {
+		snprintf(errbuf, errlen, "no BPF programs in object");
+		err = -ENOENT;
+		goto cleanup;
+	}
+	*progs = calloc(total, sizeof(**progs));
+	if (!*progs) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	bpf_object__for_each_program(prog, obj) {
+		const char *name = bpf_program__name(prog);
+
+		if (opts->filter && fnmatch(opts->filter, name, 0))
+			continue;
+		(*progs)[n].object = strdup(path);
+		(*progs)[n].program = strdup(name);
+		if (!(*progs)[n].object || !(*progs)[n].program) {
+			n++;
+			err = -ENOMEM;
+			goto cleanup;
+		}
+		n++;
+	}
+	err = n;
+cleanup:
+	if (err < 0) {
+		vh_prog_refs__free(*progs, n);
+		*progs = NULL;
+		if (err == -ENOMEM)
+			snprintf(errbuf, errlen, "out of memory");
+	}
+	bpf_object__close(obj);
+	return err;
+}
+
+void vh_prog_refs__free(struct vh_prog_ref *progs, int n)
+{
+	for (int i = 0; progs && i < n; i++) {
+		free(progs[i].object);
+		free(progs[i].program);
+	}
+	free(progs);
+}
+
+/* What one load of one program produced. */
+struct load_run {
+	int err;           /* 0 loaded, -errno rejected */
+	char *log;         /* verifier log (malloc'd) */
+	char libbpf_msg[1024]; /* libbpf's warnings, for failures without a log */
+	char *section;
+	char *prog_type;
+	char *guess;       /* how the type was guessed, or NULL */
+	char *skip;        /* why it cannot be loaded standalone, or NULL */
+	long insn_cnt;
+	struct vh_expect expect;
+	char expect_strs[VH_EXPECT_MAX_MSGS + 3][256]; /* copies: the BTF dies with obj */
+};
+
+static void load_run__free(struct load_run *run)
+{
+	free(run->log);
+	free(run->section);
+	free(run->prog_type);
+	free(run->guess);
+	free(run->skip);
+	memset(run, 0, sizeof(*run));
+}
+
+static const char *keep_str(struct load_run *run, int slot, const char *s)
+{
+	if (!s)
+		return NULL;
+	snprintf(run->expect_strs[slot], sizeof(run->expect_strs[slot]), "%s", s);
+	return run->expect_strs[slot];
+}
+
+/* Choose the type of prog; sets run->skip when it cannot be loaded alone. */
+static void choose_type(struct bpf_program *prog, const struct btf *btf,
+			const struct vh_verify_opts *opts, struct load_run *run)
+{
+	enum bpf_prog_type type = bpf_program__type(prog);
+	enum bpf_attach_type attach = bpf_program__expected_attach_type(prog);
+	const char *forced = opts->prog_type ?: run->expect.prog_type, *why;
+
+	if (forced) {
+		if (vh_prog_type__from_name(forced, &type, &attach)) {
+			run->skip = vh_strfmt("unknown program type '%s'", forced);
+			return;
+		}
+		bpf_program__set_type(prog, type);
+		bpf_program__set_expected_attach_type(prog, attach);
+	} else if (type == BPF_PROG_TYPE_UNSPEC) {
+		if (vh_prog_type__guess(btf, bpf_program__name(prog), &type, &attach, &why)) {
+			run->skip = vh_strfmt("SEC(\"%s\") does not name a program type and the context "
+				 "argument gives no hint: tag it __prog_type(\"...\") or use --type",
+				 bpf_program__section_name(prog));
+			return;
+		}
+		run->guess = vh_strfmt("type %s guessed from its context argument (struct %s *)",
+			 libbpf_bpf_prog_type_str(type), why);
+		bpf_program__set_type(prog, type);
+		bpf_program__set_expected_attach_type(prog, attach);
+	}
+	if (type == BPF_PROG_TYPE_STRUCT_OPS)
+		run->skip = strdup("struct_ops programs load only with their struct_ops map");
+	else if (type == BPF_PROG_TYPE_EXT)
+		run->skip = strdup("freplace programs need a target program to replace");
+}
+
+/*
+ * Open path, keep only prog_name for loading, load with log level `level` into
+ * a buffer of `size` bytes. -ENOSPC in run->err means the log did not fit.
+ */
+static int load_once(const char *path, const char *prog_name, const struct vh_verify_opts *opts,
+		     __u32 level, size_t size, struct load_run *run)
+{
+	struct bpf_object *obj;
+	struct bpf_program *prog, *p;
+	struct bpf_map *map;
+	char errbuf[256];
+	int err = 0;
+
+	obj = open_object(path, errbuf, sizeof(errbuf));
+	if (!obj)
+		return -errno;
+	prog = bpf_object__find_program_by_name(obj, prog_name);
+	if (!prog) {
+		err = -ENOENT;
+		goto cleanup;
+	}
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, p == prog);
+	/* Never pin: a verification must leave nothing behind in bpffs. */
+	bpf_object__for_each_map(map, obj)
+		bpf_map__set_pin_path(map, NULL);
+
+	free(run->section);
+	run->section = strdup(bpf_program__section_name(prog));
+	vh_expect__read(bpf_object__btf(obj), prog_name, &run->expect);
+	for (int i = 0; i < run->expect.nmsgs; i++)
+		run->expect.msgs[i] = keep_str(run, i, run->expect.msgs[i]);
+	run->expect.min_kernel = keep_str(run, VH_EXPECT_MAX_MSGS, run->expect.min_kernel);
+	run->expect.min_kernel_reason =
+		keep_str(run, VH_EXPECT_MAX_MSGS + 1, run->expect.min_kernel_reason);
+	run->expect.prog_type = keep_str(run, VH_EXPECT_MAX_MSGS + 2, run->expect.prog_type);
+
+	free(run->guess);
+	free(run->skip);
+	run->guess = run->skip = NULL;
+	choose_type(prog, bpf_object__btf(obj), opts, run);
+	free(run->prog_type);
+	run->prog_type = strdup(libbpf_bpf_prog_type_str(bpf_program__type(prog)) ?: "unspec");
+	if (run->skip)
+		goto cleanup;
+
+	free(run->log);
+	run->log = calloc(1, size);
+	if (!run->log) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	bpf_program__set_log_buf(prog, run->log, size);
+	bpf_program__set_log_level(prog, level);
+	vh_diag__capture(run->libbpf_msg, sizeof(run->libbpf_msg));
+	run->err = bpf_object__load(obj);
+	vh_diag__capture(NULL, 0);
+	run->insn_cnt = bpf_program__insn_cnt(prog);
+cleanup:
+	bpf_object__close(obj);
+	return err;
+}
+
+/* Load with growing log buffers until the whole log fits. */
+static int load_prog(const char *path, const char *prog_name, const struct vh_verify_opts *opts,
+		     __u32 level, struct load_run *run)
+{
+	size_t size = level == LOG_STATS ? LOG_SIZE_STATS : LOG_SIZE_FULL;
+	int err;
+
+	for (;;) {
+		err = load_once(path, prog_name, opts, level, size, run);
+		if (err || run->skip || run->err != -ENOSPC || size >= LOG_SIZE_MAX)
+			return err;
+		size *= 4;
+	}
+}
+
+static void explain_failure(const char *path, const struct vh_verify_opts *opts,
+			    const struct load_run *stats_run, const struct load_run *full,
+			    struct vh_result *r)
+{
+	const char *log = full->log && full->log[0] ? full->log : stats_run->log;
+	const struct vh_error_class *cls;
+	char *text = NULL, *file_line = NULL;
+
+	r->error = log ? vh_log__error_line(log) : NULL;
+	if (!r->error)
+		r->error = last_libbpf_line(stats_run->libbpf_msg);
+	if (!r->error)
+		r->error = vh_strfmt("load failed: %s", strerror(-stats_run->err));
+
+	cls = vh_error__classify(log && log[0] ? log : stats_run->libbpf_msg, stats_run->err);
+	if (cls) {
+		r->error_class = strdup(cls->name);
+		r->error_kind = strdup(cls->kind);
+	}
+	if (log && !vh_log__source_hint(log, &text, &file_line)) {
+		if (!file_line) {
+			char *t2 = NULL;
+
+			if (!vh_line_info__locate(path, r->section, r->program, text, &file_line, &t2)) {
+				free(text);
+				text = t2;
+			}
+		}
+		r->source = file_line;
+		r->source_text = text;
+	}
+	if (log)
+		r->log_tail = vh_log__tail(log, TAIL_LINES);
+	if (opts->keep_log && log)
+		r->log = strdup(log);
+}
+
+/* Apply the program's own expectations (__failure, __msg, __min_kernel). */
+static void apply_expectations(const struct vh_expect *e, const char *full_log,
+			       struct vh_result *r)
+{
+	bool failed = r->verdict == VH_FAIL;
+
+	if (e->must_fail) {
+		r->expect = strdup("fail");
+		if (!failed) {
+			r->verdict = VH_FAIL;
+			r->error = strdup("the verifier accepted a program tagged __failure");
+			r->error_class = strdup("expectation");
+			r->error_kind = strdup("program has a bug");
+			return;
+		}
+		for (int i = 0; i < e->nmsgs; i++) {
+			if (full_log && strstr(full_log, e->msgs[i]))
+				continue;
+			free(r->reason);
+			r->reason = vh_strfmt("expected message not in the verifier log: '%s'",
+				 e->msgs[i]);
+			/* keep the real error line; say what was expected */
+			free(r->error_class);
+			r->error_class = strdup("expectation");
+			free(r->error_kind);
+			r->error_kind = strdup("program has a bug");
+			return;
+		}
+		r->verdict = VH_PASS; /* rejected, as it must be */
+		return;
+	}
+	if (e->min_kernel && vh_kernel_version_cmp(r->kernel, e->min_kernel) < 0) {
+		if (failed) {
+			r->verdict = VH_SKIP;
+			r->reason = vh_strfmt("needs >= %s%s%s", e->min_kernel,
+				 e->min_kernel_reason ? ": " : "", e->min_kernel_reason ?: "");
+		} else {
+			r->reason = vh_strfmt("passes on %s, older than its __min_kernel(\"%s\"): "
+				 "the tag can be lowered", r->kernel, e->min_kernel);
+		}
+	}
+}
+
+int vh_object__verify_prog(const char *path, const char *prog,
+			   const struct vh_verify_opts *opts, struct vh_result_set *out)
+{
+	struct load_run stats_run = { 0 }, full = { 0 };
+	struct vh_result *r = vh_result_set__add(out);
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	r->kernel = strdup(opts->kernel ?: vh_kernel_release());
+	r->object = strdup(path);
+	r->program = strdup(prog);
+
+	err = load_prog(path, prog, opts, LOG_STATS, &stats_run);
+	r->section = stats_run.section ? strdup(stats_run.section) : NULL;
+	r->prog_type = stats_run.prog_type ? strdup(stats_run.prog_type) : NULL;
+	if (err) {
+		r->verdict = VH_ERROR;
+		r->error = vh_strfmt("cannot open object again: %s", strerror(-err));
+		goto cleanup;
+	}
+	if (stats_run.skip) {
+		r->verdict = VH_SKIP;
+		r->reason = strdup(stats_run.skip);
+		goto cleanup;
+	}
+	if (stats_run.log)
+		vh_log__parse_stats(stats_run.log, &r->stats);
+	if (stats_run.insn_cnt > 0)
+		r->stats.prog_insns = stats_run.insn_cnt;
+	if (stats_run.guess)
+		r->reason = strdup(stats_run.guess);
+
+	if (!stats_run.err) {
+		r->verdict = VH_PASS;
+	} else {
+		r->verdict = VH_FAIL;
+		/* Once more with the instruction trace, to explain the rejection. */
+		if (load_prog(path, prog, opts, LOG_FULL, &full))
+			load_run__free(&full);
+		explain_failure(path, opts, &stats_run, &full, r);
+	}
+	apply_expectations(&stats_run.expect, full.log ?: stats_run.log, r);
+cleanup:
+	load_run__free(&stats_run);
+	load_run__free(&full);
+	return err;
+}
