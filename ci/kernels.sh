@@ -115,6 +115,7 @@ download() {
 }
 # The lists are refreshed at most hourly; a download that fails refreshes them.
 fresh=$(find "$state/$suite/lists" -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null | head -n 1)
+[ -z "$fresh" ] || echo "fetch: $series: downloading ${pkgs[*]}" >&2
 if [ -z "$fresh" ] || ! download; then
 	echo "fetch: $series: updating the package lists of $suite" >&2
 	# shellcheck disable=SC2086
