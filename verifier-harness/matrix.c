@@ -323,6 +323,24 @@ static void record_timing(struct matrix *m, struct kjob *k, const struct vh_gues
 	fclose(f);
 }
 
+/* Why a VM stopped before /init ran: its exit status and the runner's first words. */
+static void vm_exit_cause(const struct kjob *k, char *cause, size_t len)
+{
+	char p[PATH_MAX], *first = NULL;
+	int st = k->vm.proc.status;
+
+	if (!bfmt(p, sizeof(p), "%s/%s", k->dir, strcmp(k->backend, "vng") ? "qemu.log" : "console.log"))
+		first = vh_vm__tail(p, 1);
+	if (WIFEXITED(st))
+		bfmt(cause, len, "VM stopped before the guest started (%s exited with %d%s%s)",
+		     strcmp(k->backend, "vng") ? "qemu" : "vng", WEXITSTATUS(st),
+		     first && *first ? ": " : "", first ? first : "");
+	else
+		bfmt(cause, len, "VM stopped before the guest started (killed by signal %d)",
+		     WTERMSIG(st));
+	free(first);
+}
+
 /* The VM ended (or was killed at its deadline): turn what it sent into results. */
 static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_result_set *out)
 {
@@ -359,21 +377,12 @@ static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_r
 		if (!g.hello && tail && strstr(tail, "Kernel panic"))
 			bfmt(cause, sizeof(cause), "kernel panic while booting");
 		else if (!g.hello)
-			bfmt(cause, sizeof(cause), "VM stopped before the guest started (%s)",
-				 WIFEXITED(k->vm.proc.status) ?
-					 "exit status" : "killed by a signal");
+			vm_exit_cause(k, cause, sizeof(cause));
 		else if (tail && strstr(tail, "Kernel panic"))
 			bfmt(cause, sizeof(cause), "kernel panic while verifying");
 		else
 			bfmt(cause, sizeof(cause), "no results came back%s%s",
-				 g.problem[0] ? ": " : "", g.problem);
-		if (!g.hello && WIFEXITED(k->vm.proc.status) && WEXITSTATUS(k->vm.proc.status)) {
-			size_t n = strlen(cause);
-
-			bfmt(cause + n, sizeof(cause) - n, " %d, see %s/%s",
-				 WEXITSTATUS(k->vm.proc.status), k->dir,
-				 strcmp(k->backend, "vng") ? "qemu.log" : "console.log");
-		}
+			     g.problem[0] ? ": " : "", g.problem);
 		err = add_error(k, out, cause, tail);
 		goto cleanup;
 	}
@@ -411,10 +420,7 @@ static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_r
 	}
 cleanup:
 	record_timing(m, k, &g);
-	if (k->failed)
-		show_line(m, k, "%s", k->outcome);
-	else
-		show_line(m, k, "%s", k->outcome);
+	show_line(m, k, "%s", k->outcome);
 	vh_result_set__free(&got);
 	vh_guest_out__free(&g);
 	free(tail);
@@ -719,6 +725,8 @@ static int loop(struct matrix *m, struct vh_result_set *out)
 				if (running < m->jobs) {
 					err = start_vm(m, k, out);
 					running += k->state == K_RUNNING;
+					if (k->state == K_DONE)
+						show_line(m, k, "%s", k->outcome);
 				}
 				break;
 			case K_RUNNING:
