@@ -463,7 +463,7 @@ int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 	} else if (!strcmp(vm->backend, "vng")) {
 		arg_add(a, "vng");
 		arg_add(a, "--run");
-		arg_add(a, "%s", vm->kernel->image);
+		arg_add(a, "%s", vh_kernel__qemu_image(vm->kernel));
 		if (!vm->kvm)
 			arg_add(a, "--disable-kvm");
 		arg_add(a, "--user");
@@ -472,8 +472,9 @@ int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 		arg_add(a, "%dM", vm->mem_mb);
 		arg_add(a, "--cpus");
 		arg_add(a, "1");
+		/* GUEST=HOST: vng checks a bare path relative to its cwd */
 		arg_add(a, "--rwdir");
-		arg_add(a, "%s", vm->rundir);
+		arg_add(a, "%s=%s", vm->rundir, vm->rundir);
 		arg_add(a, "--append");
 		arg_add(a, "panic=-1");
 		arg_add(a, "--exec");
