@@ -1,201 +1,464 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* verifier_log.c: statistics, error line and source hints from a verifier log. */
 #include <errno.h>
-#include <stdio.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "verifier_log.h"
 
-/* Start of the line holding p. */
-static const char *line_start(const char *log, const char *p)
-{
-	while (p > log && p[-1] != '\n')
-		p--;
-	return p;
-}
+/* One line of the log: [p, p + n), without its newline. */
+struct line {
+	const char *p;
+	size_t n;
+};
 
-static size_t line_len(const char *p)
-{
-	const char *e = strchr(p, '\n');
+enum line_kind {
+	LINE_EMPTY,  /* blank, or a marker around a log ("-- BEGIN PROG LOAD LOG --") */
+	LINE_STATS,  /* processed / insns processed / verification time / stack depth */
+	LINE_ANNOT,  /* "; source text [@ file:line]" */
+	LINE_TRACE,  /* instructions, register states, precision and liveness tracking */
+	LINE_MSG,    /* anything else: what the verifier has to say */
+};
 
-	return e ? (size_t)(e - p) : strlen(p);
-}
+/* Where the parts of a log are. */
+struct layout {
+	const char *start, *end; /* the whole log (end at the NUL) */
+	const char *body_end;    /* start of the trailing statistics block, or end */
+	const char *err;         /* start of the error line, or NULL */
+};
 
-/* The last line that starts with prefix, or NULL. */
-static const char *last_line_with(const char *log, const char *prefix)
+static bool starts(const struct line *l, const char *prefix)
 {
-	const char *p = log, *found = NULL;
 	size_t n = strlen(prefix);
 
-	while (p && *p) {
-		if (!strncmp(p, prefix, n))
-			found = p;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
+	return l->n >= n && !memcmp(l->p, prefix, n);
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Digits at p (not past end), saturated at LONG_MAX; the count of digits read. */
+static size_t parse_num(const char *p, const char *end, long *out)
+{
+	size_t i = 0;
+	long v = 0;
+
+	while (p + i < end && is_digit(p[i])) {
+		int d = p[i] - '0';
+
+		v = v > (LONG_MAX - d) / 10 ? LONG_MAX : v * 10 + d;
+		i++;
 	}
-	return found;
+	if (i)
+		*out = v;
+	return i;
+}
+
+/* The line after the one ending at *cur (forward iteration); false at the end. */
+static bool next_line(const char **cur, const char *end, struct line *l)
+{
+	const char *p = *cur, *nl;
+
+	if (p >= end)
+		return false;
+	nl = memchr(p, '\n', end - p);
+	l->p = p;
+	l->n = (nl ? nl : end) - p;
+	*cur = nl ? nl + 1 : end;
+	return true;
+}
+
+/* The line before the position *cur (backward iteration); false at the start. */
+static bool prev_line(const char **cur, const char *start, struct line *l)
+{
+	const char *e = *cur, *p;
+
+	if (e <= start)
+		return false;
+	/* e is the start of the line after, or the end: step over its newline */
+	if (e[-1] == '\n')
+		e--;
+	p = e;
+	while (p > start && p[-1] != '\n')
+		p--;
+	l->p = p;
+	l->n = e - p;
+	*cur = p;
+	return true;
+}
+
+/* "N: " at the start of a line: an instruction, its state, or libbpf's note. */
+static size_t insn_prefix(const struct line *l)
+{
+	size_t d = 0;
+
+	while (d < l->n && is_digit(l->p[d]))
+		d++;
+	return d && d + 1 < l->n && l->p[d] == ':' && l->p[d + 1] == ' ' ? d + 2 : 0;
+}
+
+/* "N: (xx) ..." as the verifier prints an instruction, or libbpf's rewritten
+ * "N: <invalid CO-RE relocation>"; *idx is N. */
+static bool is_insn_line(const struct line *l, long *idx)
+{
+	size_t k = insn_prefix(l);
+	const char *q = l->p + k;
+
+	if (!k)
+		return false;
+	if (!(k + 4 <= l->n && q[0] == '(' && q[3] == ')') && !(k < l->n && q[0] == '<'))
+		return false;
+	parse_num(l->p, l->p + l->n, idx);
+	return true;
+}
+
+static bool is_stats_line(const struct line *l)
+{
+	return (starts(l, "processed ") && l->n > 10 && is_digit(l->p[10])) ||
+	       starts(l, "insns processed ") || starts(l, "verification time ") ||
+	       starts(l, "stack depth");
+}
+
+static enum line_kind classify_line(const struct line *l)
+{
+	/* Lines the verifier writes while it walks the program, never as an error. */
+	static const char *const trace[] = {
+		"func#", "from ", "Live regs before insn", "mark_precise:", "last_idx ", "regs=",
+		"parent didn't have", "parent already had", "propagating ", "caller:", "callee:",
+		"returning from callee", "to caller at ", "SCC ", "Validating ", "Func#", "(",
+		NULL,
+	};
+	size_t i = 0;
+
+	while (i < l->n && (l->p[i] == '\r' || l->p[i] == '\n'))
+		i++;
+	if (i == l->n || starts(l, "-- "))
+		return LINE_EMPTY;
+	if (l->p[0] == ' ' || l->p[0] == '\t')
+		return LINE_TRACE; /* continuation of a state dump */
+	if (l->p[0] == ';')
+		return LINE_ANNOT;
+	if (is_stats_line(l))
+		return LINE_STATS;
+	if (insn_prefix(l))
+		return LINE_TRACE;
+	/* "frame1: R1=..." but not "frame pointer is read only" */
+	if (starts(l, "frame") && l->n > 5 && is_digit(l->p[5]))
+		return LINE_TRACE;
+	if (l->n == 4 && starts(l, "safe"))
+		return LINE_TRACE;
+	for (i = 0; trace[i]; i++)
+		if (starts(l, trace[i]))
+			return LINE_TRACE;
+	return LINE_MSG;
+}
+
+/*
+ * The statistics close the log; the error is the first message line of the
+ * block between the last trace line and the statistics. Source annotations and
+ * blank lines may sit anywhere in that block (5.10 prints the annotation after
+ * the error), and a level-4 log has no trace at all, so the block reaches back
+ * to the start.
+ */
+static void layout(const char *log, struct layout *lo)
+{
+	const char *cur;
+	struct line l;
+
+	lo->start = log;
+	lo->end = log + strlen(log);
+	lo->body_end = lo->end;
+	lo->err = NULL;
+
+	cur = lo->end;
+	while (prev_line(&cur, lo->start, &l)) {
+		enum line_kind k = classify_line(&l);
+
+		if (k == LINE_STATS)
+			lo->body_end = l.p;
+		else if (k != LINE_EMPTY)
+			break;
+	}
+	cur = lo->body_end;
+	while (prev_line(&cur, lo->start, &l)) {
+		enum line_kind k = classify_line(&l);
+
+		if (k == LINE_MSG)
+			lo->err = l.p;
+		else if (k == LINE_TRACE || k == LINE_STATS)
+			break;
+	}
+}
+
+static char *dup_trimmed(const char *p, size_t n)
+{
+	char *s;
+
+	while (n && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	s = malloc(n + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Digits after key (which must be followed by a space) anywhere in the line. */
+static bool field(const struct line *l, const char *key, long *out)
+{
+	size_t kn = strlen(key);
+	const char *end = l->p + l->n;
+
+	for (const char *p = l->p; p + kn < end; p++) {
+		if (memcmp(p, key, kn))
+			continue;
+		if (parse_num(p + kn, end, out))
+			return true;
+	}
+	return false;
+}
+
+/* "A+B+C" at p: the sum, as veristat reports the stack depth. */
+static bool sum_plus(const char *p, const char *end, long *out)
+{
+	long sum = 0, v;
+	size_t d;
+	bool any = false;
+
+	while (p < end && *p == ' ')
+		p++;
+	while ((d = parse_num(p, end, &v))) {
+		sum = sum > LONG_MAX - v ? LONG_MAX : sum + v;
+		any = true;
+		p += d;
+		if (p >= end || *p != '+')
+			break;
+		p++;
+	}
+	if (any)
+		*out = sum;
+	return any;
 }
 
 int vh_log__parse_stats(const char *log, struct vh_stats *st)
 {
-	const char *p;
-	long v[6], a, sum;
-	int n;
+	struct line l, processed = { 0 }, alt = { 0 }, vtime = { 0 }, depth = { 0 };
+	const char *cur = log, *end;
+	long v;
 
-	p = last_line_with(log, "verification time ");
-	if (p && sscanf(p, "verification time %ld usec", &a) == 1)
-		st->verification_time_us = a;
-	p = last_line_with(log, "stack depth ");
-	if (p) {
-		/* "stack depth 8+0+16": one number per subprogram, summed as veristat does */
-		p += strlen("stack depth ");
-		for (sum = 0, n = 0; sscanf(p, "%ld", &a) == 1;) {
-			sum += a;
-			n++;
-			p += strspn(p, "0123456789");
-			if (*p != '+')
-				break;
-			p++;
+	if (!log || !st)
+		return -ENOENT;
+	end = log + strlen(log);
+	while (next_line(&cur, end, &l)) {
+		if (starts(&l, "processed ") && l.n > 10 && is_digit(l.p[10]))
+			processed = l;
+		else if (starts(&l, "insns processed "))
+			alt = l;
+		else if (starts(&l, "verification time "))
+			vtime = l;
+		else if (starts(&l, "stack depth"))
+			depth = l;
+	}
+	if (vtime.p && field(&vtime, "verification time ", &v))
+		st->verification_time_us = v;
+	if (depth.p && sum_plus(depth.p + 11, depth.p + depth.n, &v))
+		st->stack_depth = v;
+
+	if (processed.p) {
+		/* 5.2+: "processed N insns (limit L) max_states_per_insn M total_states T
+		 * peak_states P mark_read R"; before: "processed N insns (limit L), stack depth D" */
+		parse_num(processed.p + 10, processed.p + processed.n, &st->insns_processed);
+		if (field(&processed, "(limit ", &v))
+			st->insns_limit = v;
+		if (field(&processed, "max_states_per_insn ", &v))
+			st->max_states_per_insn = v;
+		if (field(&processed, "total_states ", &v))
+			st->total_states = v;
+		if (field(&processed, "peak_states ", &v))
+			st->peak_states = v;
+		if (field(&processed, "mark_read ", &v))
+			st->mark_read = v;
+		if (!depth.p) {
+			const char *sd = NULL;
+
+			for (const char *p = processed.p; p + 12 < processed.p + processed.n; p++)
+				if (!memcmp(p, "stack depth ", 12))
+					sd = p + 12;
+			if (sd && sum_plus(sd, processed.p + processed.n, &v))
+				st->stack_depth = v;
 		}
-		if (n)
-			st->stack_depth = sum;
+		return 0;
 	}
-	p = last_line_with(log, "processed ");
-	if (!p)
-		return -ENOENT;
-	n = sscanf(p, "processed %ld insns (limit %ld) max_states_per_insn %ld total_states %ld "
-		   "peak_states %ld mark_read %ld", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]);
-	if (n < 1)
-		return -ENOENT;
-	st->insns_processed = v[0];
-	if (n > 1)
-		st->insns_limit = v[1];
-	if (n > 2)
-		st->max_states_per_insn = v[2];
-	if (n > 3)
-		st->total_states = v[3];
-	if (n > 4)
-		st->peak_states = v[4];
-	if (n > 5)
-		st->mark_read = v[5];
-	return 0;
-}
-
-/* Lines after the error that are statistics, not the error. */
-static int is_stats_line(const char *p)
-{
-	static const char *const prefixes[] = { "processed ", "verification time ", "stack depth ",
-						 "mark_precise", "func#", "-- ", NULL };
-
-	for (int i = 0; prefixes[i]; i++)
-		if (!strncmp(p, prefixes[i], strlen(prefixes[i])))
-			return 1;
-	return line_len(p) == 0;
-}
-
-/* Start of the last non-statistics line before the statistics block. */
-static const char *error_line_start(const char *log)
-{
-	const char *end = log + strlen(log), *p;
-
-	while (end > log) {
-		p = line_start(log, end > log && end[-1] == '\n' ? end - 1 : end);
-		if (!is_stats_line(p) && !(p[0] >= '0' && p[0] <= '9' && strchr(p, ':') &&
-					   strchr(p, ':') < p + line_len(p) && p[strspn(p, "0123456789")] == ':'))
-			return p;
-		if (p == log)
-			break;
-		end = p;
+	if (alt.p && field(&alt, "insns processed ", &v)) {
+		st->insns_processed = v;
+		return 0;
 	}
-	return NULL;
+	return -ENOENT;
 }
 
-static int is_insn_line(const char *p)
-{
-	size_t d = strspn(p, "0123456789");
-
-	return d && p[d] == ':' && p[d + 1] == ' ';
-}
-
-/* The first message after the last instruction line: the verifier reports the
- * problem right after the instruction it was checking. Without an instruction
- * trace (log level 4), the last line before the statistics. */
 char *vh_log__error_line(const char *log)
 {
-	const char *p = log, *after = NULL;
+	struct layout lo;
+	struct line l;
+	const char *cur;
 
-	while (log && p && *p) {
-		if (is_insn_line(p))
-			after = NULL;
-		else if (!after && p[0] && p[0] != '\n' && p[0] != ';' && p[0] != ' ' &&
-			 !is_stats_line(p))
-			after = p;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
+	if (!log)
+		return NULL;
+	layout(log, &lo);
+	if (!lo.err)
+		return NULL;
+	cur = lo.err;
+	if (!next_line(&cur, lo.end, &l))
+		return NULL;
+	return dup_trimmed(l.p, l.n);
+}
+
+char *vh_log__error_text(const char *log)
+{
+	struct layout lo;
+
+	if (!log)
+		return NULL;
+	layout(log, &lo);
+	if (!lo.err)
+		return NULL;
+	return dup_trimmed(lo.err, lo.body_end - lo.err);
+}
+
+#define MESSAGES_MAX 65536
+
+char *vh_log__messages(const char *log)
+{
+	const char *cur = log, *end;
+	struct line l;
+	size_t len = 0;
+	char *out = malloc(MESSAGES_MAX + 1);
+
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	if (!log)
+		return out;
+	end = log + strlen(log);
+	while (next_line(&cur, end, &l)) {
+		if (classify_line(&l) != LINE_MSG)
+			continue;
+		if (len + l.n + 1 > MESSAGES_MAX)
+			break;
+		memcpy(out + len, l.p, l.n);
+		len += l.n;
+		out[len++] = '\n';
+		out[len] = '\0';
 	}
-	if (after)
-		return strndup(after, line_len(after));
-	p = log ? error_line_start(log) : NULL;
-
-	return p ? strndup(p, line_len(p)) : NULL;
+	return out;
 }
 
 long vh_log__failed_insn(const char *log)
 {
-	const char *p = log, *err = error_line_start(log);
-	long idx = -1, v;
+	struct layout lo;
+	struct line l;
+	const char *cur;
+	long idx = -1;
 
-	while (p && *p && (!err || p < err)) {
-		if (sscanf(p, "%ld: (", &v) == 1)
-			idx = v;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return idx;
+	if (!log)
+		return -1;
+	layout(log, &lo);
+	if (!lo.err)
+		return -1;
+	cur = lo.err;
+	while (prev_line(&cur, lo.start, &l))
+		if (is_insn_line(&l, &idx))
+			return idx;
+	return -1;
 }
 
 char *vh_log__tail(const char *log, int nlines)
 {
-	const char *end = log + strlen(log), *p = end;
+	struct layout lo;
+	struct line l;
+	const char *cur, *from, *end;
+	char *s;
 
-	while (p > log && nlines > 0) {
-		p--;
-		if (*p == '\n' && p + 1 != end)
-			nlines--;
-	}
-	if (*p == '\n')
-		p++;
-	return strdup(p);
+	if (!log || nlines <= 0)
+		return strdup("");
+	layout(log, &lo);
+	/* trailing blank lines do not count */
+	end = cur = lo.body_end;
+	while (prev_line(&cur, lo.start, &l) && classify_line(&l) == LINE_EMPTY)
+		end = l.p;
+	from = cur = end;
+	while (nlines-- > 0 && prev_line(&cur, lo.start, &l))
+		from = l.p;
+	if (end > from && end[-1] == '\n')
+		end--;
+	s = malloc(end - from + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, from, end - from);
+	s[end - from] = '\0';
+	return s;
 }
 
 int vh_log__source_hint(const char *log, char **text, char **file_line)
 {
-	const char *p = log, *last = NULL, *err = error_line_start(log);
-	char *l, *at;
+	struct layout lo;
+	struct line l;
+	const char *cur, *p, *e, *at = NULL, *colon;
+	size_t n;
 
+	if (!text || !file_line)
+		return -EINVAL;
 	*text = NULL;
 	*file_line = NULL;
-	while (p && *p && (!err || p <= err)) {
-		if (p[0] == ';' && p[1] == ' ')
-			last = p + 2;
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	if (!last)
+	if (!log)
 		return -ENOENT;
-	l = strndup(last, line_len(last));
-	if (!l)
-		return -ENOMEM;
-	at = strstr(l, " @ ");
-	if (at) {
-		*file_line = strdup(at + 3);
-		*at = '\0';
+	layout(log, &lo);
+	cur = lo.body_end;
+	for (;;) {
+		if (!prev_line(&cur, lo.start, &l))
+			return -ENOENT;
+		if (classify_line(&l) == LINE_ANNOT)
+			break;
 	}
-	*text = l;
+
+	p = l.p + 1;
+	e = l.p + l.n;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\r'))
+		e--;
+	/* the last " @ " followed by "file:digits" up to the end of the line */
+	for (const char *q = p; q + 3 <= e; q++)
+		if (!memcmp(q, " @ ", 3))
+			at = q;
+	if (at) {
+		colon = NULL;
+		for (const char *q = at + 3; q < e; q++)
+			if (*q == ':')
+				colon = q;
+		n = colon ? (size_t)(e - colon - 1) : 0;
+		if (!colon || colon == at + 3 || !n ||
+		    parse_num(colon + 1, e, &(long){ 0 }) != n)
+			at = NULL;
+	}
+	if (at) {
+		*file_line = dup_trimmed(at + 3, e - at - 3);
+		if (!*file_line)
+			return -ENOMEM;
+		e = at;
+	}
+	*text = dup_trimmed(p, e - p);
+	if (!*text) {
+		free(*file_line);
+		*file_line = NULL;
+		return -ENOMEM;
+	}
 	return 0;
 }
