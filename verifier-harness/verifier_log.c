@@ -202,7 +202,7 @@ static char *dup_trimmed(const char *p, size_t n)
 		p++;
 		n--;
 	}
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' || p[n - 1] == '\n'))
 		n--;
 	s = malloc(n + 1);
 	if (!s)
@@ -374,6 +374,11 @@ long vh_log__failed_insn(const char *log)
 	layout(log, &lo);
 	if (!lo.err)
 		return -1;
+	/* "infinite loop detected at insn 5" names the instruction it was about to check */
+	cur = lo.err;
+	if (next_line(&cur, lo.end, &l) && starts(&l, "infinite loop detected at insn ") &&
+	    parse_num(l.p + 31, l.p + l.n, &idx))
+		return idx;
 	cur = lo.err;
 	while (prev_line(&cur, lo.start, &l))
 		if (is_insn_line(&l, &idx))
