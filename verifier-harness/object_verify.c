@@ -58,6 +58,25 @@ int vh_kernel_version_cmp(const char *a, const char *b)
 	return x < y ? -1 : x > y;
 }
 
+/* ": kernel lockdown is integrity" when lockdown is on, else "". */
+static const char *kernel_lockdown_note(void)
+{
+	static char note[64];
+	char buf[128], *sel, *end;
+	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
+
+	note[0] = '\0';
+	if (!f)
+		return note;
+	if (fgets(buf, sizeof(buf), f) && (sel = strchr(buf, '[')) && (end = strchr(sel, ']'))) {
+		*end = '\0';
+		if (strcmp(sel + 1, "none"))
+			snprintf(note, sizeof(note), "; kernel lockdown is '%s'", sel + 1);
+	}
+	fclose(f);
+	return note;
+}
+
 /* Why path cannot be a BPF object, in one line; 0 if it may be one. */
 static int check_object_file(const char *path, char *errbuf, size_t errlen)
 {
@@ -456,7 +475,14 @@ int vh_object__verify_prog(const char *path, const char *prog,
 	if (stats_run.guess)
 		r->reason = strdup(stats_run.guess);
 
-	if (!stats_run.err) {
+	if (stats_run.err == -EPERM && !(stats_run.log && stats_run.log[0])) {
+		/* Privilege was checked up front: the kernel refused the program
+		 * before its verifier ran (lockdown, an LSM), so there is no verdict. */
+		r->verdict = VH_SKIP;
+		free(r->reason);
+		r->reason = vh_strfmt("the kernel refused to load it before verification "
+				      "(EPERM, no verifier log%s)", kernel_lockdown_note());
+	} else if (!stats_run.err) {
 		r->verdict = VH_PASS;
 	} else {
 		r->verdict = VH_FAIL;

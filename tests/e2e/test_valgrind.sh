@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# bpfgate verify and the unit tests are valgrind clean (no invalid access, no leak).
+. "$(dirname "$0")/../lib.sh"
+
+command -v valgrind >/dev/null || fail "valgrind not installed (make deps installs it)"
+vg=(valgrind -q --suppressions=tests/valgrind.supp --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+B=$O/tests/programs
+# one worker: the parent itself loads every program, so valgrind sees all of it
+run "${vg[@]}" "$BPFGATE" verify --jobs 1 --json "$B/ok_counter.bpf.o" "$B/bug_oob.bpf.o" \
+	"$B/rejects_null_deref.bpf.o" "$B/needs_future.bpf.o" "$B/freplace_alone.bpf.o"
+[ $rc -ne 99 ] || fail "valgrind errors in bpfgate verify: $err"
+expect_eq "$rc" 1 "bpfgate verify exit status under valgrind"
+# the parallel path and the table output
+run "${vg[@]}" --trace-children=no "$BPFGATE" verify --jobs 2 "$B/ok_counter.bpf.o" "$B/bug_oob.bpf.o"
+[ $rc -ne 99 ] || fail "valgrind errors in bpfgate verify --jobs 2: $err"
+# bad input paths
+head -c 300 "$B/ok_counter.bpf.o" >"$T/trunc.o"
+run "${vg[@]}" "$BPFGATE" verify "$T/trunc.o" "$T/missing.o"
+[ $rc -ne 99 ] || fail "valgrind errors on bad input: $err"
+for t in "$O"/tests/unit/test_*; do
+	[ -x "$t" ] && [ "${t%.d}" = "$t" ] || continue
+	CK_FORK=no "${vg[@]}" "$t" >"$T/u.log" 2>&1
+	rc=$?
+	[ $rc -ne 99 ] || { cat "$T/u.log"; fail "valgrind errors in $(basename "$t")"; }
+	[ $rc -eq 0 ] || { cat "$T/u.log"; fail "$(basename "$t") failed under valgrind"; }
+done
+echo "valgrind clean"
