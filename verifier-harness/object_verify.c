@@ -132,7 +132,7 @@ static char *last_libbpf_line(const char *msg)
 	start = end;
 	while (start > msg && start[-1] != '\n')
 		start--;
-	if (!strncmp(start, "libbpf: ", 8))
+	if (end - start >= 8 && !memcmp(start, "libbpf: ", 8))
 		start += 8;
 	return end > start ? strndup(start, end - start) : NULL;
 }
