@@ -453,7 +453,8 @@ int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 		arg_add(a, "-initrd");
 		arg_add(a, "%s", vm->initrd);
 		arg_add(a, "-append");
-		arg_add(a, "console=ttyS0 panic=-1 reboot=t oops=panic rdinit=/init");
+		arg_add(a, "console=ttyS0 panic=-1 reboot=t oops=panic rdinit=/init %s",
+			getenv("BPFGATE_VM_APPEND") ?: "");
 		arg_add(a, "-serial");
 		arg_add(a, "file:%s/console.log", vm->rundir);
 		arg_add(a, "-chardev");
