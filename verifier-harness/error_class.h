@@ -22,9 +22,8 @@
  *   program_too_large        more instructions than a program may have (E2BIG, no log)
  *   unbounded_loop           a loop the verifier cannot prove to end
  *   null_pointer             a "_or_null" pointer used before a NULL check
- *   packet_bounds            packet access not proven inside data .. data_end
  *   invalid_ctx_access       a context field that does not exist or is read-only
- *   invalid_mem_access       any other out-of-bounds or wrongly typed memory access
+ *   invalid_mem_access       out of bounds (packet, map value, memory) or a wrong pointer type
  *   stack_limit              more than 512 bytes of stack over the call chain
  *   invalid_stack_access     uninitialised or out-of-range stack slots
  *   uninitialized_register   a register read before it is written

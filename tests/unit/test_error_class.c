@@ -44,7 +44,7 @@ static const char *expected_class(const char *kernel, const char *c, int err)
 		const char *c, *cls;
 	} by_case[] = {
 		{ "null_map_value", "null_pointer" },
-		{ "pkt_oob", "packet_bounds" },
+		{ "pkt_oob", "invalid_mem_access" },
 		{ "ctx_access", "invalid_ctx_access" },
 		{ "core_reloc", "core_relocation" },
 		{ "unknown_kfunc", "unknown_kfunc" },
