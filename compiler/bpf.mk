@@ -26,6 +26,8 @@
 ifndef BPF_MK_INCLUDED
 BPF_MK_INCLUDED := 1
 
+# Leave the includer's default goal alone (the rules below define targets).
+BPF_MK_SAVED_GOAL := $(.DEFAULT_GOAL)
 BPF_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 PROGRAMS_DIR ?= programs
 O ?= build
@@ -105,5 +107,7 @@ bpf-toolcheck:
 .SECONDARY:
 
 -include $(wildcard $(BPF_OUT)/.unit/*.d $(BPF_OUT)/.unit/*/*.d)
+
+.DEFAULT_GOAL := $(BPF_MK_SAVED_GOAL)
 
 endif

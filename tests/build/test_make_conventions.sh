@@ -30,7 +30,7 @@ done
 mkdir -p "$T/proj/programs"
 cp tests/build/thirdparty/minimal.bpf.c "$T/proj/programs/"
 printf 'include %s\nall: bpf-objs bpf-skels\n' "$T/root/opt/bg/share/bpfgate/compiler/bpf.mk" >"$T/proj/Makefile"
-run make -C "$T/proj"
+run env -u O -u MAKEFLAGS make -C "$T/proj"
 [ $rc -eq 0 ] || fail "installed bpf.mk: $err"
 [ -s "$T/proj/build/programs/minimal.skel.h" ] || fail "installed bpf.mk built no skeleton"
 

@@ -8,8 +8,8 @@ for d in a b; do
 	# a different folder depth too, so an absolute path would show
 	[ $d = b ] && { mkdir -p "$T/deeper/x"; mv "$T/b" "$T/deeper/x/b"; }
 done
-make -C "$T/a" -s bpf-objs bpf-skels >"$T/a.log" 2>&1 || { cat "$T/a.log"; fail "build a"; }
-make -C "$T/deeper/x/b" -s bpf-objs bpf-skels >"$T/b.log" 2>&1 || { cat "$T/b.log"; fail "build b"; }
+env -u O -u MAKEFLAGS make -C "$T/a" -s bpf-objs bpf-skels >"$T/a.log" 2>&1 || { cat "$T/a.log"; fail "build a"; }
+env -u O -u MAKEFLAGS make -C "$T/deeper/x/b" -s bpf-objs bpf-skels >"$T/b.log" 2>&1 || { cat "$T/b.log"; fail "build b"; }
 n=0
 for f in "$T"/a/build/programs/*.bpf.o "$T"/a/build/programs/*.skel.h; do
 	g=$T/deeper/x/b/build/programs/$(basename "$f")
