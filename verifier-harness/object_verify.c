@@ -28,8 +28,12 @@
 #define LOG_FULL (1 | 2 | 4)
 #define LOG_SIZE_STATS (1u << 20)
 #define LOG_SIZE_FULL (16u << 20)
-/* The kernel refuses logs larger than UINT_MAX >> 2 (older: >> 8). */
+/* The statistics log is grown until it fits (the kernel refuses logs larger
+ * than UINT_MAX >> 2). The explaining log of a program that hit the complexity
+ * limit runs to gigabytes: it is capped, since 6.4+ kernels keep its end (the
+ * error and the last instructions) and the verdict comes from the first log. */
 #define LOG_SIZE_MAX (1u << 30)
+#define LOG_SIZE_FULL_MAX (64u << 20)
 #define TAIL_LINES 12
 
 const char *vh_kernel_release(void)
@@ -352,11 +356,12 @@ static int load_prog(const char *path, const char *prog_name, const struct vh_ve
 		     __u32 level, struct load_run *run)
 {
 	size_t size = level == LOG_STATS ? LOG_SIZE_STATS : LOG_SIZE_FULL;
+	size_t max = level == LOG_STATS ? LOG_SIZE_MAX : LOG_SIZE_FULL_MAX;
 	int err;
 
 	for (;;) {
 		err = load_once(path, prog_name, opts, level, size, run);
-		if (err || run->skip || run->err != -ENOSPC || size >= LOG_SIZE_MAX)
+		if (err || run->skip || run->err != -ENOSPC || size >= max)
 			return err;
 		size *= 4;
 	}

@@ -57,7 +57,8 @@ struct vh_result {
 	struct vh_stats stats;
 	char *error;       /* fail/error: the verifier's (or loader's) error line */
 	char *error_class; /* fail: fixed vocabulary, see error_class.h */
-	char *error_kind;  /* fail: "kernel lacks a feature" or "program has a bug" */
+	char *error_kind;  /* fail: "kernel lacks a feature", "program has a bug",
+			    * "environment problem" or "unknown" (error_class.h) */
 	char *source;      /* fail: file.bpf.c:LINE of the failing instruction */
 	char *source_text; /* fail: that source line, trimmed */
 	char *log_tail;    /* fail: last lines of the log */
