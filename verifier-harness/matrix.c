@@ -491,6 +491,7 @@ static int start_vm(struct matrix *m, struct kjob *k, struct vh_result_set *out)
 		.rundir = k->dir,
 		.initrd = m->initrd,
 		.mem_mb = GUEST_MEM_MB,
+		.timeout_s = m->timeout_s,
 	};
 	k->t_start = now_s();
 	k->deadline = k->t_start + m->timeout_s;

@@ -424,6 +424,12 @@ int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 		err = errf(errbuf, errlen, -errno, "%s: %s", log, strerror(errno));
 		goto cleanup;
 	}
+	if (vm->timeout_s > 0) {
+		/* timeout(1) kills its whole process group: vng's QEMU too */
+		arg_add(a, "timeout");
+		arg_add(a, "--signal=KILL");
+		arg_add(a, "%d", vm->timeout_s + 5);
+	}
 	if (!strcmp(vm->backend, "qemu")) {
 		arg_add(a, "qemu-system-x86_64");
 		if (vm->kvm) {

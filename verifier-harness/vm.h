@@ -73,6 +73,8 @@ struct vh_vm {
 	const char *rundir; /* console.log, guest.out (and vng's guest.sh) go here */
 	const char *initrd; /* qemu: the initramfs */
 	int mem_mb;
+	int timeout_s;      /* > 0: the runner is wrapped in timeout(1) as well, so the
+			     * deadline holds even if bpfgate itself is killed */
 	struct vh_proc proc;
 };
 
