@@ -29,11 +29,10 @@
 #define LOG_SIZE_STATS (1u << 20)
 #define LOG_SIZE_FULL (16u << 20)
 /* The statistics log is grown until it fits (the kernel refuses logs larger
- * than UINT_MAX >> 2). The explaining log of a program that hit the complexity
- * limit runs to gigabytes: it is capped, since 6.4+ kernels keep its end (the
- * error and the last instructions) and the verdict comes from the first log. */
+ * than UINT_MAX >> 2). The explaining log is loaded once, in a fixed buffer:
+ * for a program that hit the complexity limit it runs to gigabytes, and 6.4+
+ * kernels keep its end (the error and the last instructions) anyway. */
 #define LOG_SIZE_MAX (1u << 30)
-#define LOG_SIZE_FULL_MAX (64u << 20)
 #define TAIL_LINES 12
 
 const char *vh_kernel_release(void)
@@ -356,7 +355,7 @@ static int load_prog(const char *path, const char *prog_name, const struct vh_ve
 		     __u32 level, struct load_run *run)
 {
 	size_t size = level == LOG_STATS ? LOG_SIZE_STATS : LOG_SIZE_FULL;
-	size_t max = level == LOG_STATS ? LOG_SIZE_MAX : LOG_SIZE_FULL_MAX;
+	size_t max = level == LOG_STATS ? LOG_SIZE_MAX : LOG_SIZE_FULL;
 	int err;
 
 	for (;;) {
@@ -371,7 +370,12 @@ static void explain_failure(const char *path, const struct vh_verify_opts *opts,
 			    const struct load_run *stats_run, const struct load_run *full,
 			    struct vh_result *r)
 {
-	const char *log = full->log && full->log[0] ? full->log : stats_run->log;
+	/* A cut explaining log is used only if it kept its end (6.4+ keep the
+	 * end of a log that does not fit; older kernels keep the start). */
+	bool full_ok = full->log && full->log[0] &&
+		       (full->err != -ENOSPC || strstr(full->log, "\nprocessed ") ||
+			strstr(full->log, "BPF program is too large"));
+	const char *log = full_ok ? full->log : stats_run->log;
 	const struct vh_error_class *cls;
 	char *text = NULL, *file_line = NULL;
 
