@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "diag.h"
+#include "kernel_btf.h"
 #include "matrix.h"
 #include "object_verify.h"
 #include "privilege.h"
@@ -96,6 +97,7 @@ struct verify_cfg {
 	int nkernels;
 	int jobs, timeout_s, verbose;
 	struct vh_compare_opts cmp;
+	char kernel_btf[64];
 };
 
 static int parse_num(const char *opt, const char *s, double *out)
@@ -215,6 +217,8 @@ static int verify_host(struct verify_cfg *cfg, char **objs, int nobjs, struct vh
 		vh_err(objs[0], "%s", errbuf);
 		return VH_EXIT_USAGE;
 	}
+	if (!vh_kernel_btf__snapshot(cfg->kernel_btf, sizeof(cfg->kernel_btf)))
+		cfg->vopts.kernel_btf = cfg->kernel_btf;
 	for (int i = 0; i < nobjs; i++) {
 		struct vh_prog_ref *progs, *grown;
 		int n = vh_object__list(objs[i], &cfg->vopts, &progs, errbuf, sizeof(errbuf));

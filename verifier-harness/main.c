@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* main.c: bpfgate's command table, --help and --version. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +49,11 @@ int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
 
+	/* libbpf parses the kernel's BTF (megabytes) for every program loaded: keep
+	 * freed memory in the heap for the next parse instead of returning it to the
+	 * kernel and taking page faults on fresh zeroed pages each time. */
+	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
 	vh_diag__set_verbosity(0);
 	if (!name) {
 		usage(stderr);

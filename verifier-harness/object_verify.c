@@ -140,13 +140,15 @@ static char *last_libbpf_line(const char *msg)
 	return end > start ? strndup(start, end - start) : NULL;
 }
 
-static struct bpf_object *open_object(const char *path, char *errbuf, size_t errlen)
+static struct bpf_object *open_object(const char *path, const char *kernel_btf, char *errbuf,
+				      size_t errlen)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = kernel_btf);
 	struct bpf_object *obj;
 	char libbpf_msg[512];
 
 	vh_diag__capture(libbpf_msg, sizeof(libbpf_msg));
-	obj = bpf_object__open_file(path, NULL);
+	obj = bpf_object__open_file(path, &oopts);
 	vh_diag__capture(NULL, 0);
 	if (!obj) {
 		int err = -errno;
@@ -172,7 +174,7 @@ int vh_object__list(const char *path, const struct vh_verify_opts *opts,
 	err = check_object_file(path, errbuf, errlen);
 	if (err)
 		return err;
-	obj = open_object(path, errbuf, errlen);
+	obj = open_object(path, NULL, errbuf, errlen);
 	if (!obj)
 		return -errno;
 	bpf_object__for_each_program(prog, obj)
@@ -300,7 +302,7 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 	char errbuf[256];
 	int err = 0;
 
-	obj = open_object(path, errbuf, sizeof(errbuf));
+	obj = open_object(path, opts->kernel_btf, errbuf, sizeof(errbuf));
 	if (!obj)
 		return -errno;
 	prog = bpf_object__find_program_by_name(obj, prog_name);
@@ -334,11 +336,12 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 		goto cleanup;
 
 	free(run->log);
-	run->log = calloc(1, size);
+	run->log = malloc(size); /* the kernel writes a NUL-terminated string */
 	if (!run->log) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
+	run->log[0] = '\0';
 	bpf_program__set_log_buf(prog, run->log, size);
 	bpf_program__set_log_level(prog, level);
 	vh_diag__capture(run->libbpf_msg, sizeof(run->libbpf_msg));
