@@ -90,7 +90,7 @@ deps:
 verify: deps
 	@$(MAKE) verify-host
 
-BASELINE := $(wildcard ci/baseline.json)
+BASELINE ?= $(wildcard ci/baseline.json)
 verify-host: all
 	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects)
 	$(Q)$(BPFGATE) verify $(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k))) \
