@@ -192,6 +192,13 @@ int vh_object__list(const char *path, const struct vh_verify_opts *opts,
 	bpf_object__for_each_program(prog, obj) {
 		const char *name = bpf_program__name(prog);
 
+		if (!name || !name[0]) {
+			snprintf(errbuf, errlen, "malformed BPF object: a program in section '%s' "
+				 "has no name", bpf_program__section_name(prog) ?: "?");
+			err = -EINVAL;
+			goto cleanup;
+		}
+
 		if (opts->filter && fnmatch(opts->filter, name, 0))
 			continue;
 		(*progs)[n].object = strdup(path);
