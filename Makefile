@@ -71,6 +71,8 @@ help:
 ##   check          install what is missing and run every test
 ##   matrix         verify on every kernel of ci/kernels.conf
 ##   baseline       refresh ci/baseline.json from a host verification
+##   release        objects, skeletons and minimal CO-RE BTF per kernel in $(O)/release
+##                  (KERNELS="..." chooses the kernels; default: ci/kernels.conf)
 ##   deps           install missing dependencies (ci/deps.sh, Debian packages)
 ##   vmlinux        regenerate compiler/vmlinux.h from VMLINUX_BTF=PATH
 ##   install        install bpfgate, man pages, compiler/bpf.mk and vmlinux.h
@@ -101,6 +103,10 @@ baseline: all
 	$(Q)mv ci/baseline.json.tmp ci/baseline.json
 	$(call msg,BASELINE,ci/baseline.json)
 
+release: all
+	$(Q)KERNELS="$(or $(KERNELS),$$(ci/kernels.sh list))" BPFTOOL=$(BPFTOOL) \
+		compiler/release.sh $(O)/release $(BPFGATE) $(BPF_OBJS)
+
 check: deps
 	@$(MAKE) run-tests
 
@@ -117,7 +123,8 @@ install: $(BPFGATE)
 	install -m 0755 $(BPFGATE) $(DESTDIR)$(PREFIX)/bin/bpfgate
 	install -m 0644 compiler/bpf.mk $(wildcard compiler/*.h) \
 		$(DESTDIR)$(PREFIX)/share/bpfgate/compiler/
-	install -m 0755 compiler/gen-vmlinux-h.sh $(DESTDIR)$(PREFIX)/share/bpfgate/compiler/
+	install -m 0755 compiler/gen-vmlinux-h.sh compiler/kernel-btf.sh compiler/release.sh \
+		$(DESTDIR)$(PREFIX)/share/bpfgate/compiler/
 	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:

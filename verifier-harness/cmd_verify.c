@@ -32,6 +32,7 @@ enum {
 	OPT_MAX_GROWTH,
 	OPT_MAX_SHARE,
 	OPT_PRETTY,
+	OPT_BTF,
 };
 
 /* The options and their help text: --help and the man page are made to agree
@@ -59,6 +60,8 @@ static const struct opt_doc {
 	  "with --baseline: largest allowed share of the 1M insn limit (default 50%)" },
 	{ { "type", required_argument, 0, OPT_TYPE }, NULL, "TYPE",
 	  "load every program as TYPE (libbpf name or SEC() prefix, e.g. xdp, tc)" },
+	{ { "btf", required_argument, 0, OPT_BTF }, NULL, "FILE",
+	  "resolve CO-RE relocations against FILE (raw BTF or ELF) instead of the kernel's own BTF" },
 	{ { "prog", required_argument, 0, OPT_PROG }, NULL, "GLOB",
 	  "verify only programs whose name matches GLOB" },
 	{ { "timeout", required_argument, 0, OPT_TIMEOUT }, NULL, "SECONDS",
@@ -92,7 +95,7 @@ static void usage(FILE *f)
 struct verify_cfg {
 	struct vh_verify_opts vopts;
 	bool json, pretty;
-	const char *junit, *markdown, *baseline, *backend;
+	const char *junit, *markdown, *baseline, *backend, *btf;
 	const char **kernels;
 	int nkernels;
 	int jobs, timeout_s, verbose;
@@ -173,6 +176,13 @@ static int parse_args(int argc, char **argv, struct verify_cfg *cfg)
 		case OPT_TYPE:
 			cfg->vopts.prog_type = optarg;
 			break;
+		case OPT_BTF:
+			if (access(optarg, R_OK)) {
+				vh_err(optarg, "cannot read BTF: %s", strerror(errno));
+				return -EINVAL;
+			}
+			cfg->btf = optarg;
+			break;
 		case OPT_PROG:
 			cfg->vopts.filter = optarg;
 			break;
@@ -217,7 +227,9 @@ static int verify_host(struct verify_cfg *cfg, char **objs, int nobjs, struct vh
 		vh_err(objs[0], "%s", errbuf);
 		return VH_EXIT_USAGE;
 	}
-	if (!vh_kernel_btf__snapshot(cfg->kernel_btf, sizeof(cfg->kernel_btf)))
+	if (cfg->btf)
+		cfg->vopts.kernel_btf = cfg->btf;
+	else if (!vh_kernel_btf__snapshot(cfg->kernel_btf, sizeof(cfg->kernel_btf)))
 		cfg->vopts.kernel_btf = cfg->kernel_btf;
 	for (int i = 0; i < nobjs; i++) {
 		struct vh_prog_ref *progs, *grown;
