@@ -42,6 +42,7 @@ struct kjob {
 	/* host clock when each guest marker was first seen: the guest's own clock
 	 * lags under TCG when the host is busy, so the split is measured here */
 	double t_hello, t_vstart, t_vend;
+	double est;          /* seconds this kernel took last time (0: unknown) */
 	char phase[64];      /* for the display: booting, verifying N objects */
 	char outcome[192];   /* done line */
 	bool failed;
@@ -323,6 +324,57 @@ static void record_timing(struct matrix *m, struct kjob *k, const struct vh_gues
 	fclose(f);
 }
 
+/* The ready kernel that took longest last time; unknown ones count as longest. */
+static struct kjob *longest_ready(struct matrix *m)
+{
+	struct kjob *best = NULL;
+
+	for (int i = 0; i < m->nk; i++) {
+		struct kjob *k = &m->k[i];
+
+		if (k->state != K_READY)
+			continue;
+		if (!best || (best->est && (!k->est || k->est > best->est)))
+			best = k;
+	}
+	return best;
+}
+
+/* Where a cached kernel keeps how long its last run took (for scheduling). */
+static int est_path(struct matrix *m, struct kjob *k, char *buf, size_t len)
+{
+	if (!k->spec.entry || !k->spec.release[0])
+		return -ENOENT;
+	return bfmt(buf, len, "%s/%s/last-run-%s", m->cache.kernels, k->spec.release, k->backend);
+}
+
+static void load_est(struct matrix *m, struct kjob *k)
+{
+	char p[PATH_MAX];
+	FILE *f;
+
+	if (est_path(m, k, p, sizeof(p)) || !(f = fopen(p, "re")))
+		return;
+	if (fscanf(f, "%lf", &k->est) != 1 || k->est < 0)
+		k->est = 0;
+	fclose(f);
+}
+
+static void save_est(struct matrix *m, struct kjob *k)
+{
+	char p[PATH_MAX], tmp[PATH_MAX];
+	FILE *f;
+
+	if (est_path(m, k, p, sizeof(p)) || bfmt(tmp, sizeof(tmp), "%s.%d", p, (int)getpid()))
+		return;
+	f = fopen(tmp, "we");
+	if (!f)
+		return;
+	fprintf(f, "%.2f\n", k->t_end - k->t_start);
+	if (fclose(f) || rename(tmp, p))
+		unlink(tmp);
+}
+
 /* Why a VM stopped before /init ran: its exit status and the runner's first words. */
 static void vm_exit_cause(const struct kjob *k, char *cause, size_t len)
 {
@@ -410,6 +462,7 @@ static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_r
 			r->kernel = strdup(g.release);
 		err = vh_result_set__append(out, r);
 	}
+	save_est(m, k);
 	{
 		double boot, probe, verify;
 
@@ -632,6 +685,7 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 		if (mkdir(k->dir, 0755))
 			return vh_err(k->dir, "%s", strerror(errno)), -errno;
 		k->backend = o->backend ?: vh_matrix__default_backend(o->bpfgate_path);
+		load_est(m, k);
 	}
 
 	/* one initramfs for every qemu boot of the run */
@@ -723,7 +777,8 @@ static int loop(struct matrix *m, struct vh_result_set *out)
 				show_line(m, k, "fetched in %.1f s", t - k->t_start);
 				break;
 			case K_READY:
-				if (running < m->jobs) {
+				/* longest first: the slots then finish together */
+				if (running < m->jobs && longest_ready(m) == k) {
 					err = start_vm(m, k, out);
 					running += k->state == K_RUNNING;
 					if (k->state == K_DONE)

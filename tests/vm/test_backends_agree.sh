@@ -10,7 +10,7 @@ need_matrix_verify
 command -v vng >/dev/null || skip "virtme-ng not installed (make deps)"
 command -v udevadm >/dev/null || skip "udev not installed: vng guests never get their console ports"
 K=${CI_KERNELS%% *}
-objs=("$O"/programs/*.bpf.o)
+objs=("$O"/programs/*.bpf.o "$O"/tests/programs/*.bpf.o)
 
 for b in qemu vng; do
 	BPFGATE_RESULT_DIR=$T/$b run "$BPFGATE" verify --json --vm-backend "$b" --kernel "$K" "${objs[@]}"

@@ -9,7 +9,7 @@ need_vm
 need_matrix_verify
 read -r K1 K2 <<<"$CI_KERNELS"
 R1=$(release "$K1")
-obj=$O/programs/hello.bpf.o
+obj=$O/tests/programs/ok_counter.bpf.o
 
 # unknown kernel: a setup error, one line, nothing booted
 run "$BPFGATE" verify --kernel 9.99 "$obj"

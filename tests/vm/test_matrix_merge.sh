@@ -36,7 +36,7 @@ int plain(struct xdp_md *ctx)
 char LICENSE[] SEC("license") = "GPL";
 C
 ${CLANG:-clang} -g -O2 -target bpf -Icompiler -c "$T/loopy.bpf.c" -o "$T/loopy.bpf.o" || fail "compile loopy"
-objs=("$T/loopy.bpf.o" "$O/programs/hello.bpf.o")
+objs=("$T/loopy.bpf.o" "$O/tests/programs/ok_counter.bpf.o")
 
 start=$(date +%s)
 BPFGATE_RESULT_DIR=$T/run run "$BPFGATE" verify --json --junit "$T/junit.xml" --kernel "$K1" --kernel "$K2" "${objs[@]}"
@@ -49,7 +49,7 @@ echo "$out" >"$T/r.json"
 expect_eq "$(json_py 'sorted(set(r["kernel"] for r in d["results"]))' "$T/r.json")" "$(python3 -c "print(sorted(['$R1', '$R2']))")" "kernels in the results"
 for k in "$R1" "$R2"; do
 	expect_eq "$(json_py "sorted((r['object'], r['program']) for r in d['results'] if r['kernel'] == '$k')" "$T/r.json")" \
-		"$(python3 -c "print(sorted([('${objs[0]}', 'plain'), ('${objs[0]}', 'uses_bpf_loop'), ('${objs[1]}', 'hello')]))")" "programs on $k"
+		"$(python3 -c "print(sorted([('${objs[0]}', 'plain'), ('${objs[0]}', 'uses_bpf_loop'), ('${objs[1]}', 'ok_counter')]))")" "programs on $k"
 done
 v() { json_py "[r for r in d['results'] if r['kernel'] == '$1' and r['program'] == '$2'][0]['$3']" "$T/r.json"; }
 expect_eq "$(v "$R1" plain verdict)" pass "plain on $K1"
