@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "verifier_log.h"
@@ -413,6 +414,33 @@ char *vh_log__tail(const char *log, int nlines)
 	return s;
 }
 
+/*
+ * Errors found before the instruction walk (check_cfg: "back-edge from insn 158
+ * to 159") come with no "; text" annotation; the kernel prints the source of
+ * both instructions as "158: text" lines instead. Take the first one's text.
+ */
+static int cfg_source_hint(const char *log, char **text)
+{
+	const char *p = strstr(log, "back-edge from insn ");
+	char prefix[32];
+	long insn;
+
+	if (!p || sscanf(p, "back-edge from insn %ld", &insn) != 1)
+		return -ENOENT;
+	snprintf(prefix, sizeof(prefix), "%ld: ", insn);
+	for (p = log; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		size_t n = strlen(prefix);
+		const char *e;
+
+		if (strncmp(p, prefix, n) || p[n] == '(')
+			continue;
+		e = strchr(p + n, '\n');
+		*text = dup_trimmed(p + n, e ? (size_t)(e - p - n) : strlen(p + n));
+		return *text ? 0 : -ENOMEM;
+	}
+	return -ENOENT;
+}
+
 int vh_log__source_hint(const char *log, char **text, char **file_line)
 {
 	struct layout lo;
@@ -430,7 +458,7 @@ int vh_log__source_hint(const char *log, char **text, char **file_line)
 	cur = lo.body_end;
 	for (;;) {
 		if (!prev_line(&cur, lo.start, &l))
-			return -ENOENT;
+			return cfg_source_hint(log, text);
 		if (classify_line(&l) == LINE_ANNOT)
 			break;
 	}

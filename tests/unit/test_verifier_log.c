@@ -384,6 +384,25 @@ START_TEST(test_source_hint)
 }
 END_TEST
 
+/* check_cfg errors carry no "; text" annotation; their "N: text" lines do
+ * (a real 5.10 log of a loop closed by a fall-through edge). */
+START_TEST(test_source_hint_back_edge)
+{
+	static const char log[] = "func#0 @0\nfunc#1 @17\n158: l4 = oh->nexthdr;\n"
+				  "159: if (l4 != NEXTHDR_HOP && l4 != NEXTHDR_ROUTING &&\n"
+				  "back-edge from insn 158 to 159\n";
+	char *text = NULL, *file_line = NULL;
+
+	ck_assert_int_eq(vh_log__source_hint(log, &text, &file_line), 0);
+	ck_assert_str_eq(text, "l4 = oh->nexthdr;");
+	ck_assert_ptr_null(file_line);
+	free(text);
+	/* an insn trace line with that number is not source text */
+	ck_assert_int_ne(vh_log__source_hint("158: (61) r1 = *(u32 *)(r1 +0)\n"
+					     "back-edge from insn 158 to 159\n", &text, &file_line), 0);
+}
+END_TEST
+
 START_TEST(test_tail)
 {
 	char *log = slurp("6.12.117+deb13-amd64/null_map_value.log"), *t;
@@ -498,6 +517,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("source_and_tail");
 	tcase_add_test(tc, test_source_hint);
+	tcase_add_test(tc, test_source_hint_back_edge);
 	tcase_add_test(tc, test_tail);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("robustness");
