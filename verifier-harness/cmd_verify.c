@@ -407,6 +407,9 @@ int do_verify(int argc, char **argv)
 	if (cfg.nkernels > (want_host ? 1 : 0))
 		status = worst(status, verify_vms(&cfg, argv + optind, argc - optind, &set));
 
+	/* VMs finish in any order: results read oldest kernel first, always */
+	if (vh_result_set__sort_by_kernel(&set))
+		status = VH_EXIT_USAGE;
 	status = worst(status, write_reports(&cfg, &set));
 	vh_result_set__count(&set, counts);
 	if (counts[VH_FAIL])

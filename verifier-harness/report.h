@@ -61,8 +61,7 @@ void vh_report__put_text(FILE *f, const char *s);
 void vh_report__put_cell(FILE *f, const char *s, size_t width, bool right);
 
 /*
- * The distinct kernels of a set, in order of first appearance (a NULL kernel is
- * "?"). *kernels is allocated (free() it; the strings belong to the set).
+ * The distinct kernels of a set, oldest version first (a NULL kernel is "?"). *kernels is allocated (free() it; the strings belong to the set).
  * Returns the count, or -ENOMEM.
  */
 long vh_report__kernels(const struct vh_result_set *set, const char ***kernels);

@@ -100,6 +100,11 @@ static bool str_eq(const char *a, const char *b)
 	return !strcmp(a ?: "", b ?: "");
 }
 
+static int kernel_order(const void *a, const void *b)
+{
+	return vh_release__cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 long vh_report__kernels(const struct vh_result_set *set, const char ***kernels)
 {
 	const char **k = calloc(set->n ? set->n : 1, sizeof(*k));
@@ -116,6 +121,8 @@ long vh_report__kernels(const struct vh_result_set *set, const char ***kernels)
 		if (j == n)
 			k[n++] = name;
 	}
+	/* a matrix reads oldest to newest, whatever order the VMs finished in */
+	qsort(k, n, sizeof(*k), kernel_order);
 	*kernels = k;
 	return n;
 }

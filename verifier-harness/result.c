@@ -124,3 +124,55 @@ void vh_result_set__count(const struct vh_result_set *set, size_t counts[VH_VERD
 	for (size_t i = 0; i < set->n; i++)
 		counts[set->v[i].verdict < VH_VERDICT_CNT ? set->v[i].verdict : VH_ERROR]++;
 }
+
+int vh_release__cmp(const char *x, const char *y)
+{
+	const char *p = x ?: "", *q = y ?: "";
+
+	/* compare runs of digits as numbers, everything else byte by byte */
+	while (*p && *q) {
+		if (*p >= '0' && *p <= '9' && *q >= '0' && *q <= '9') {
+			char *pe, *qe;
+			unsigned long m = strtoul(p, &pe, 10), n = strtoul(q, &qe, 10);
+
+			if (m != n)
+				return m < n ? -1 : 1;
+			p = pe;
+			q = qe;
+		} else if (*p != *q) {
+			break;
+		} else {
+			p++;
+			q++;
+		}
+	}
+	return strcmp(x ?: "", y ?: "");
+}
+
+struct ranked {
+	struct vh_result r;
+	size_t pos;
+};
+
+static int by_kernel_then_pos(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	int c = vh_release__cmp(x->r.kernel, y->r.kernel);
+
+	return c ?: (x->pos < y->pos ? -1 : x->pos > y->pos);
+}
+
+int vh_result_set__sort_by_kernel(struct vh_result_set *set)
+{
+	struct ranked *v = malloc((set->n ?: 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < set->n; i++)
+		v[i] = (struct ranked){ set->v[i], i };
+	qsort(v, set->n, sizeof(*v), by_kernel_then_pos);
+	for (size_t i = 0; i < set->n; i++)
+		set->v[i] = v[i].r;
+	free(v);
+	return 0;
+}

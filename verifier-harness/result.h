@@ -87,6 +87,12 @@ void vh_result_set__free(struct vh_result_set *set);
 /* Deep copy of src appended to dst; 0 or -errno. */
 int vh_result_set__append(struct vh_result_set *dst, const struct vh_result *src);
 
+/* Kernel releases by version: "5.10.0-32-amd64" < "6.1.0" < "6.12.117"; <0, 0, >0. */
+int vh_release__cmp(const char *a, const char *b);
+
+/* Order results by kernel (oldest first), keeping the order within a kernel. */
+int vh_result_set__sort_by_kernel(struct vh_result_set *set);
+
 /* counts of each verdict */
 void vh_result_set__count(const struct vh_result_set *set, size_t counts[VH_VERDICT_CNT]);
 
