@@ -52,8 +52,10 @@ $(BPFGATE): $(HARNESS_OBJS)
 LOADER_SRCS := $(if $(filter programs,$(PROGRAMS_DIR)),$(wildcard programs/*.c))
 LOADERS := $(patsubst programs/%.c,$(O)/programs/%,$(filter-out %.bpf.c,$(LOADER_SRCS)))
 
-$(O)/programs/%: programs/%.c $(O)/programs/%.skel.h
-	$(qcc)$(CC) $(HOST_CFLAGS) -I$(O)/programs -Iprograms -MMD -MP -MF $@.d $< -o $@ $(LIBS)
+LOADER_COMMON := $(wildcard programs/common/*.c)
+$(O)/programs/%: programs/%.c $(O)/programs/%.skel.h $(LOADER_COMMON)
+	$(qcc)$(CC) $(HOST_CFLAGS) -I$(O)/programs -Iprograms -Iprograms/common -MMD -MP -MF $@.d \
+		$< $(LOADER_COMMON) -o $@ $(LIBS)
 
 # --- targets ---------------------------------------------------------------------
 .DEFAULT_GOAL := all

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include "loader.h"
 #include "exec.h"
 #include "exec.skel.h"
 
@@ -25,46 +26,12 @@ struct exec_ctx {
 	long printed;
 };
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-/* A JSON string from at most len bytes of s (stops at NUL). */
-static void json_str(const char *s, size_t len)
-{
-	size_t i;
-
-	putchar('"');
-	for (i = 0; i < len && s[i]; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void print_hdr(const struct exec_event_hdr *h, const char *type)
 {
 	printf("{\"type\":\"%s\",\"ts_ns\":%llu,\"pid\":%u,\"ppid\":%u,\"uid\":%u,"
 	       "\"cgroup_id\":%llu,\"comm\":", type, (unsigned long long)h->ts_ns, h->pid, h->ppid,
 	       h->uid, (unsigned long long)h->cgroup_id);
-	json_str(h->comm, sizeof(h->comm));
+	loader_json_str(h->comm, sizeof(h->comm));
 }
 
 static void print_exec(const struct exec_event *e)
@@ -74,7 +41,7 @@ static void print_exec(const struct exec_event *e)
 
 	print_hdr(&e->hdr, "exec");
 	printf(",\"filename\":");
-	json_str(e->filename, sizeof(e->filename));
+	loader_json_str(e->filename, sizeof(e->filename));
 	printf(",\"argv\":[");
 	/* The argument area is argv[0]\0argv[1]\0...; a truncated last one has no NUL. */
 	for (i = 0; i <= len; i++) {
@@ -83,7 +50,7 @@ static void print_exec(const struct exec_event *e)
 		if (i == len && i == start)
 			break;
 		printf("%s", first ? "" : ",");
-		json_str(e->args + start, i - start);
+		loader_json_str(e->args + start, i - start);
 		first = false;
 		start = i + 1;
 	}
@@ -119,26 +86,8 @@ static int on_event(void *data, void *data_sz, size_t sz)
 	fflush(stdout);
 	ctx->printed++;
 	if (ctx->opts->max_events && ctx->printed >= ctx->opts->max_events)
-		stop = 1;
+		loader_stop = 1;
 	return 0;
-}
-
-/* Sum of one per-CPU counter. */
-static unsigned long long stat_sum(int fd, __u32 idx)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	unsigned long long sum = 0;
-	__u64 *vals;
-	int i;
-
-	if (ncpu <= 0)
-		return 0;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (vals && !bpf_map_lookup_elem(fd, &idx, vals))
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
 }
 
 static void usage(FILE *f)
@@ -149,15 +98,6 @@ static void usage(FILE *f)
 		   "  -n, --count COUNT       stop after COUNT events\n"
 		   "  -p, --pid PID           only PID and its children\n"
 		   "  -v, --verbose           show libbpf's debug output\n");
-}
-
-static int parse_long(const char *s, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return errno || *end || *out < 0 ? -EINVAL : 0;
 }
 
 int main(int argc, char **argv)
@@ -180,13 +120,13 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "d:n:p:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
-			err = parse_long(optarg, &opts.duration_s);
+			err = loader_parse_long(optarg, &opts.duration_s);
 			break;
 		case 'n':
-			err = parse_long(optarg, &opts.max_events);
+			err = loader_parse_long(optarg, &opts.max_events);
 			break;
 		case 'p':
-			err = parse_long(optarg, &opts.pid);
+			err = loader_parse_long(optarg, &opts.pid);
 			break;
 		case 'v':
 			opts.verbose = true;
@@ -207,10 +147,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!opts.verbose)
-		libbpf_set_print(print_libbpf);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	loader_init(opts.verbose);
 
 	/* Open, load and verify, attach both tracepoints. */
 	skel = exec__open_and_load();
@@ -233,7 +170,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "exec: attached, printing events (Ctrl-C to stop)\n");
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!stop) {
+	while (!loader_stop) {
 		err = ring_buffer__poll(rb, 100);
 		if (err == -EINTR) {
 			err = 0;
@@ -255,9 +192,9 @@ int main(int argc, char **argv)
 
 		printf("{\"type\":\"stats\",\"execs\":%llu,\"exits\":%llu,\"event_drops\":%llu,"
 		       "\"args_truncated\":%llu,\"read_errors\":%llu}\n",
-		       stat_sum(fd, EXEC_STAT_EXEC), stat_sum(fd, EXEC_STAT_EXIT),
-		       stat_sum(fd, EXEC_STAT_EVENT_DROPS), stat_sum(fd, EXEC_STAT_ARGS_TRUNCATED),
-		       stat_sum(fd, EXEC_STAT_READ_ERRORS));
+		       loader_percpu_sum(fd, EXEC_STAT_EXEC), loader_percpu_sum(fd, EXEC_STAT_EXIT),
+		       loader_percpu_sum(fd, EXEC_STAT_EVENT_DROPS), loader_percpu_sum(fd, EXEC_STAT_ARGS_TRUNCATED),
+		       loader_percpu_sum(fd, EXEC_STAT_READ_ERRORS));
 	}
 
 cleanup:

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include "loader.h"
 #include "policy.h"
 #include "policy.skel.h"
 
@@ -35,21 +36,6 @@ struct policy_ctx {
 	const struct policy_opts *opts;
 	long printed;
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
 
 /* The cgroup v2 id of a cgroup directory (its kernfs file handle). */
 static int cgroup_id(const char *path, __u64 *id)
@@ -212,25 +198,8 @@ static int on_event(void *data, void *raw, size_t sz)
 	fflush(stdout);
 	ctx->printed++;
 	if (ctx->opts->max_events && ctx->printed >= ctx->opts->max_events)
-		stop = 1;
+		loader_stop = 1;
 	return 0;
-}
-
-static unsigned long long stat_sum(int fd, __u32 idx)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	unsigned long long sum = 0;
-	__u64 *vals;
-	int i;
-
-	if (ncpu <= 0)
-		return 0;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (vals && !bpf_map_lookup_elem(fd, &idx, vals))
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
 }
 
 static void usage(FILE *f)
@@ -247,15 +216,6 @@ static void usage(FILE *f)
 		   "  -d, --duration SECONDS  stop after SECONDS (default: until Ctrl-C)\n"
 		   "  -n, --count COUNT       stop after COUNT events\n"
 		   "  -v, --verbose           show libbpf's debug output\n");
-}
-
-static int parse_long(const char *s, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return errno || *end || *out < 0 ? -EINVAL : 0;
 }
 
 int main(int argc, char **argv)
@@ -306,10 +266,10 @@ int main(int argc, char **argv)
 			opts.log_allowed = true;
 			break;
 		case 'd':
-			err = parse_long(optarg, &opts.duration_s);
+			err = loader_parse_long(optarg, &opts.duration_s);
 			break;
 		case 'n':
-			err = parse_long(optarg, &opts.max_events);
+			err = loader_parse_long(optarg, &opts.max_events);
 			break;
 		case 'v':
 			opts.verbose = true;
@@ -336,10 +296,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "policy: cgroup2: not mounted (give -c PATH)\n");
 		return 2;
 	}
-	if (!opts.verbose)
-		libbpf_set_print(print_libbpf);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	loader_init(opts.verbose);
 
 	/* Open, set the knobs, load, fill identities and rules, then attach. */
 	skel = policy__open();
@@ -383,7 +340,7 @@ int main(int argc, char **argv)
 		opts.cgroup);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!stop) {
+	while (!loader_stop) {
 		err = ring_buffer__poll(rb, 100);
 		if (err == -EINTR) {
 			err = 0;
@@ -404,9 +361,9 @@ int main(int argc, char **argv)
 
 		printf("{\"type\":\"stats\",\"allowed\":%llu,\"denied\":%llu,\"unmanaged\":%llu,"
 		       "\"default\":%llu,\"event_drops\":%llu,\"malformed\":%llu}\n",
-		       stat_sum(fd, POLICY_STAT_ALLOWED), stat_sum(fd, POLICY_STAT_DENIED),
-		       stat_sum(fd, POLICY_STAT_UNMANAGED), stat_sum(fd, POLICY_STAT_DEFAULT),
-		       stat_sum(fd, POLICY_STAT_EVENT_DROPS), stat_sum(fd, POLICY_STAT_MALFORMED));
+		       loader_percpu_sum(fd, POLICY_STAT_ALLOWED), loader_percpu_sum(fd, POLICY_STAT_DENIED),
+		       loader_percpu_sum(fd, POLICY_STAT_UNMANAGED), loader_percpu_sum(fd, POLICY_STAT_DEFAULT),
+		       loader_percpu_sum(fd, POLICY_STAT_EVENT_DROPS), loader_percpu_sum(fd, POLICY_STAT_MALFORMED));
 	}
 
 cleanup:

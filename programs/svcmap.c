@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include "loader.h"
 #include "svcmap.h"
 #include "svcmap.skel.h"
 
@@ -37,39 +38,6 @@ struct svcmap_ctx {
 	long printed;
 };
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static void json_str(const char *s, size_t len)
-{
-	size_t i;
-
-	putchar('"');
-	for (i = 0; i < len && s[i]; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static const char *addr_str(__u8 family, const __u8 *addr, char *buf, size_t sz)
 {
 	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, buf, sz))
@@ -89,7 +57,7 @@ static int on_event(void *data, void *raw, size_t sz)
 		return 0;
 	printf("{\"type\":\"%s\",\"ts_ns\":%llu,\"pid\":%u,\"comm\":", ev_names[e->type],
 	       (unsigned long long)e->ts_ns, e->tgid);
-	json_str(e->comm, sizeof(e->comm));
+	loader_json_str(e->comm, sizeof(e->comm));
 	printf(",\"role\":\"%s\",\"family\":%u,\"laddr\":\"%s\",\"lport\":%u,\"raddr\":\"%s\","
 	       "\"rport\":%u",
 	       e->dir == SVCMAP_DIR_CONNECT ? "client" : "server", e->family == AF_INET6 ? 6 : 4,
@@ -103,25 +71,8 @@ static int on_event(void *data, void *raw, size_t sz)
 	fflush(stdout);
 	ctx->printed++;
 	if (ctx->opts->max_events && ctx->printed >= ctx->opts->max_events)
-		stop = 1;
+		loader_stop = 1;
 	return 0;
-}
-
-static unsigned long long stat_sum(int fd, __u32 idx)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	unsigned long long sum = 0;
-	__u64 *vals;
-	int i;
-
-	if (ncpu <= 0)
-		return 0;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (vals && !bpf_map_lookup_elem(fd, &idx, vals))
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
 }
 
 /* The service map as it stands: one JSON line per edge, then the counters. */
@@ -139,7 +90,7 @@ static void dump_edges(struct svcmap *skel)
 		if (bpf_map_lookup_elem(fd, &key, &val))
 			continue;
 		printf("{\"type\":\"edge\",\"pid\":%u,\"comm\":", key.tgid);
-		json_str(val.comm, sizeof(val.comm));
+		loader_json_str(val.comm, sizeof(val.comm));
 		printf(",\"role\":\"%s\",\"peer\":\"%s\",\"port\":%u,\"connections\":%llu,"
 		       "\"closed\":%llu,\"bytes_sent\":%llu,\"bytes_received\":%llu}\n",
 		       key.dir == SVCMAP_DIR_CONNECT ? "client" : "server",
@@ -149,9 +100,9 @@ static void dump_edges(struct svcmap *skel)
 	}
 	printf("{\"type\":\"stats\",\"connects\":%llu,\"accepts\":%llu,\"closes\":%llu,"
 	       "\"closes_untracked\":%llu,\"event_drops\":%llu,\"table_full\":%llu}\n",
-	       stat_sum(sfd, SVCMAP_STAT_CONNECT), stat_sum(sfd, SVCMAP_STAT_ACCEPT),
-	       stat_sum(sfd, SVCMAP_STAT_CLOSE), stat_sum(sfd, SVCMAP_STAT_CLOSE_UNTRACKED),
-	       stat_sum(sfd, SVCMAP_STAT_EVENT_DROPS), stat_sum(sfd, SVCMAP_STAT_TABLE_FULL));
+	       loader_percpu_sum(sfd, SVCMAP_STAT_CONNECT), loader_percpu_sum(sfd, SVCMAP_STAT_ACCEPT),
+	       loader_percpu_sum(sfd, SVCMAP_STAT_CLOSE), loader_percpu_sum(sfd, SVCMAP_STAT_CLOSE_UNTRACKED),
+	       loader_percpu_sum(sfd, SVCMAP_STAT_EVENT_DROPS), loader_percpu_sum(sfd, SVCMAP_STAT_TABLE_FULL));
 }
 
 /* Open, keep only one set of attach points, load and attach. */
@@ -196,15 +147,6 @@ static void usage(FILE *f)
 		   "  -v, --verbose           show libbpf's debug output\n");
 }
 
-static int parse_long(const char *s, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return errno || *end || *out < 0 ? -EINVAL : 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -238,13 +180,13 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'd':
-			err = parse_long(optarg, &opts.duration_s);
+			err = loader_parse_long(optarg, &opts.duration_s);
 			break;
 		case 'n':
-			err = parse_long(optarg, &opts.max_events);
+			err = loader_parse_long(optarg, &opts.max_events);
 			break;
 		case 'p':
-			err = parse_long(optarg, &opts.pid);
+			err = loader_parse_long(optarg, &opts.pid);
 			break;
 		case 'v':
 			opts.verbose = true;
@@ -265,10 +207,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!opts.verbose)
-		libbpf_set_print(print_libbpf);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	loader_init(opts.verbose);
 
 	/* The chosen set, or the first set this kernel accepts. */
 	for (mode = opts.mode < 0 ? 0 : opts.mode; mode < NR_MODES; mode++) {
@@ -292,7 +231,7 @@ int main(int argc, char **argv)
 		mode_names[mode]);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!stop) {
+	while (!loader_stop) {
 		err = ring_buffer__poll(rb, 100);
 		if (err == -EINTR) {
 			err = 0;
