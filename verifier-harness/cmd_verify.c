@@ -230,7 +230,7 @@ static int verify_host(struct verify_cfg *cfg, char **objs, int nobjs, struct vh
 	if (cfg->btf)
 		cfg->vopts.kernel_btf = cfg->btf;
 	else if (!vh_kernel_btf__snapshot(cfg->kernel_btf, sizeof(cfg->kernel_btf)))
-		cfg->vopts.kernel_btf = cfg->kernel_btf;
+		cfg->vopts.kernel_btf_copy = cfg->kernel_btf;
 	for (int i = 0; i < nobjs; i++) {
 		struct vh_prog_ref *progs, *grown;
 		int n = vh_object__list(objs[i], &cfg->vopts, &progs, errbuf, sizeof(errbuf));

@@ -20,7 +20,8 @@ struct vh_verify_opts {
 	const char *prog_type; /* --type: force this program type for every program */
 	const char *filter;    /* --prog GLOB: only programs whose name matches */
 	bool keep_log;         /* keep the full log of failures in vh_result.log */
-	const char *kernel_btf; /* kernel BTF for CO-RE relocations (kernel_btf.h), or NULL */
+	const char *kernel_btf; /* --btf: CO-RE relocations against this BTF, or NULL */
+	const char *kernel_btf_copy; /* the running kernel's BTF in memory (kernel_btf.h) */
 };
 
 /* A program of an object, as listed before verification. */
