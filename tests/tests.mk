@@ -64,3 +64,20 @@ run-tests: all test-bpf unit-tests fuzz-bins sanitize
 fuzz: fuzz-bins
 	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(O)/fuzz-corpus/$$n; \
 		$$f -max_total_time=$(FUZZ_TIME) $(O)/fuzz-corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
+
+# The same functional tests linked statically, so that the qemu backend's initramfs
+# (busybox and nothing else) can run them inside every kernel of the matrix:
+# bpfgate verify --test $(O)/tests/functional-static/test_NAME.
+FUNC_STATIC_BINS := $(patsubst tests/functional/%.c,$(O)/tests/functional-static/%,$(FUNC_SRCS))
+CHECK_STATIC_LIBS = $(shell $(PKG_CONFIG) --static --libs check)
+
+$(O)/tests/functional-static/%: tests/functional/%.c $(BPF_SKELS) $(O)/harness/vm-static/eu_search.o
+	@mkdir -p $(@D)
+	$(qcc)$(CC) $(HOST_CFLAGS) -static -I$(O)/programs -Iprograms -Itests/functional -MMD -MP \
+		-MF $@.d $< $(wildcard tests/functional/lib_*.c) $(O)/harness/vm-static/eu_search.o \
+		-o $@ -lbpf -lelf -lz -lzstd $(CHECK_STATIC_LIBS) $(LDFLAGS)
+
+.PHONY: functional-static
+functional-static: $(FUNC_STATIC_BINS)
+unit-tests: $(FUNC_STATIC_BINS)
+-include $(wildcard $(O)/tests/functional-static/*.d)

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "json_writer.h"
 #include "kernel_cache.h"
+#include "kernel_probe.h"
 #include "kvm.h"
 
 static void usage(FILE *f)
@@ -214,72 +215,25 @@ cleanup:
 	return rc;
 }
 
-/* Helpers are probed with two program types that between them can call most
- * helpers (tracing and networking); each probe is a program load, and under TCG
- * each type costs about half a second. */
-static const enum bpf_prog_type helper_probe_types[] = {
-	BPF_PROG_TYPE_KPROBE,
-	BPF_PROG_TYPE_SCHED_CLS,
-};
-
 static int cmd_probe(const struct kopts *o)
 {
-	struct vh_json_writer w;
 	struct utsname u;
 	char why[160];
-	bool kvm;
-	int err;
 
+	if (o->json)
+		return vh_kernel_probe__write_json(stdout, o->pretty) ? VH_EXIT_USAGE : VH_EXIT_OK;
 	uname(&u);
-	kvm = vh_kvm__usable(why, sizeof(why));
-	if (!o->json) {
-		printf("kernel %s\nkvm: %s\nprogram types:", u.release, why);
-		for (int t = 1; libbpf_bpf_prog_type_str(t); t++)
-			if (libbpf_probe_bpf_prog_type(t, NULL) == 1)
-				printf(" %s", libbpf_bpf_prog_type_str(t));
-		printf("\nmap types:");
-		for (int t = 1; libbpf_bpf_map_type_str(t); t++)
-			if (libbpf_probe_bpf_map_type(t, NULL) == 1)
-				printf(" %s", libbpf_bpf_map_type_str(t));
-		printf("\n");
-		return fflush(stdout) ? VH_EXIT_USAGE : VH_EXIT_OK;
-	}
-	vh_json_writer__init(&w, stdout, o->pretty);
-	vh_json_writer__begin_object(&w);
-	vh_json_writer__kv_string(&w, "kernel", u.release);
-	vh_json_writer__key(&w, "kvm");
-	vh_json_writer__bool(&w, kvm);
-	vh_json_writer__key(&w, "prog_types");
-	vh_json_writer__begin_array(&w);
+	vh_kvm__usable(why, sizeof(why));
+	printf("kernel %s\nkvm: %s\nprogram types:", u.release, why);
 	for (int t = 1; libbpf_bpf_prog_type_str(t); t++)
 		if (libbpf_probe_bpf_prog_type(t, NULL) == 1)
-			vh_json_writer__string(&w, libbpf_bpf_prog_type_str(t));
-	vh_json_writer__end_array(&w);
-	vh_json_writer__key(&w, "map_types");
-	vh_json_writer__begin_array(&w);
+			printf(" %s", libbpf_bpf_prog_type_str(t));
+	printf("\nmap types:");
 	for (int t = 1; libbpf_bpf_map_type_str(t); t++)
 		if (libbpf_probe_bpf_map_type(t, NULL) == 1)
-			vh_json_writer__string(&w, libbpf_bpf_map_type_str(t));
-	vh_json_writer__end_array(&w);
-	/* helper ids, per program type: names would need the kernel's own list */
-	vh_json_writer__key(&w, "helpers");
-	vh_json_writer__begin_object(&w);
-	for (size_t i = 0; i < sizeof(helper_probe_types) / sizeof(helper_probe_types[0]); i++) {
-		enum bpf_prog_type t = helper_probe_types[i];
-
-		if (libbpf_probe_bpf_prog_type(t, NULL) != 1)
-			continue;
-		vh_json_writer__key(&w, libbpf_bpf_prog_type_str(t));
-		vh_json_writer__begin_array(&w);
-		for (int h = 1; h < __BPF_FUNC_MAX_ID; h++)
-			if (libbpf_probe_bpf_helper(t, h, NULL) == 1)
-				vh_json_writer__int(&w, h);
-		vh_json_writer__end_array(&w);
-	}
-	vh_json_writer__end_object(&w);
-	vh_json_writer__end_object(&w);
-	err = vh_json_writer__finish(&w);
-	return err ? VH_EXIT_USAGE : VH_EXIT_OK;
+			printf(" %s", libbpf_bpf_map_type_str(t));
+	printf("\n");
+	return fflush(stdout) ? VH_EXIT_USAGE : VH_EXIT_OK;
 }
 
 int do_kernel(int argc, char **argv)

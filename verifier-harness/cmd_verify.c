@@ -6,12 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "compare.h"
 #include "diag.h"
+#include "func_test.h"
+#include "json_reader.h"
 #include "kernel_btf.h"
+#include "kernel_probe.h"
 #include "matrix.h"
 #include "object_verify.h"
 #include "privilege.h"
@@ -33,6 +37,9 @@ enum {
 	OPT_MAX_SHARE,
 	OPT_PRETTY,
 	OPT_BTF,
+	OPT_TEST,
+	OPT_TEST_TIMEOUT,
+	OPT_PROBE,
 };
 
 /* The options and their help text: --help and the man page are made to agree
@@ -64,6 +71,12 @@ static const struct opt_doc {
 	  "resolve CO-RE relocations against FILE (raw BTF or ELF) instead of the kernel's own BTF" },
 	{ { "prog", required_argument, 0, OPT_PROG }, NULL, "GLOB",
 	  "verify only programs whose name matches GLOB" },
+	{ { "test", required_argument, 0, OPT_TEST }, NULL, "EXE",
+	  "also run functional test EXE on every kernel (repeatable; exit 0 pass, 77 skip)" },
+	{ { "test-timeout", required_argument, 0, OPT_TEST_TIMEOUT }, NULL, "SECONDS",
+	  "deadline of each functional test (default 120)" },
+	{ { "probe", required_argument, 0, OPT_PROBE }, NULL, "FILE",
+	  "record FILE (bpfgate kernel probe --json) as the running kernel's probe" },
 	{ { "timeout", required_argument, 0, OPT_TIMEOUT }, NULL, "SECONDS",
 	  "deadline of each VM (default sized for TCG or KVM)" },
 	{ { "vm-backend", required_argument, 0, OPT_BACKEND }, NULL, "qemu|vng",
@@ -88,8 +101,8 @@ static void usage(FILE *f)
 			 d->shortname ? ", " : "    ", d->opt.name, d->arg ? " " : "", d->arg ?: "");
 		fprintf(f, "  %-26s %s\n", left, d->help);
 	}
-	fprintf(f, "\nExit status: 0 every program passed (or was skipped with a reason), 1 a program\n"
-		   "failed or regressed, 2 usage, input or environment error.\n");
+	fprintf(f, "\nExit status: 0 every program and test passed (or was skipped with a reason),\n"
+		   "1 a program or test failed or regressed, 2 usage, input or environment error.\n");
 }
 
 struct verify_cfg {
@@ -98,7 +111,10 @@ struct verify_cfg {
 	const char *junit, *markdown, *baseline, *backend, *btf;
 	const char **kernels;
 	int nkernels;
-	int jobs, timeout_s, verbose;
+	const char **tests;
+	int ntests;
+	const char *probe;
+	int jobs, timeout_s, test_timeout_s, verbose;
 	struct vh_compare_opts cmp;
 	char kernel_btf[64];
 };
@@ -162,6 +178,26 @@ static int parse_args(int argc, char **argv, struct verify_cfg *cfg)
 			}
 			cfg->timeout_s = (int)num;
 			break;
+		case OPT_TEST:
+			if (access(optarg, X_OK)) {
+				vh_err(optarg, "cannot execute: %s", strerror(errno));
+				return -EINVAL;
+			}
+			cfg->tests = realloc(cfg->tests, (cfg->ntests + 1) * sizeof(char *));
+			if (!cfg->tests)
+				return -ENOMEM;
+			cfg->tests[cfg->ntests++] = optarg;
+			break;
+		case OPT_TEST_TIMEOUT:
+			if (parse_num("--test-timeout", optarg, &num) || num < 1 || num > 86400) {
+				vh_err("--test-timeout", "'%s' is not a number of seconds", optarg);
+				return -EINVAL;
+			}
+			cfg->test_timeout_s = (int)num;
+			break;
+		case OPT_PROBE:
+			cfg->probe = optarg;
+			break;
 		case OPT_BASELINE:
 			cfg->baseline = optarg;
 			break;
@@ -204,7 +240,7 @@ static int parse_args(int argc, char **argv, struct verify_cfg *cfg)
 			return -EINVAL;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !cfg->ntests) {
 		vh_err("verify", "no BPF objects given (try 'bpfgate verify --help')");
 		return -EINVAL;
 	}
@@ -260,12 +296,97 @@ static int verify_host(struct verify_cfg *cfg, char **objs, int nobjs, struct vh
 	return status;
 }
 
+/* Run the functional tests on the running kernel, one after the other (tests of
+ * one program may count its loaded programs, so they must not overlap). */
+static int test_host(const struct verify_cfg *cfg, struct vh_result_set *out)
+{
+	struct vh_func_test_opts o = {
+		.kernel = vh_kernel_release(),
+		.timeout_s = cfg->test_timeout_s,
+	};
+
+	for (int i = 0; i < cfg->ntests; i++) {
+		int err = vh_func_test__run(cfg->tests[i], &o, out);
+
+		if (err) {
+			vh_err(cfg->tests[i], "cannot run the test: %s", strerror(-err));
+			return VH_EXIT_USAGE;
+		}
+	}
+	return VH_EXIT_OK;
+}
+
+/* A --probe file: the JSON object `bpfgate kernel probe --json` printed. */
+static int read_probe(const char *path, char **out)
+{
+	struct vh_json_value *doc = NULL;
+	char errbuf[256], *text = NULL;
+	size_t len = 0;
+	FILE *f = fopen(path, "re");
+	int err = 0;
+
+	if (!f) {
+		vh_err(path, "cannot read the probe: %s", strerror(errno));
+		return -errno;
+	}
+	text = malloc(1 << 20);
+	if (!text) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	len = fread(text, 1, (1 << 20) - 1, f);
+	text[len] = '\0';
+	if (vh_json__parse(text, len, NULL, &doc, errbuf, sizeof(errbuf)) ||
+	    doc->type != VH_JSON_OBJECT) {
+		vh_err(path, "not a feature probe (bpfgate kernel probe --json): %s",
+		       doc ? "not a JSON object" : errbuf);
+		err = -EINVAL;
+		goto cleanup;
+	}
+	*out = text;
+	text = NULL;
+cleanup:
+	vh_json_value__free(doc);
+	free(text);
+	fclose(f);
+	return err;
+}
+
+/* The running kernel as the run's "host" kernel, with its feature probe. */
+static int record_host(const struct verify_cfg *cfg, double seconds, struct vh_result_set *out)
+{
+	struct vh_kernel_info k = {
+		.release = (char *)vh_kernel_release(),
+		.series = "host",
+		.backend = "host",
+		.boot_s = -1,
+		.verify_s = seconds,
+	};
+	int err;
+
+	err = cfg->probe ? read_probe(cfg->probe, &k.probe) : vh_kernel_probe__json(&k.probe);
+	if (err && !cfg->probe)
+		vh_err("probe", "cannot probe the kernel: %s", strerror(-err));
+	err = err ?: vh_result_set__merge_kernel(out, &k);
+	free(k.probe);
+	return err ? VH_EXIT_USAGE : VH_EXIT_OK;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int verify_vms(struct verify_cfg *cfg, char **objs, int nobjs, struct vh_result_set *out)
 {
 	char self[4096];
 	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	const char *guest_args[8];
+	char test_timeout[16];
 	int nguest = 0, nvm = 0, err;
 	const char **vms = calloc(cfg->nkernels, sizeof(char *));
 
@@ -283,6 +404,11 @@ static int verify_vms(struct verify_cfg *cfg, char **objs, int nobjs, struct vh_
 		guest_args[nguest++] = "--prog";
 		guest_args[nguest++] = cfg->vopts.filter;
 	}
+	if (cfg->test_timeout_s) {
+		snprintf(test_timeout, sizeof(test_timeout), "%d", cfg->test_timeout_s);
+		guest_args[nguest++] = "--test-timeout";
+		guest_args[nguest++] = test_timeout;
+	}
 	struct vh_matrix_opts mopts = {
 		.kernels = vms,
 		.nkernels = nvm,
@@ -290,6 +416,9 @@ static int verify_vms(struct verify_cfg *cfg, char **objs, int nobjs, struct vh_
 		.nobjs = nobjs,
 		.guest_args = guest_args,
 		.nguest_args = nguest,
+		.tests = cfg->tests,
+		.ntests = cfg->ntests,
+		.test_timeout_s = cfg->test_timeout_s,
 		.jobs = cfg->jobs,
 		.timeout_s = cfg->timeout_s,
 		.backend = cfg->backend,
@@ -391,6 +520,7 @@ int do_verify(int argc, char **argv)
 	err = parse_args(argc, argv, &cfg);
 	if (err) {
 		free(cfg.kernels);
+		free(cfg.tests);
 		return err > 0 ? VH_EXIT_OK : VH_EXIT_USAGE;
 	}
 	vh_diag__set_verbosity(cfg.verbose);
@@ -403,12 +533,20 @@ int do_verify(int argc, char **argv)
 		want_host = true;
 
 	set.version = strdup(BPFGATE_VERSION);
-	status = want_host ? verify_host(&cfg, argv + optind, argc - optind, &set) : VH_EXIT_OK;
+	status = VH_EXIT_OK;
+	if (want_host) {
+		double t0 = now_s();
+
+		if (optind < argc)
+			status = verify_host(&cfg, argv + optind, argc - optind, &set);
+		status = worst(status, test_host(&cfg, &set));
+		status = worst(status, record_host(&cfg, now_s() - t0, &set));
+	}
 	if (cfg.nkernels > (want_host ? 1 : 0))
 		status = worst(status, verify_vms(&cfg, argv + optind, argc - optind, &set));
 
 	/* VMs finish in any order: results read oldest kernel first, always */
-	if (vh_result_set__sort_by_kernel(&set))
+	if (vh_result_set__sort_by_kernel(&set) || vh_result_set__justify_skips(&set))
 		status = VH_EXIT_USAGE;
 	status = worst(status, write_reports(&cfg, &set));
 	vh_result_set__count(&set, counts);
@@ -420,5 +558,6 @@ int do_verify(int argc, char **argv)
 		status = worst(status, compare_baseline(&cfg, &set));
 	vh_result_set__free(&set);
 	free(cfg.kernels);
+	free(cfg.tests);
 	return status;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "func_test.h"
 #include "kernel_cache.h"
 #include "kvm.h"
 #include "matrix.h"
@@ -63,6 +64,7 @@ struct matrix {
 	char initrd[PATH_MAX];
 	struct vh_guest_plan plan;
 	int tty_lines;         /* lines drawn by the live display */
+	unsigned long tsc_khz; /* host TSC rate for TCG guests, 0 unknown */
 };
 
 /* snprintf that says whether it fit; truncating a message is fine, a path is not */
@@ -393,6 +395,65 @@ static void vm_exit_cause(const struct kjob *k, char *cause, size_t len)
 	free(first);
 }
 
+/*
+ * The kernel's entry in out->kernels: what the guest's verify recorded (its probe)
+ * or else the probe section, with where and how it ran as the host saw it.
+ */
+static int record_kernel(struct matrix *m, struct kjob *k, const struct vh_guest_out *g,
+			 const struct vh_result_set *got, struct vh_result_set *out)
+{
+	const struct vh_kernel_info *guest = got && got->nkernels ? &got->kernels[0] : NULL;
+	struct vh_kernel_info ki = {
+		.release = (char *)(g->release[0] ? g->release :
+				    k->spec.release[0] ? k->spec.release : k->spec.name),
+		.series = k->spec.name,
+		.backend = (char *)k->backend,
+		.accel = m->kvm ? "kvm" : "tcg",
+		.boot_s = -1,
+		.verify_s = -1,
+		.probe = guest && guest->probe ? guest->probe : g->probe,
+	};
+	double boot, probe, verify;
+
+	if (g->hello) {
+		split_times(k, &boot, &probe, &verify);
+		ki.boot_s = boot;
+		if (g->verified)
+			ki.verify_s = verify;
+	}
+	return vh_result_set__merge_kernel(out, &ki);
+}
+
+/* A kernel that never booted: its error result, and its entry without a probe. */
+static int fail_early(struct matrix *m, struct kjob *k, struct vh_result_set *out,
+		      const char *cause)
+{
+	struct vh_guest_out none = { 0 };
+	int err = add_error(k, out, cause, NULL);
+
+	return err ?: record_kernel(m, k, &none, NULL, out);
+}
+
+/* Back to the path the user gave for an object or test the guest named. */
+static int map_back(struct matrix *m, struct kjob *k, struct vh_result *r)
+{
+	char p[PATH_MAX];
+	bool test = r->prog_type && !strcmp(r->prog_type, "test");
+	int n = test ? m->plan.ntests : m->plan.nobjs;
+
+	for (int j = 0; r->object && j < n; j++) {
+		int err = test ? vh_vm__guest_test(k->backend, &m->plan, j, p, sizeof(p)) :
+				 vh_vm__guest_obj(k->backend, &m->plan, j, p, sizeof(p));
+
+		if (err || strcmp(p, r->object))
+			continue;
+		free(r->object);
+		r->object = strdup(test ? m->plan.tests[j] : m->plan.objs[j]);
+		return r->object ? 0 : -ENOMEM;
+	}
+	return 0;
+}
+
 /* The VM ended (or was killed at its deadline): turn what it sent into results. */
 static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_result_set *out)
 {
@@ -449,18 +510,10 @@ static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_r
 	for (size_t i = 0; i < got.n && !err; i++) {
 		struct vh_result *r = &got.v[i];
 
-		/* back to the paths the user gave */
-		for (int j = 0; r->object && j < m->plan.nobjs; j++) {
-			if (vh_vm__guest_obj(k->backend, &m->plan, j, p, sizeof(p)) ||
-			    strcmp(p, r->object))
-				continue;
-			free(r->object);
-			r->object = strdup(m->plan.objs[j]);
-			break;
-		}
-		if (!r->kernel && g.release[0])
+		err = map_back(m, k, r);
+		if (!err && !r->kernel && g.release[0])
 			r->kernel = strdup(g.release);
-		err = vh_result_set__append(out, r);
+		err = err ?: vh_result_set__append(out, r);
 	}
 	save_est(m, k);
 	{
@@ -472,6 +525,8 @@ static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_r
 		     k->t_end - k->t_start, g.release, boot, probe, verify);
 	}
 cleanup:
+	if (record_kernel(m, k, &g, &got, out))
+		err = -ENOMEM;
 	record_timing(m, k, &g);
 	show_line(m, k, "%s", k->outcome);
 	vh_result_set__free(&got);
@@ -524,7 +579,7 @@ static int start_vm(struct matrix *m, struct kjob *k, struct vh_result_set *out)
 		bfmt(errbuf, sizeof(errbuf), "preflight: the kernel lacks %s (needed by the %s backend)",
 			 missing, k->backend);
 		k->state = K_DONE;
-		return add_error(k, out, errbuf, NULL);
+		return fail_early(m, k, out, errbuf);
 	}
 	if (err == -ENOENT)
 		show_line(m, k, "no kernel config found, preflight skipped");
@@ -534,7 +589,7 @@ static int start_vm(struct matrix *m, struct kjob *k, struct vh_result_set *out)
 					      &m->plan, errbuf, sizeof(errbuf));
 		if (err) {
 			k->state = K_DONE;
-			return add_error(k, out, errbuf, NULL);
+			return fail_early(m, k, out, errbuf);
 		}
 	}
 	k->vm = (struct vh_vm){
@@ -545,13 +600,14 @@ static int start_vm(struct matrix *m, struct kjob *k, struct vh_result_set *out)
 		.initrd = m->initrd,
 		.mem_mb = GUEST_MEM_MB,
 		.timeout_s = m->timeout_s,
+		.tsc_khz = m->tsc_khz,
 	};
 	k->t_start = now_s();
 	k->deadline = k->t_start + m->timeout_s;
 	err = vh_vm__start(&k->vm, errbuf, sizeof(errbuf));
 	if (err) {
 		k->state = K_DONE;
-		return add_error(k, out, errbuf, NULL);
+		return fail_early(m, k, out, errbuf);
 	}
 	k->state = K_RUNNING;
 	bfmt(k->phase, sizeof(k->phase), "booting");
@@ -578,6 +634,9 @@ static void update_phase(struct matrix *m, struct kjob *k)
 	if (g.verified)
 		bfmt(k->phase, sizeof(k->phase), "verified %d/%d", m->plan.nobjs,
 			 m->plan.nobjs);
+	else if (g.verify_start > 0 && m->plan.ntests)
+		bfmt(k->phase, sizeof(k->phase), "verifying %d objects, %d tests (%s)",
+		     m->plan.nobjs, m->plan.ntests, g.release);
 	else if (g.verify_start > 0)
 		bfmt(k->phase, sizeof(k->phase), "verifying 0/%d (%s)", m->plan.nobjs,
 			 g.release);
@@ -597,7 +656,7 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 	int err = 0;
 
 	(void)out;
-	if (o->nobjs <= 0)
+	if (o->nobjs <= 0 && o->ntests <= 0)
 		return vh_err("verify", "no objects to verify"), -EINVAL;
 	if (o->backend && strcmp(o->backend, "qemu") && strcmp(o->backend, "vng"))
 		return vh_err("--vm-backend", "'%s' is not a backend (qemu, vng)", o->backend),
@@ -608,6 +667,9 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 	for (int i = 0; i < o->nobjs; i++)
 		if (access(o->objs[i], R_OK))
 			return vh_err(o->objs[i], "%s", strerror(errno)), -errno;
+	for (int i = 0; i < o->ntests; i++)
+		if (access(o->tests[i], R_OK | X_OK))
+			return vh_err(o->tests[i], "%s", strerror(errno)), -errno;
 	for (int i = 0; i < o->nkernels; i++)
 		if (strcmp(o->kernels[i], "host") && !strchr(o->kernels[i], '/') &&
 		    access(o->kernels[i], F_OK))
@@ -665,6 +727,8 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 		.nobjs = o->nobjs,
 		.guest_args = o->guest_args,
 		.nguest_args = o->nguest_args,
+		.tests = o->tests,
+		.ntests = o->ntests,
 		.probe = true,
 	};
 	for (int i = 0; i < m->nk; i++) {
@@ -702,6 +766,12 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 		if (!busybox)
 			return vh_err("busybox", "/bin/busybox not found (install busybox-static)"),
 			       -ENOENT;
+		/* the initramfs has no loader and no libraries */
+		for (int j = 0; j < o->ntests; j++)
+			if (vh_func_test__is_dynamic(o->tests[j]) == 1)
+				return vh_err(o->tests[j],
+					      "dynamically linked: the qemu backend's guest has no shared libraries (link it -static, e.g. make functional-static, or use --vm-backend vng)"),
+				       -EINVAL;
 		bfmt(m->initrd, sizeof(m->initrd), "%s/initramfs.cpio", m->tmp);
 		err = vh_vm__build_initramfs(m->initrd, busybox, bstatic, &m->plan, errbuf,
 					     sizeof(errbuf));
@@ -716,6 +786,11 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 	else
 		/* TCG: qemu boots in about 5 s, vng in about 18 s; verification is slow too */
 		m->timeout_s = (strcmp(m->k[0].backend, "vng") ? 120 : 240) + 2 * o->nobjs;
+	/* each test has its own deadline in the guest: the VM waits for all of them */
+	if (!o->timeout_s)
+		m->timeout_s += o->ntests * ((o->test_timeout_s ?: VH_FUNC_TEST_DEFAULT_TIMEOUT) + 5);
+	if (!m->kvm)
+		m->tsc_khz = vh_vm__host_tsc_khz();
 
 	if (!o->quiet)
 		fprintf(stderr, "matrix: %d kernel%s, %s, %s (%s), up to %d VM%s at once, timeout %d s\n",
@@ -767,7 +842,7 @@ static int loop(struct matrix *m, struct vh_result_set *out)
 					bfmt(cause, sizeof(cause), "fetch failed: %s",
 						 tail ? tail : "see fetch.log");
 					k->state = K_DONE;
-					err = add_error(k, out, cause, NULL);
+					err = fail_early(m, k, out, cause);
 					show_line(m, k, "%s", k->outcome);
 					free(tail);
 					break;

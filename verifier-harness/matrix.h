@@ -5,7 +5,8 @@
  * Each kernel that is not "host" is resolved (a series of ci/kernels.conf, fetched
  * into the cache when missing, or a path to an image or build tree), checked by a
  * preflight of its config, and booted once; `bpfgate verify --json` runs inside on
- * every object and its results come back with kernel = the guest's release. Up to
+ * every object and functional test and its results come back with kernel = the
+ * guest's release, the kernel's feature probe and timings in out->kernels. Up to
  * jobs VMs run at once, each with a hard deadline, so one kernel that panics, hangs
  * or never boots becomes one error result and the others still finish.
  *
@@ -28,6 +29,9 @@ struct vh_matrix_opts {
 	int nobjs;
 	const char *const *guest_args; /* extra args to pass to the guest's `bpfgate verify` */
 	int nguest_args;
+	const char *const *tests; /* functional test executables (static for qemu) */
+	int ntests;
+	int test_timeout_s;       /* deadline of each test in the guest, 0 = default */
 	int jobs;                 /* VMs at once, 0 = auto (CPUs and memory) */
 	int timeout_s;            /* per VM, 0 = default for TCG/KVM and the backend */
 	const char *backend;      /* "qemu", "vng" or NULL = auto */

@@ -75,6 +75,9 @@ void vh_result_set__free(struct vh_result_set *set)
 {
 	for (size_t i = 0; i < set->n; i++)
 		vh_result__free(&set->v[i]);
+	for (size_t i = 0; i < set->nkernels; i++)
+		vh_kernel_info__free(&set->kernels[i]);
+	free(set->kernels);
 	free(set->v);
 	free(set->version);
 	memset(set, 0, sizeof(*set));
@@ -174,5 +177,93 @@ int vh_result_set__sort_by_kernel(struct vh_result_set *set)
 	for (size_t i = 0; i < set->n; i++)
 		set->v[i] = v[i].r;
 	free(v);
+	/* the kernels array in the same order; insertion sort keeps it stable */
+	for (size_t i = 1; i < set->nkernels; i++) {
+		struct vh_kernel_info k = set->kernels[i];
+		size_t j = i;
+
+		for (; j > 0 && vh_release__cmp(set->kernels[j - 1].release, k.release) > 0; j--)
+			set->kernels[j] = set->kernels[j - 1];
+		set->kernels[j] = k;
+	}
 	return 0;
+}
+
+struct vh_kernel_info *vh_result_set__add_kernel(struct vh_result_set *set)
+{
+	struct vh_kernel_info *k;
+
+	if (set->nkernels == set->kernels_cap) {
+		size_t cap = set->kernels_cap ? set->kernels_cap * 2 : 4;
+		struct vh_kernel_info *v = realloc(set->kernels, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		set->kernels = v;
+		set->kernels_cap = cap;
+	}
+	k = &set->kernels[set->nkernels++];
+	memset(k, 0, sizeof(*k));
+	k->boot_s = k->verify_s = -1;
+	return k;
+}
+
+void vh_kernel_info__free(struct vh_kernel_info *k)
+{
+	free(k->release);
+	free(k->series);
+	free(k->backend);
+	free(k->accel);
+	free(k->probe);
+	memset(k, 0, sizeof(*k));
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+const struct vh_kernel_info *vh_result_set__find_kernel(const struct vh_result_set *set,
+							 const char *release)
+{
+	for (size_t i = 0; i < set->nkernels; i++)
+		if (same_str(set->kernels[i].release, release))
+			return &set->kernels[i];
+	return NULL;
+}
+
+int vh_result_set__merge_kernel(struct vh_result_set *dst, const struct vh_kernel_info *src)
+{
+	struct vh_kernel_info copy = { .boot_s = src->boot_s, .verify_s = src->verify_s };
+	struct vh_kernel_info *k = NULL;
+	int err = 0;
+
+	err = err ?: dup_str(&copy.release, src->release);
+	err = err ?: dup_str(&copy.series, src->series);
+	err = err ?: dup_str(&copy.backend, src->backend);
+	err = err ?: dup_str(&copy.accel, src->accel);
+	err = err ?: dup_str(&copy.probe, src->probe);
+	if (err)
+		goto cleanup;
+	for (size_t i = 0; i < dst->nkernels && !k; i++)
+		if (same_str(dst->kernels[i].release, src->release) &&
+		    same_str(dst->kernels[i].backend, src->backend))
+			k = &dst->kernels[i];
+	if (k && !copy.probe) {
+		/* a probe once recorded stays: a later entry without one adds nothing */
+		copy.probe = k->probe;
+		k->probe = NULL;
+	}
+	if (!k)
+		k = vh_result_set__add_kernel(dst);
+	if (!k) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	vh_kernel_info__free(k);
+	*k = copy;
+	return 0;
+cleanup:
+	vh_kernel_info__free(&copy);
+	return err;
 }

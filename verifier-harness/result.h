@@ -67,10 +67,26 @@ struct vh_result {
 	char *expect;      /* expectation checked (from the program's tags), or NULL */
 };
 
+/*
+ * One kernel of a run (the JSON document's "kernels" array): where it ran and
+ * what its feature probe found, so that every skip on it can be justified.
+ */
+struct vh_kernel_info {
+	char *release;  /* uname -r: the results' kernel */
+	char *series;   /* as given: "host", "5.10", an image path */
+	char *backend;  /* "host", "qemu" or "vng" */
+	char *accel;    /* "kvm", "tcg", or NULL (host) */
+	double boot_s;  /* seconds to boot, < 0 unknown (null) */
+	double verify_s; /* seconds of verification and functional tests, < 0 unknown */
+	char *probe;    /* `bpfgate kernel probe --json` as compact JSON text, or NULL */
+};
+
 struct vh_result_set {
 	char *version;  /* bpfgate version that wrote it */
 	struct vh_result *v;
 	size_t n, cap;
+	struct vh_kernel_info *kernels; /* one per kernel of the run */
+	size_t nkernels, kernels_cap;
 };
 
 /* verdict <-> name ("pass", "fail", "skip", "error"); -1 for an unknown name */
@@ -90,8 +106,21 @@ int vh_result_set__append(struct vh_result_set *dst, const struct vh_result *src
 /* Kernel releases by version: "5.10.0-32-amd64" < "6.1.0" < "6.12.117"; <0, 0, >0. */
 int vh_release__cmp(const char *a, const char *b);
 
-/* Order results by kernel (oldest first), keeping the order within a kernel. */
+/* Order results by kernel (oldest first), keeping the order within a kernel; the
+ * kernels array too. */
 int vh_result_set__sort_by_kernel(struct vh_result_set *set);
+
+/* Append a kernel (strings NULL, times unknown); NULL with errno set on failure. */
+struct vh_kernel_info *vh_result_set__add_kernel(struct vh_result_set *set);
+void vh_kernel_info__free(struct vh_kernel_info *k);
+/*
+ * Deep copy of src into dst's kernels: replaces the entry with the same release and
+ * backend (keeping its probe when src has none), else appends. 0 or -ENOMEM.
+ */
+int vh_result_set__merge_kernel(struct vh_result_set *dst, const struct vh_kernel_info *src);
+/* The kernel whose release is release (the first one), or NULL. */
+const struct vh_kernel_info *vh_result_set__find_kernel(const struct vh_result_set *set,
+							 const char *release);
 
 /* counts of each verdict */
 void vh_result_set__count(const struct vh_result_set *set, size_t counts[VH_VERDICT_CNT]);

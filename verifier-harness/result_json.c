@@ -117,6 +117,74 @@ static void write_result(struct vh_json_writer *w, const struct vh_result *r)
 	vh_json_writer__end_object(w);
 }
 
+/* Any parsed JSON value, written again (a probe goes through the writer so that the
+ * document stays valid whatever the text held). */
+static void write_value(struct vh_json_writer *w, const struct vh_json_value *v)
+{
+	switch (v->type) {
+	case VH_JSON_NULL:
+		vh_json_writer__null(w);
+		break;
+	case VH_JSON_BOOL:
+		vh_json_writer__bool(w, v->boolean);
+		break;
+	case VH_JSON_NUMBER:
+		if (v->num.is_int)
+			vh_json_writer__int(w, v->num.i);
+		else
+			vh_json_writer__double(w, v->num.d);
+		break;
+	case VH_JSON_STRING:
+		vh_json_writer__string_len(w, v->str.s, v->str.len);
+		break;
+	case VH_JSON_ARRAY:
+		vh_json_writer__begin_array(w);
+		for (size_t i = 0; i < v->arr.n; i++)
+			write_value(w, &v->arr.v[i]);
+		vh_json_writer__end_array(w);
+		break;
+	case VH_JSON_OBJECT:
+		vh_json_writer__begin_object(w);
+		for (size_t i = 0; i < v->obj.n; i++) {
+			vh_json_writer__key(w, v->obj.m[i].key);
+			write_value(w, &v->obj.m[i].val);
+		}
+		vh_json_writer__end_object(w);
+		break;
+	}
+}
+
+static void write_seconds(struct vh_json_writer *w, const char *key, double s)
+{
+	vh_json_writer__key(w, key);
+	if (s < 0)
+		vh_json_writer__null(w);
+	else
+		vh_json_writer__double(w, (long long)(s * 100 + 0.5) / 100.0);
+}
+
+static void write_kernel(struct vh_json_writer *w, const struct vh_kernel_info *k)
+{
+	struct vh_json_value *probe = NULL;
+
+	vh_json_writer__begin_object(w);
+	vh_json_writer__kv_string(w, "release", k->release);
+	vh_json_writer__kv_string(w, "series", k->series);
+	vh_json_writer__kv_string(w, "backend", k->backend);
+	vh_json_writer__kv_string(w, "accel", k->accel);
+	write_seconds(w, "boot_s", k->boot_s);
+	write_seconds(w, "verify_s", k->verify_s);
+	vh_json_writer__key(w, "probe");
+	/* a probe that is not a JSON object (cut short, garbled) is no probe */
+	if (k->probe && !vh_json__parse(k->probe, strlen(k->probe), NULL, &probe, NULL, 0) &&
+	    probe->type == VH_JSON_OBJECT)
+		write_value(w, probe);
+	else
+		vh_json_writer__null(w);
+	vh_json_value__free(probe);
+	vh_json_writer__end_object(w);
+}
+
 int vh_result_set__write_json(FILE *f, const struct vh_result_set *set, bool pretty)
 {
 	size_t counts[VH_VERDICT_CNT];
@@ -136,6 +204,14 @@ int vh_result_set__write_json(FILE *f, const struct vh_result_set *set, bool pre
 	for (int v = 0; v < VH_VERDICT_CNT; v++)
 		vh_json_writer__kv_int(&w, vh_verdict__name(v), counts[v]);
 	vh_json_writer__end_object(&w);
+	/* a set that knows no kernel (a worker's share of a run) writes none */
+	if (set->nkernels) {
+		vh_json_writer__key(&w, "kernels");
+		vh_json_writer__begin_array(&w);
+		for (size_t i = 0; i < set->nkernels; i++)
+			write_kernel(&w, &set->kernels[i]);
+		vh_json_writer__end_array(&w);
+	}
 	vh_json_writer__end_object(&w);
 	return vh_json_writer__finish(&w);
 }
@@ -234,6 +310,125 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 	return 0;
 }
 
+/* A value as compact JSON text (the probe is kept as text). 0 or -ENOMEM. */
+static int value_text(const struct vh_json_value *v, char **out)
+{
+	struct vh_json_writer w;
+	size_t len = 0;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, &len);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	vh_json_writer__init(&w, f, false);
+	write_value(&w, v);
+	err = vh_json_writer__finish(&w);
+	if (fclose(f) && !err)
+		err = -ENOMEM;
+	if (err) {
+		free(buf);
+		return err == -EINVAL ? err : -ENOMEM;
+	}
+	/* finish() ends the document with a newline: not part of the value */
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	*out = buf;
+	return 0;
+}
+
+static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_kernel_info *k)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} strs[] = {
+		{ "release", offsetof(struct vh_kernel_info, release) },
+		{ "series", offsetof(struct vh_kernel_info, series) },
+		{ "backend", offsetof(struct vh_kernel_info, backend) },
+		{ "accel", offsetof(struct vh_kernel_info, accel) },
+	};
+	static const struct {
+		const char *name;
+		size_t off;
+	} secs[] = {
+		{ "boot_s", offsetof(struct vh_kernel_info, boot_s) },
+		{ "verify_s", offsetof(struct vh_kernel_info, verify_s) },
+	};
+	const struct vh_json_value *v;
+
+	if (o->type != VH_JSON_OBJECT)
+		return set_error(c->errbuf, c->errlen, -EINVAL,
+				 "line %d: kernels[%zu]: expected an object, not %s", o->line,
+				 c->idx, vh_json_type__name(o->type));
+	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
+		char **dst = (char **)((char *)k + strs[i].off);
+
+		v = vh_json_value__get(o, strs[i].name);
+		if (!v || v->type == VH_JSON_NULL) {
+			if (!strcmp(strs[i].name, "release"))
+				return set_error(c->errbuf, c->errlen, -EINVAL,
+						 "kernels[%zu]: missing 'release'", c->idx);
+			continue;
+		}
+		if (v->type != VH_JSON_STRING || strlen(v->str.s) != v->str.len)
+			return set_error(c->errbuf, c->errlen, -EINVAL,
+					 "line %d: kernels[%zu].%s: expected a string without NUL",
+					 v->line, c->idx, strs[i].name);
+		*dst = strdup(v->str.s);
+		if (!*dst)
+			return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(secs); i++) {
+		double *dst = (double *)((char *)k + secs[i].off);
+
+		v = vh_json_value__get(o, secs[i].name);
+		if (!v || v->type == VH_JSON_NULL)
+			continue;
+		if (v->type != VH_JSON_NUMBER || v->num.d < 0)
+			return set_error(c->errbuf, c->errlen, -EINVAL,
+					 "line %d: kernels[%zu].%s: expected seconds or null",
+					 v->line, c->idx, secs[i].name);
+		*dst = v->num.d;
+	}
+	v = vh_json_value__get(o, "probe");
+	if (!v || v->type == VH_JSON_NULL)
+		return 0;
+	if (v->type != VH_JSON_OBJECT)
+		return set_error(c->errbuf, c->errlen, -EINVAL,
+				 "line %d: kernels[%zu].probe: expected an object, not %s", v->line,
+				 c->idx, vh_json_type__name(v->type));
+	if (value_text(v, &k->probe))
+		return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/* The optional "kernels" array (files written before it existed have none). */
+static int read_kernels(struct ctx *c, const struct vh_json_value *doc,
+			struct vh_result_set *tmp)
+{
+	const struct vh_json_value *kernels = vh_json_value__get(doc, "kernels");
+	int err;
+
+	if (!kernels || kernels->type == VH_JSON_NULL)
+		return 0;
+	if (kernels->type != VH_JSON_ARRAY)
+		return set_error(c->errbuf, c->errlen, -EINVAL,
+				 "line %d: kernels: expected an array, not %s", kernels->line,
+				 vh_json_type__name(kernels->type));
+	for (size_t i = 0; i < kernels->arr.n; i++) {
+		struct vh_kernel_info *k = vh_result_set__add_kernel(tmp);
+
+		if (!k)
+			return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+		c->idx = i;
+		err = read_kernel(c, &kernels->arr.v[i], k);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* Move tmp's results to the end of set; all or nothing. */
 static int move_results(struct vh_result_set *set, struct vh_result_set *tmp)
 {
@@ -248,11 +443,20 @@ static int move_results(struct vh_result_set *set, struct vh_result_set *tmp)
 		}
 		*r = tmp->v[i];
 	}
+	/* kernels merge: the same kernel read twice is one entry */
+	for (size_t i = 0; i < tmp->nkernels; i++)
+		if (vh_result_set__merge_kernel(set, &tmp->kernels[i])) {
+			set->n = n0;
+			return -ENOMEM;
+		}
 	if (tmp->version) {
 		free(set->version);
 		set->version = tmp->version;
 		tmp->version = NULL;
 	}
+	for (size_t i = 0; i < tmp->nkernels; i++)
+		vh_kernel_info__free(&tmp->kernels[i]);
+	free(tmp->kernels);
 	free(tmp->v);
 	memset(tmp, 0, sizeof(*tmp));
 	return 0;
@@ -315,6 +519,9 @@ int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set
 		if (err)
 			goto cleanup;
 	}
+	err = read_kernels(&c, doc, &tmp);
+	if (err)
+		goto cleanup;
 	err = move_results(set, &tmp);
 	if (err)
 		set_error(errbuf, errlen, err, "out of memory");
@@ -416,12 +623,95 @@ bool vh_result__json_equal(const struct vh_result *a, const struct vh_result *b)
 	return true;
 }
 
+/* Seconds are written to the hundredth; unknown is any negative value. */
+static bool secs_eq(double x, double y)
+{
+	if (x < 0 || y < 0)
+		return x < 0 && y < 0;
+	return (long long)(x * 100 + 0.5) == (long long)(y * 100 + 0.5);
+}
+
+/* Probes compare as the JSON they are written as. */
+static bool probe_eq(const char *a, const char *b)
+{
+	struct vh_json_value *x = NULL, *y = NULL;
+	char *tx = NULL, *ty = NULL;
+	bool eq;
+
+	if (!a || !b)
+		return !a && !b;
+	eq = !vh_json__parse(a, strlen(a), NULL, &x, NULL, 0) &&
+	     !vh_json__parse(b, strlen(b), NULL, &y, NULL, 0) && !value_text(x, &tx) &&
+	     !value_text(y, &ty) && !strcmp(tx, ty);
+	free(tx);
+	free(ty);
+	vh_json_value__free(x);
+	vh_json_value__free(y);
+	return eq;
+}
+
+bool vh_kernel_info__json_equal(const struct vh_kernel_info *a, const struct vh_kernel_info *b)
+{
+	return str_eq(a->release, b->release) && str_eq(a->series, b->series) &&
+	       str_eq(a->backend, b->backend) && str_eq(a->accel, b->accel) &&
+	       secs_eq(a->boot_s, b->boot_s) && secs_eq(a->verify_s, b->verify_s) &&
+	       probe_eq(a->probe, b->probe);
+}
+
 bool vh_result_set__json_equal(const struct vh_result_set *a, const struct vh_result_set *b)
 {
-	if (a->n != b->n || !str_eq(a->version, b->version))
+	if (a->n != b->n || !str_eq(a->version, b->version) || a->nkernels != b->nkernels)
 		return false;
 	for (size_t i = 0; i < a->n; i++)
 		if (!vh_result__json_equal(&a->v[i], &b->v[i]))
 			return false;
+	for (size_t i = 0; i < a->nkernels; i++)
+		if (!vh_kernel_info__json_equal(&a->kernels[i], &b->kernels[i]))
+			return false;
 	return true;
+}
+
+int vh_kernel_info__has_prog_type(const struct vh_kernel_info *k, const char *type)
+{
+	const struct vh_json_value *types;
+	struct vh_json_value *probe = NULL;
+	int ret = -ENOENT;
+
+	if (!k || !k->probe || !type ||
+	    vh_json__parse(k->probe, strlen(k->probe), NULL, &probe, NULL, 0))
+		return -ENOENT;
+	types = vh_json_value__get(probe, "prog_types");
+	if (types && types->type == VH_JSON_ARRAY) {
+		ret = 0;
+		for (size_t i = 0; i < types->arr.n && !ret; i++)
+			ret = types->arr.v[i].type == VH_JSON_STRING &&
+			      !strcmp(types->arr.v[i].str.s, type);
+	}
+	vh_json_value__free(probe);
+	return ret;
+}
+
+#define PROBE_EVIDENCE "; probe: program type '"
+
+int vh_result_set__justify_skips(struct vh_result_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct vh_result *r = &set->v[i];
+		const struct vh_kernel_info *k;
+		char *reason;
+
+		if (r->verdict != VH_SKIP || !r->prog_type ||
+		    (r->reason && strstr(r->reason, PROBE_EVIDENCE)))
+			continue;
+		k = vh_result_set__find_kernel(set, r->kernel);
+		/* supported, or nothing known: the skip's own reason stands alone */
+		if (vh_kernel_info__has_prog_type(k, r->prog_type) != 0)
+			continue;
+		if (asprintf(&reason, "%s" PROBE_EVIDENCE "%s' not supported",
+			     r->reason ?: "skipped", r->prog_type) < 0)
+			return -ENOMEM;
+		free(r->reason);
+		r->reason = reason;
+	}
+	return 0;
 }

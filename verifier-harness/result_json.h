@@ -37,8 +37,31 @@ int vh_result_set__read_json(const char *path, struct vh_result_set *set, char *
 int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set *set,
 			      char *errbuf, size_t errlen);
 
+/*
+ * The run's kernels follow the summary (docs/json-schema.md):
+ *	"kernels": [{"release": "5.10.0-32-amd64", "series": "5.10", "backend": "qemu",
+ *	             "accel": "tcg", "boot_s": 3.1, "verify_s": 20.4,
+ *	             "probe": {"kernel": ..., "prog_types": [...], "map_types": [...],
+ *	                       "helpers": {...}}}]
+ * A set without kernels writes none; a file without them reads; reading merges
+ * kernels by release and backend (vh_result_set__merge_kernel).
+ */
+
+/* Whether k's probe lists the program type (libbpf's name, e.g. "tracing"): 1 yes,
+ * 0 no, -ENOENT when nothing is known (no k, no probe, no prog_types in it). */
+int vh_kernel_info__has_prog_type(const struct vh_kernel_info *k, const char *type);
+
+/*
+ * Every skip on a kernel whose probe shows the program's type is not supported
+ * gets the evidence appended to its reason: "; probe: program type 'tracing' not
+ * supported". Skips whose type is supported, or unknown, are left alone; a
+ * reason that already has the evidence is not extended again. 0 or -ENOMEM.
+ */
+int vh_result_set__justify_skips(struct vh_result_set *set);
+
 /* Equal as far as JSON carries them (the full log is not compared). */
 bool vh_result__json_equal(const struct vh_result *a, const struct vh_result *b);
 bool vh_result_set__json_equal(const struct vh_result_set *a, const struct vh_result_set *b);
+bool vh_kernel_info__json_equal(const struct vh_kernel_info *a, const struct vh_kernel_info *b);
 
 #endif

@@ -11,9 +11,14 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vm.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 
 static int errf(char *buf, size_t len, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -139,6 +144,24 @@ int vh_vm__guest_obj(const char *backend, const struct vh_guest_plan *plan, int 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+int vh_vm__guest_test(const char *backend, const struct vh_guest_plan *plan, int i, char *buf,
+		      size_t len)
+{
+	int n;
+
+	if (!strcmp(backend, "vng")) {
+		char abs[PATH_MAX];
+
+		if (!realpath(plan->tests[i], abs))
+			return -errno;
+		n = snprintf(buf, len, "%s", abs);
+	} else {
+		/* absolute: a test may run itself again by argv[0] from anywhere */
+		n = snprintf(buf, len, "/w/t/%d/%s", i, base_name(plan->tests[i]));
+	}
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
 /*
  * The guest's /init (qemu) or guest.sh (vng): mount what BPF needs, probe, verify,
  * frame the outputs on fd 3, power off. qemu's guest has only busybox; vng's has the
@@ -164,7 +187,9 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 		   "mounted /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug "
 		   "2>/dev/null\n"
 		   "mounted /sys/kernel/tracing || mount -t tracefs tracefs "
-		   "/sys/kernel/tracing 2>/dev/null\n");
+		   "/sys/kernel/tracing 2>/dev/null\n"
+		   /* the functional tests make cgroups of their own */
+		   "mounted /sys/fs/cgroup || mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null\n");
 	fprintf(f, "T=");
 	sh_quote(f, scratch);
 	fprintf(f, "\nB=");
@@ -187,9 +212,13 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 		   "echo \"@@bpfgate hello $(uname -r) $(up)\" >&3\n");
 	if (qemu)
 		fprintf(f, "cd /w\n");
+	/* verify records the probe taken here instead of probing again */
+	fprintf(f, "set --\n");
 	if (plan->probe)
 		fprintf(f, "\"$B\" kernel probe --json >\"$T/probe.json\" 2>\"$T/probe.err\"\n"
-			   "emit probe \"$T/probe.json\" $? >&3\n");
+			   "prc=$?\n"
+			   "emit probe \"$T/probe.json\" $prc >&3\n"
+			   "[ $prc = 0 ] && set -- --probe \"$T/probe.json\"\n");
 	fprintf(f, "echo \"@@bpfgate verify $(up)\" >&3\n\"$B\" verify --json");
 	for (int i = 0; i < plan->nguest_args; i++) {
 		fputc(' ', f);
@@ -203,6 +232,16 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 		fputc(' ', f);
 		sh_quote(f, obj);
 	}
+	/* options after the objects: bpfgate's options may follow its operands */
+	for (int i = 0; i < plan->ntests; i++) {
+		int err = vh_vm__guest_test(backend, plan, i, obj, sizeof(obj));
+
+		if (err)
+			return err;
+		fputs(" --test ", f);
+		sh_quote(f, obj);
+	}
+	fprintf(f, " \"$@\"");
 	fprintf(f, " >\"$T/results.json\" 2>\"$T/stderr.txt\"\n"
 		   "rc=$?\n"
 		   "echo \"@@bpfgate verified $(up)\" >&3\n"
@@ -374,6 +413,25 @@ int vh_vm__build_initramfs(const char *path, const char *busybox, const char *bp
 			goto cleanup;
 		}
 	}
+	err = plan->ntests ? cpio_entry(&c, "w/t", S_IFDIR | 0755, 0, 0, NULL, 0) : 0;
+	if (err) {
+		err = errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
+		goto cleanup;
+	}
+	for (int i = 0; i < plan->ntests; i++) {
+		snprintf(name, sizeof(name), "w/t/%d", i);
+		err = cpio_entry(&c, name, S_IFDIR | 0755, 0, 0, NULL, 0);
+		/* "/w/t/N/NAME" without its leading slash */
+		err = err ?: vh_vm__guest_test("qemu", plan, i, name, sizeof(name));
+		if (!err) {
+			memmove(name, name + 1, strlen(name));
+			err = cpio_file(&c, name, plan->tests[i], 0755);
+		}
+		if (err) {
+			err = errf(errbuf, errlen, err, "%s: %s", plan->tests[i], strerror(-err));
+			goto cleanup;
+		}
+	}
 	err = cpio_entry(&c, "TRAILER!!!", 0, 0, 0, NULL, 0);
 	if (err)
 		err = errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
@@ -459,8 +517,13 @@ int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 		arg_add(a, "-initrd");
 		arg_add(a, "%s", vm->initrd);
 		arg_add(a, "-append");
-		arg_add(a, "console=ttyS0 panic=-1 reboot=t oops=panic rdinit=/init %s",
-			getenv("BPFGATE_VM_APPEND") ?: "");
+		if (!vm->kvm && vm->tsc_khz)
+			arg_add(a, "console=ttyS0 panic=-1 reboot=t oops=panic rdinit=/init "
+				   "tsc_early_khz=%lu tsc=reliable %s",
+				vm->tsc_khz, getenv("BPFGATE_VM_APPEND") ?: "");
+		else
+			arg_add(a, "console=ttyS0 panic=-1 reboot=t oops=panic rdinit=/init %s",
+				getenv("BPFGATE_VM_APPEND") ?: "");
 		arg_add(a, "-serial");
 		arg_add(a, "file:%s/console.log", vm->rundir);
 		arg_add(a, "-chardev");
@@ -499,6 +562,54 @@ cleanup:
 	free(a);
 	return err;
 }
+
+#if defined(__x86_64__) || defined(__i386__)
+static bool cpu_has_flags(const char *const *flags, int n)
+{
+	char line[4096];
+	int found = 0;
+	FILE *f = fopen("/proc/cpuinfo", "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		for (int i = 0; i < n; i++) {
+			const char *p = strstr(line, flags[i]);
+			size_t l = strlen(flags[i]);
+
+			found += p && p[-1] == ' ' && (p[l] == ' ' || p[l] == '\n');
+		}
+		break;
+	}
+	fclose(f);
+	return found == n;
+}
+
+unsigned long vh_vm__host_tsc_khz(void)
+{
+	static const char *const flags[] = { "constant_tsc", "nonstop_tsc" };
+	struct timespec a, b, pause = { 0, 20 * 1000 * 1000 };
+	unsigned long long t0, t1;
+	double ns;
+
+	if (!cpu_has_flags(flags, 2))
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC_RAW, &a);
+	t0 = __rdtsc();
+	nanosleep(&pause, NULL);
+	clock_gettime(CLOCK_MONOTONIC_RAW, &b);
+	t1 = __rdtsc();
+	ns = (b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec);
+	return ns > 0 ? (unsigned long)((t1 - t0) / ns * 1e6) : 0;
+}
+#else
+unsigned long vh_vm__host_tsc_khz(void)
+{
+	return 0;
+}
+#endif
 
 /* --- what the guest sent ------------------------------------------------------------ */
 

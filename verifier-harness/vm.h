@@ -5,9 +5,11 @@
  * Two backends:
  *   qemu  qemu-system-x86_64 -M microvm boots the kernel image straight into an
  *         initramfs (newc cpio written here, no host paths) holding busybox, a
- *         statically linked bpfgate, the objects and /init; no modules.
+ *         statically linked bpfgate, the objects, the (static) functional tests and
+ *         /init; no modules.
  *   vng   virtme-ng boots the kernel with the host's root file system shared read
- *         only; the guest runs the host's bpfgate on the objects where they are.
+ *         only; the guest runs the host's bpfgate on the objects and tests where
+ *         they are.
  *
  * The guest writes everything for the host on a channel of its own (qemu: a second
  * serial port, ttyS1, raw; vng: a file in the run folder, the only place it may
@@ -16,7 +18,7 @@
  *	@@bpfgate hello RELEASE UPTIME       init started (UPTIME: guest seconds)
  *	@@bpfgate begin NAME LEN             then exactly LEN bytes of NAME
  *	@@bpfgate end NAME RC                (NAME: probe, results, stderr)
- *	@@bpfgate verify UPTIME / verified UPTIME   around bpfgate verify
+ *	@@bpfgate verify UPTIME / verified UPTIME   around bpfgate verify (and the tests)
  *	@@bpfgate done UPTIME                the guest is about to power off
  */
 #ifndef BPFGATE_VM_H
@@ -48,12 +50,15 @@ struct vh_guest_plan {
 	int nobjs;
 	const char *const *guest_args; /* extra `bpfgate verify` arguments */
 	int nguest_args;
+	const char *const *tests; /* functional test executables, as given on the host */
+	int ntests;
 	bool probe; /* also record the kernel's feature probe */
 };
 
 /*
  * Write the qemu backend's initramfs to path: /init (the guest script), busybox,
- * the static bpfgate and the objects as /w/o/N/BASENAME. 0 or -errno.
+ * the static bpfgate, the objects as /w/o/N/BASENAME and the tests as
+ * /w/t/N/BASENAME. 0 or -errno.
  */
 int vh_vm__build_initramfs(const char *path, const char *busybox, const char *bpfgate_static,
 			   const struct vh_guest_plan *plan, char *errbuf, size_t errlen);
@@ -64,6 +69,14 @@ int vh_vm__write_vng_script(const char *path, const char *bpfgate_path, const ch
 /* The object path the guest sees for plan->objs[i] (for mapping results back). */
 int vh_vm__guest_obj(const char *backend, const struct vh_guest_plan *plan, int i, char *buf,
 		     size_t len);
+/* The same for plan->tests[i]. */
+int vh_vm__guest_test(const char *backend, const struct vh_guest_plan *plan, int i, char *buf,
+		      size_t len);
+
+/* The host's TSC rate in kHz when it is constant (0 when unknown): a TCG guest's TSC
+ * runs at the host's rate, and without being told so the kernel falls back to the
+ * jiffies clock (4 ms steps: durations measured in the guest read 0). */
+unsigned long vh_vm__host_tsc_khz(void);
 
 /* One boot. */
 struct vh_vm {
@@ -75,6 +88,7 @@ struct vh_vm {
 	int mem_mb;
 	int timeout_s;      /* > 0: the runner is wrapped in timeout(1) as well, so the
 			     * deadline holds even if bpfgate itself is killed */
+	unsigned long tsc_khz; /* qemu under TCG: the host's TSC rate for the guest, 0 unknown */
 	struct vh_proc proc;
 };
 
