@@ -69,9 +69,10 @@ help:
 ## Targets:
 ##   all (default)  build the programs' objects and skeletons, bpfgate, the loaders
 ##   verify         install what is missing, build, verify every program on the host
-##                  kernel (KERNELS="5.10 6.1" verifies inside VMs of those kernels)
+##                  kernel (KERNELS="5.10 6.1" verifies inside VMs of those kernels and
+##                  runs the functional tests on each)
 ##   check          install what is missing and run every test
-##   matrix         verify on every kernel of ci/kernels.conf
+##   matrix         verify and run the functional tests on every kernel of ci/kernels.conf
 ##   baseline       refresh ci/baseline.json from a host verification
 ##   release        objects, skeletons and minimal CO-RE BTF per kernel in $(O)/release
 ##                  (KERNELS="..." chooses the kernels; default: ci/kernels.conf)
@@ -95,9 +96,12 @@ verify: deps
 	@$(MAKE) verify-host
 
 BASELINE ?= $(wildcard ci/baseline.json)
-verify-host: all
-	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects)
+# With KERNELS, the functional tests run on every kernel too; statically linked,
+# since the qemu backend's guest holds only busybox.
+verify-host: all $(if $(KERNELS),functional-static)
+	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(KERNELS), and functional tests))
 	$(Q)$(BPFGATE) verify $(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k))) \
+		$(if $(KERNELS),$(foreach t,$(FUNC_STATIC_BINS),--test $(t))) \
 		$(if $(JOBS),--jobs $(JOBS)) $(if $(BASELINE),--baseline $(BASELINE)) $(BPF_OBJS)
 
 baseline: all

@@ -700,7 +700,8 @@ int vh_result_set__justify_skips(struct vh_result_set *set)
 		const struct vh_kernel_info *k;
 		char *reason;
 
-		if (r->verdict != VH_SKIP || !r->prog_type ||
+		/* functional tests ("test") are no program type a kernel probes */
+		if (r->verdict != VH_SKIP || !r->prog_type || !strcmp(r->prog_type, "test") ||
 		    (r->reason && strstr(r->reason, PROBE_EVIDENCE)))
 			continue;
 		k = vh_result_set__find_kernel(set, r->kernel);

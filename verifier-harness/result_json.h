@@ -54,8 +54,9 @@ int vh_kernel_info__has_prog_type(const struct vh_kernel_info *k, const char *ty
 /*
  * Every skip on a kernel whose probe shows the program's type is not supported
  * gets the evidence appended to its reason: "; probe: program type 'tracing' not
- * supported". Skips whose type is supported, or unknown, are left alone; a
- * reason that already has the evidence is not extended again. 0 or -ENOMEM.
+ * supported". Skips whose type is supported, or unknown, and functional tests
+ * (prog_type "test") are left alone; a reason that already has the evidence is
+ * not extended again. 0 or -ENOMEM.
  */
 int vh_result_set__justify_skips(struct vh_result_set *set);
 
