@@ -91,6 +91,12 @@ static __always_inline int parse_packet(void *data, void *data_end, struct flow_
 		return PARSE_TRUNCATED;
 	proto = eth->h_proto;
 
+	/*
+	 * Both walks below are unrolled: 5.10 and 6.1 refuse a loop that clang closes with
+	 * a fall-through edge (check_cfg() "back-edge"), whatever its bound. Unrolled,
+	 * the program has no loop whose shape depends on the compiler.
+	 */
+#pragma unroll
 	for (i = 0; i < FLOW_MAX_VLAN; i++) {
 		struct vlan_hdr *vh = cur;
 
@@ -147,6 +153,7 @@ static __always_inline int parse_packet(void *data, void *data_end, struct flow_
 		 * byte is reserved and must be zero) so that the verifier sees one shape
 		 * of state per step instead of one per kind of header.
 		 */
+#pragma unroll
 		for (i = 0; i < FLOW_IPV6_MAX_EXT + 1; i++) {
 			struct ipv6_opt_hdr *oh = cur;
 			__u32 len;

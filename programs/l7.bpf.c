@@ -65,6 +65,11 @@ static __always_inline int parse_l3l4(struct __sk_buff *skb, struct l7_event *ev
 
 	if (bpf_skb_load_bytes(skb, 12, &proto, sizeof(proto)))
 		goto not_parsed;
+	/*
+	 * Both header walks are unrolled: 5.10 and 6.1 refuse a loop that clang closes
+	 * with a fall-through edge (check_cfg() "back-edge"), whatever its bound.
+	 */
+#pragma unroll
 	for (i = 0; i < L7_MAX_VLAN; i++) {
 		struct vlan_hdr vh;
 
@@ -111,6 +116,7 @@ static __always_inline int parse_l3l4(struct __sk_buff *skb, struct l7_event *ev
 			end = off + sizeof(ip6) + bpf_ntohs(ip6.payload_len);
 		off += sizeof(ip6);
 
+#pragma unroll
 		for (i = 0; i < L7_IPV6_MAX_EXT + 1; i++) {
 			struct ipv6_opt_hdr oh;
 			__be16 frag_off;
@@ -177,13 +183,26 @@ not_parsed:
 	return -1;
 }
 
+/*
+ * A helper's size argument that 5.10 and 6.1 can prove non-zero. They learn nothing
+ * from "n != 0" (only later kernels raise the lower bound on it), so the bound comes
+ * from arithmetic instead: for n in [1, mask + 1] the result is n itself, and the
+ * verifier sees [1, mask + 1] on every kernel. mask + 1 must be a power of two.
+ */
+static __always_inline __u64 nonzero_len(__u64 n, __u64 mask)
+{
+	/* Hide what clang knows about n, or it drops the arithmetic as a no-op. */
+	barrier_var(n);
+	return ((n - 1) & mask) + 1;
+}
+
 /* Query name, label by label; compression pointers are refused, not followed. */
 static __always_inline int parse_dns(struct __sk_buff *skb, struct payload *pl,
 				     struct l7_event *ev, struct l7_metrics *m)
 {
 	struct l7_dns *dns = &ev->dns;
 	/* 64-bit, so that the bound checked below is the bound the verifier sees. */
-	__u64 pos, out = 0;
+	__u64 pos, out = 0, at, n;
 	__be16 hdr[6];
 	__be16 q[2];
 	__u16 flags;
@@ -220,16 +239,23 @@ static __always_inline int parse_dns(struct __sk_buff *skb, struct payload *pl,
 			goto malformed;
 		if (pos + 1 + len > pl->end)
 			goto malformed;
-		if (out >= L7_DNS_NAME_COPY) {
+		/*
+		 * 5.10 and 6.1 bound only the register a check was made on, not the other
+		 * copies clang keeps of it: check one copy of out and use only that one.
+		 */
+		at = out;
+		barrier_var(at);
+		if (at >= L7_DNS_NAME_COPY) {
 			ev->flags |= L7_F_TRUNCATED;
 			break;
 		}
-		if (out)
-			dns->name[out++] = '.';
-		if (bpf_skb_load_bytes(skb, pos + 1, &dns->name[out], len))
+		if (at)
+			dns->name[at++] = '.';
+		n = nonzero_len(len, 63);
+		if (bpf_skb_load_bytes(skb, pos + 1, &dns->name[at], n))
 			goto malformed;
-		out += len;
-		pos += 1 + len;
+		out = at + n;
+		pos += 1 + n;
 	}
 	if (i == L7_DNS_MAX_LABELS)
 		ev->flags |= L7_F_TRUNCATED;
@@ -359,14 +385,11 @@ static __always_inline int parse_kafka(struct __sk_buff *skb, struct payload *pl
 	 * that does not fit in the segment is left empty and flagged. */
 	if (cid_len > 0) {
 		n = (__u16)cid_len;
-		/* Hide what clang knows (n > 0): the verifier must see the check too. */
-		barrier_var(n);
-		if (n < 1)
-			goto malformed;
 		if (n > L7_KAFKA_CLIENT_LEN - 1) {
 			n = L7_KAFKA_CLIENT_LEN - 1;
 			ev->flags |= L7_F_TRUNCATED;
 		}
+		n = nonzero_len(n, L7_KAFKA_CLIENT_LEN - 1);
 		if (bpf_skb_load_bytes(skb, pl->off + KAFKA_HDR_LEN, k->client_id, n)) {
 			__builtin_memset(k->client_id, 0, sizeof(k->client_id));
 			ev->flags |= L7_F_TRUNCATED;
