@@ -33,6 +33,14 @@ int plain(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* a program type 5.10 does not have at all (5.14): its probe says so */
+SEC("syscall")
+__min_kernel("5.14") __min_kernel_reason("syscall programs")
+int sys_prog(void *ctx)
+{
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";
 C
 ${CLANG:-clang} -g -O2 -target bpf -Icompiler -c "$T/loopy.bpf.c" -o "$T/loopy.bpf.o" || fail "compile loopy"
@@ -49,7 +57,7 @@ echo "$out" >"$T/r.json"
 expect_eq "$(json_py 'sorted(set(r["kernel"] for r in d["results"]))' "$T/r.json")" "$(python3 -c "print(sorted(['$R1', '$R2']))")" "kernels in the results"
 for k in "$R1" "$R2"; do
 	expect_eq "$(json_py "sorted((r['object'], r['program']) for r in d['results'] if r['kernel'] == '$k')" "$T/r.json")" \
-		"$(python3 -c "print(sorted([('${objs[0]}', 'plain'), ('${objs[0]}', 'uses_bpf_loop'), ('${objs[1]}', 'ok_counter')]))")" "programs on $k"
+		"$(python3 -c "print(sorted([('${objs[0]}', 'plain'), ('${objs[0]}', 'sys_prog'), ('${objs[0]}', 'uses_bpf_loop'), ('${objs[1]}', 'ok_counter')]))")" "programs on $k"
 done
 v() { json_py "[r for r in d['results'] if r['kernel'] == '$1' and r['program'] == '$2'][0]['$3']" "$T/r.json"; }
 expect_eq "$(v "$R1" plain verdict)" pass "plain on $K1"
@@ -58,9 +66,27 @@ expect_eq "$(v "$R2" uses_bpf_loop verdict)" pass "bpf_loop on $K2"
 # 5.10 has no bpf_loop: skipped with the tag's reason, not failed
 expect_eq "$(v "$R1" uses_bpf_loop verdict)" skip "bpf_loop on $K1"
 expect_contains "$(v "$R1" uses_bpf_loop reason)" "needs >= 5.17" "skip reason on $K1"
+# xdp is there on 5.10, so the probe adds nothing to that skip; syscall programs are not
+case $(v "$R1" uses_bpf_loop reason) in *probe:*) fail "probe evidence on a supported type: $(v "$R1" uses_bpf_loop reason)" ;; esac
+expect_eq "$(v "$R1" sys_prog verdict)" skip "syscall program on $K1"
+expect_contains "$(v "$R1" sys_prog reason)" "needs >= 5.14" "syscall skip reason on $K1"
+expect_contains "$(v "$R1" sys_prog reason)" "; probe: program type 'syscall' not supported" "probe evidence on $K1"
+expect_eq "$(v "$R2" sys_prog verdict)" pass "syscall program on $K2"
 # the verifier's own statistics came back
 n=$(v "$R2" uses_bpf_loop insns_processed)
 [ "$n" -gt 0 ] 2>/dev/null || fail "insns_processed on $K2: $n"
+
+# the document records each kernel: its probe, how it ran, how long it took
+for k in "$R1" "$R2"; do
+	kj() { json_py "[x for x in d['kernels'] if x['release'] == '$k'][0]$1" "$T/r.json"; }
+	expect_eq "$(kj "['probe']['kernel']")" "$k" "kernels[] probe of $k"
+	expect_eq "$(kj "['probe']['prog_types'].count('xdp')")" 1 "kernels[] probe of $k lists xdp"
+	case $(kj "['backend']") in qemu | vng) ;; *) fail "kernels[] backend of $k: $(kj "['backend']")" ;; esac
+	expect_eq "$(kj "['boot_s'] > 0")" True "kernels[] boot_s of $k"
+done
+expect_eq "$(json_py "[x['series'] for x in d['kernels']]" "$T/r.json")" "['$K1', '$K2']" "kernels[] oldest first, series as given"
+# the same probe as the run folder's probe.json
+expect_eq "$(json_py "[x for x in d['kernels'] if x['release'] == '$R1'][0]['probe'] == json.load(open('$T/run/$K1/probe.json'))" "$T/r.json")" True "kernels[] probe equals probe.json"
 
 # JUnit: one testsuite per kernel
 expect_eq "$(grep -c '<testsuite ' "$T/junit.xml")" 2 "JUnit testsuites"
