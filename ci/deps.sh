@@ -29,6 +29,7 @@ libelf-dev        0.192              bookworm-backports  build: libelf, matching
 zlib1g-dev        -                  bookworm            build: libbpf's zlib
 libzstd-dev       -                  bookworm            build: static bpfgate for the VM initramfs
 check             0.15               bookworm            test: C unit tests
+libsubunit-dev    -                  bookworm            test: static functional tests for VM guests (libcheck.a needs it)
 valgrind          -                  bookworm            test: memory checks
 iproute2          -                  bookworm            test: network namespaces and veth pairs
 python3           -                  bookworm            test: JSON checks in the shell tests
