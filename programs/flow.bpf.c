@@ -76,6 +76,9 @@ struct l4_ports {
 /*
  * Parse Ethernet, VLAN tags, IPv4/IPv6 and the transport header into key. Every read
  * is bounded by data_end; anything that does not fit is reported, never guessed.
+ * Both walks are unrolled (a constant bound and #pragma unroll): 5.10 and 6.1 refuse
+ * a loop that clang happens to close with a fall-through edge (check_cfg()
+ * "back-edge"), whatever its bound.
  */
 static __always_inline int parse_packet(void *data, void *data_end, struct flow_key *key,
 					__u8 *tcp_flags, struct flow_metrics *m)
@@ -91,11 +94,6 @@ static __always_inline int parse_packet(void *data, void *data_end, struct flow_
 		return PARSE_TRUNCATED;
 	proto = eth->h_proto;
 
-	/*
-	 * Both walks below are unrolled: 5.10 and 6.1 refuse a loop that clang closes with
-	 * a fall-through edge (check_cfg() "back-edge"), whatever its bound. Unrolled,
-	 * the program has no loop whose shape depends on the compiler.
-	 */
 #pragma unroll
 	for (i = 0; i < FLOW_MAX_VLAN; i++) {
 		struct vlan_hdr *vh = cur;

@@ -22,6 +22,12 @@
 #define DNS_HDR_LEN 12
 #define KAFKA_HDR_LEN 14
 
+/*
+ * Every loop below is unrolled (a constant bound and #pragma unroll): 5.10 and 6.1
+ * refuse a loop that clang happens to close with a fall-through edge (check_cfg()
+ * "back-edge"), whatever its bound, and unrolled the verifier also does less work.
+ */
+
 /* The broker port whose inbound requests are parsed as Kafka (set before load). */
 const volatile __u16 kafka_port = 9092;
 
@@ -65,10 +71,6 @@ static __always_inline int parse_l3l4(struct __sk_buff *skb, struct l7_event *ev
 
 	if (bpf_skb_load_bytes(skb, 12, &proto, sizeof(proto)))
 		goto not_parsed;
-	/*
-	 * Both header walks are unrolled: 5.10 and 6.1 refuse a loop that clang closes
-	 * with a fall-through edge (check_cfg() "back-edge"), whatever its bound.
-	 */
 #pragma unroll
 	for (i = 0; i < L7_MAX_VLAN; i++) {
 		struct vlan_hdr vh;
@@ -227,6 +229,7 @@ static __always_inline int parse_dns(struct __sk_buff *skb, struct payload *pl,
 		ev->flags |= L7_F_RESPONSE;
 
 	pos = pl->off + DNS_HDR_LEN;
+#pragma unroll
 	for (i = 0; i < L7_DNS_MAX_LABELS; i++) {
 		__u8 len;
 
@@ -339,6 +342,7 @@ static __always_inline int parse_http(struct __sk_buff *skb, struct payload *pl,
 	 * track the exact header offsets of every path here, and stop pruning them.
 	 */
 	pos = pl->off + mlen + 1;
+#pragma unroll
 	for (i = 0; i < L7_HTTP_PATH_LEN - 1; i++) {
 		if (pos + i >= pl->end || bpf_skb_load_bytes(skb, pos + i, &c, 1))
 			break;
