@@ -61,6 +61,7 @@ static const struct stat_field {
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define VH_KERNEL_MAX_SECONDS (366.0 * 24 * 3600)
 
 static char **str_at(struct vh_result *r, const struct str_field *f)
 {
@@ -159,8 +160,10 @@ static void write_seconds(struct vh_json_writer *w, const char *key, double s)
 	vh_json_writer__key(w, key);
 	if (s < 0)
 		vh_json_writer__null(w);
-	else
+	else if (s < 1e12)
 		vh_json_writer__double(w, (long long)(s * 100 + 0.5) / 100.0);
+	else
+		vh_json_writer__double(w, s); /* no run takes that long: as it came */
 }
 
 static void write_kernel(struct vh_json_writer *w, const struct vh_kernel_info *k)
@@ -337,6 +340,22 @@ static int value_text(const struct vh_json_value *v, char **out)
 	return 0;
 }
 
+/* No object key anywhere in v holds a NUL. */
+static bool probe_nested_keys_ok(const struct vh_json_value *v)
+{
+	if (v->type == VH_JSON_ARRAY) {
+		for (size_t i = 0; i < v->arr.n; i++)
+			if (!probe_nested_keys_ok(&v->arr.v[i]))
+				return false;
+	} else if (v->type == VH_JSON_OBJECT) {
+		for (size_t i = 0; i < v->obj.n; i++)
+			if (strlen(v->obj.m[i].key) != v->obj.m[i].key_len ||
+			    !probe_nested_keys_ok(&v->obj.m[i].val))
+				return false;
+	}
+	return true;
+}
+
 static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_kernel_info *k)
 {
 	static const struct {
@@ -385,7 +404,8 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 		v = vh_json_value__get(o, secs[i].name);
 		if (!v || v->type == VH_JSON_NULL)
 			continue;
-		if (v->type != VH_JSON_NUMBER || v->num.d < 0)
+		/* at most a year: beyond that it is no duration of a run */
+		if (v->type != VH_JSON_NUMBER || v->num.d < 0 || v->num.d > VH_KERNEL_MAX_SECONDS)
 			return set_error(c->errbuf, c->errlen, -EINVAL,
 					 "line %d: kernels[%zu].%s: expected seconds or null",
 					 v->line, c->idx, secs[i].name);
@@ -398,6 +418,11 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 		return set_error(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: kernels[%zu].probe: expected an object, not %s", v->line,
 				 c->idx, vh_json_type__name(v->type));
+	/* keys are C strings: one with a NUL in it would not read back the same */
+	if (!probe_nested_keys_ok(v))
+		return set_error(c->errbuf, c->errlen, -EINVAL,
+				 "line %d: kernels[%zu].probe: a key contains a NUL character",
+				 v->line, c->idx);
 	if (value_text(v, &k->probe))
 		return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
 	return 0;
@@ -628,6 +653,8 @@ static bool secs_eq(double x, double y)
 {
 	if (x < 0 || y < 0)
 		return x < 0 && y < 0;
+	if (x >= 1e12 || y >= 1e12)
+		return x == y;
 	return (long long)(x * 100 + 0.5) == (long long)(y * 100 + 0.5);
 }
 

@@ -191,10 +191,14 @@ static const struct {
 	  "kernels[0].boot_s: expected seconds" },
 	{ "{\"results\":[],\"kernels\":[{\"release\":\"x\",\"verify_s\":-1}]}",
 	  "kernels[0].verify_s: expected seconds" },
+	{ "{\"results\":[],\"kernels\":[{\"release\":\"x\",\"boot_s\":1e300}]}",
+	  "kernels[0].boot_s: expected seconds" },
 	{ "{\"results\":[],\"kernels\":[{\"release\":\"x\"},{\"release\":\"y\",\"probe\":[]}]}",
 	  "kernels[1].probe: expected an object" },
 	{ "{\"results\":[],\"kernels\":[{\"release\":\"a\\u0000b\"}]}",
 	  "kernels[0].release: expected a string without NUL" },
+	{ "{\"results\":[],\"kernels\":[{\"release\":\"x\",\"probe\":{\"h\":[{\"a\\u0000b\":1}]}}]}",
+	  "kernels[0].probe: a key contains a NUL character" },
 };
 
 START_TEST(test_bad_kernels)
