@@ -73,14 +73,7 @@ for k in "$R1" "$R2"; do
 		case $v in
 		pass) ;;
 		skip) [ -n "$reason" ] && [ "$reason" != null ] || fail "test_$t on $k skipped without a reason" ;;
-		*)
-			# flow and l7 are still being made to load on the oldest kernels
-			if [ "$k" = "$R1" ] && { [ $t = flow ] || [ $t = l7 ]; }; then
-				echo "  (tolerated on $K1: $(row "$k" "test_$t" error))"
-				continue
-			fi
-			fail "test_$t on $k: $v: $(row "$k" "test_$t" error)"
-			;;
+		*) fail "test_$t on $k: $v: $(row "$k" "test_$t" error)" ;;
 		esac
 		expect_eq "$(row "$k" "test_$t" object)" "$S/test_$t" "test_$t object on $k"
 		expect_eq "$(row "$k" "test_$t" section)/$(row "$k" "test_$t" prog_type)" \
