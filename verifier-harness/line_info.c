@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "elf_check.h"
 #include "line_info.h"
 
 /* .BTF.ext as clang writes it (include/uapi/linux/btf.h has no copy of it). */
@@ -214,6 +215,8 @@ int vh_line_info__locate(const char *obj_path, const char *section, const char *
 	if (!obj_path || !hint_text || !hint_text[strspn(hint_text, " \t")])
 		return -ENOENT;
 
+	if (vh_elf__check_btf_sections(obj_path, (char[160]){ 0 }, 160))
+		goto cleanup;
 	btf = btf__parse_elf(obj_path, &ext);
 	if (!btf || !ext)
 		goto cleanup;

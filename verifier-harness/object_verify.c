@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "diag.h"
+#include "elf_check.h"
 #include "error_class.h"
 #include "expect.h"
 #include "line_info.h"
@@ -172,6 +173,8 @@ int vh_object__list(const char *path, const struct vh_verify_opts *opts,
 
 	*progs = NULL;
 	err = check_object_file(path, errbuf, errlen);
+	if (!err)
+		err = vh_elf__check_btf_sections(path, errbuf, errlen);
 	if (err)
 		return err;
 	obj = open_object(path, NULL, errbuf, errlen);
