@@ -438,6 +438,14 @@ static void explain_failure(const char *path, const struct vh_verify_opts *opts,
 		r->log = strdup(log);
 }
 
+static bool hit_complexity_limit(const struct vh_stats *st, const char *log)
+{
+	if (st->insns_limit > 0 && st->insns_processed >= st->insns_limit)
+		return true;
+	return log && (strstr(log, "BPF program is too large") ||
+		       strstr(log, "The sequence of") /* "... jumps is too complex" */);
+}
+
 /* Apply the program's own expectations (__failure, __msg, __min_kernel). */
 static void apply_expectations(const struct vh_expect *e, const char *full_log,
 			       struct vh_result *r)
@@ -525,8 +533,11 @@ int vh_object__verify_prog(const char *path, const char *prog,
 		r->verdict = VH_PASS;
 	} else {
 		r->verdict = VH_FAIL;
-		/* Once more with the instruction trace, to explain the rejection. */
-		if (load_prog(path, prog, opts, LOG_FULL, &full))
+		/* Once more with the instruction trace, to explain the rejection;
+		 * not for the complexity limit, where tracing a million
+		 * instructions takes the kernel tens of seconds (-v still does). */
+		if ((opts->keep_log || !hit_complexity_limit(&r->stats, stats_run.log)) &&
+		    load_prog(path, prog, opts, LOG_FULL, &full))
 			load_run__free(&full);
 		explain_failure(path, opts, &stats_run, &full, r);
 	}
