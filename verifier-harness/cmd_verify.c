@@ -352,6 +352,19 @@ cleanup:
 	return err;
 }
 
+static bool host_probe_wanted(const struct verify_cfg *cfg, const struct vh_result_set *set)
+{
+	const char *summary = getenv("GITHUB_STEP_SUMMARY");
+	const char *host = vh_kernel_release();
+
+	if (cfg->json || cfg->junit || cfg->markdown || (summary && summary[0]))
+		return true;
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].verdict == VH_SKIP && !strcmp(set->v[i].kernel ?: "", host))
+			return true;
+	return false;
+}
+
 /* The running kernel as the run's "host" kernel, with its feature probe. */
 static int record_host(const struct verify_cfg *cfg, double seconds, struct vh_result_set *out)
 {
@@ -362,9 +375,14 @@ static int record_host(const struct verify_cfg *cfg, double seconds, struct vh_r
 		.boot_s = -1,
 		.verify_s = seconds,
 	};
-	int err;
+	int err = 0;
 
-	err = cfg->probe ? read_probe(cfg->probe, &k.probe) : vh_kernel_probe__json(&k.probe);
+	/* Probing costs tens of milliseconds: only when a result file records it
+	 * or a skip needs its evidence. */
+	if (cfg->probe)
+		err = read_probe(cfg->probe, &k.probe);
+	else if (host_probe_wanted(cfg, out))
+		err = vh_kernel_probe__json(&k.probe);
 	if (err && !cfg->probe)
 		vh_err("probe", "cannot probe the kernel: %s", strerror(-err));
 	err = err ?: vh_result_set__merge_kernel(out, &k);
