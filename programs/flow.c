@@ -14,6 +14,7 @@
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "loader.h"
 #include "flow.h"
 #include "flow.skel.h"
 
@@ -28,29 +29,6 @@ struct opts {
 	bool dump;
 	bool verbose;
 };
-
-/* A TC filter on the clsact qdisc (netlink: works on every kernel of the matrix). */
-struct tc_att {
-	struct bpf_tc_hook hook;
-	struct bpf_tc_opts opts;
-	bool attached;
-	bool hook_created;
-};
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
 
 static void usage(FILE *f)
 {
@@ -120,52 +98,6 @@ static int add_block(struct flow *skel, const char *cidr)
 	if (err)
 		fprintf(stderr, "flow: %s: cannot add to the blocklist: %s\n", cidr, strerror(-err));
 	return err;
-}
-
-static int tc_attach(struct bpf_program *prog, int ifindex, enum bpf_tc_attach_point where,
-		     struct tc_att *att)
-{
-	int err;
-
-	memset(att, 0, sizeof(*att));
-	att->hook.sz = sizeof(att->hook);
-	att->hook.ifindex = ifindex;
-	att->hook.attach_point = where;
-	err = bpf_tc_hook_create(&att->hook);
-	if (!err)
-		att->hook_created = true;
-	else if (err != -EEXIST)
-		return err;
-	att->opts.sz = sizeof(att->opts);
-	att->opts.prog_fd = bpf_program__fd(prog);
-	err = bpf_tc_attach(&att->hook, &att->opts);
-	if (!err)
-		att->attached = true;
-	if (err && att->hook_created) {
-		att->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-		bpf_tc_hook_destroy(&att->hook);
-		att->hook_created = false;
-	}
-	return err;
-}
-
-static void tc_detach(struct tc_att *att)
-{
-	if (att->attached) {
-		att->opts.prog_fd = 0;
-		att->opts.prog_id = 0;
-		att->opts.flags = 0;
-		bpf_tc_detach(&att->hook, &att->opts);
-		/*
-		 * Remove the clsact qdisc only if this process added it; destroying a
-		 * single hook would flush every filter on it, other users' too.
-		 */
-		if (att->hook_created) {
-			att->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&att->hook);
-		}
-	}
-	att->attached = false;
 }
 
 static const char *proto_name(__u8 p)
@@ -284,7 +216,7 @@ int main(int argc, char **argv)
 	struct opts o = { 0 };
 	struct ring_buffer *rb = NULL;
 	int xdp_fd = -1;
-	struct tc_att tc = { 0 };
+	struct loader_tc tc = { 0 };
 	struct flow *skel = NULL;
 	struct timespec t0, now;
 	int c, err = 0, ifindex, i;
@@ -316,10 +248,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "flow: %s: no such interface\n", o.ifname);
 		return 2;
 	}
-	if (o.verbose)
-		libbpf_set_print(libbpf_print);
-	else
-		libbpf_set_print(NULL);
+	loader_init(o.verbose);
 
 	/* Open, load and verify. */
 	skel = flow__open_and_load();
@@ -347,7 +276,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "flow: %s: cannot attach XDP: %s\n", o.ifname, strerror(errno));
 		goto cleanup;
 	}
-	err = tc_attach(skel->progs.flow_tc_egress, ifindex, BPF_TC_EGRESS, &tc);
+	err = loader_tc_attach(skel->progs.flow_tc_egress, ifindex, BPF_TC_EGRESS, &tc);
 	if (err) {
 		fprintf(stderr, "flow: %s: cannot attach TC egress: %s\n", o.ifname, strerror(-err));
 		goto cleanup;
@@ -359,14 +288,12 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	printf("{\"event\":\"attached\",\"ifname\":\"%s\",\"ifindex\":%d}\n", o.ifname,
 	       ifindex);
 	fflush(stdout);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!stop) {
+	while (!loader_stop) {
 		err = ring_buffer__poll(rb, 100);
 		if (err == -EINTR) {
 			err = 0;
@@ -390,7 +317,7 @@ int main(int argc, char **argv)
 
 cleanup:
 	ring_buffer__free(rb);
-	tc_detach(&tc);
+	loader_tc_detach(&tc);
 	if (xdp_fd >= 0)
 		close(xdp_fd);
 	flow__destroy(skel);

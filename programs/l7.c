@@ -13,31 +13,9 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "loader.h"
 #include "l7.h"
 #include "l7.skel.h"
-
-/* A TC filter on the clsact qdisc (netlink: works on every kernel of the matrix). */
-struct tc_att {
-	struct bpf_tc_hook hook;
-	struct bpf_tc_opts opts;
-	bool attached;
-	bool hook_created;
-};
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
 
 static void usage(FILE *f)
 {
@@ -49,52 +27,6 @@ static void usage(FILE *f)
 		"  -k PORT      Kafka broker port (default 9092, 0: no Kafka parsing)\n"
 		"  -d SECONDS   stop after SECONDS (default: until SIGINT/SIGTERM)\n"
 		"  -v           libbpf's warnings and the verifier log on failure\n");
-}
-
-static int tc_attach(struct bpf_program *prog, int ifindex, enum bpf_tc_attach_point where,
-		     struct tc_att *att)
-{
-	int err;
-
-	memset(att, 0, sizeof(*att));
-	att->hook.sz = sizeof(att->hook);
-	att->hook.ifindex = ifindex;
-	att->hook.attach_point = where;
-	err = bpf_tc_hook_create(&att->hook);
-	if (!err)
-		att->hook_created = true;
-	else if (err != -EEXIST)
-		return err;
-	att->opts.sz = sizeof(att->opts);
-	att->opts.prog_fd = bpf_program__fd(prog);
-	err = bpf_tc_attach(&att->hook, &att->opts);
-	if (!err)
-		att->attached = true;
-	if (err && att->hook_created) {
-		att->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-		bpf_tc_hook_destroy(&att->hook);
-		att->hook_created = false;
-	}
-	return err;
-}
-
-static void tc_detach(struct tc_att *att)
-{
-	if (att->attached) {
-		att->opts.prog_fd = 0;
-		att->opts.prog_id = 0;
-		att->opts.flags = 0;
-		bpf_tc_detach(&att->hook, &att->opts);
-		/*
-		 * Remove the clsact qdisc only if this process added it; destroying a
-		 * single hook would flush every filter on it, other users' too.
-		 */
-		if (att->hook_created) {
-			att->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&att->hook);
-		}
-	}
-	att->attached = false;
 }
 
 /* A string from a packet: anything but printable ASCII is escaped. */
@@ -199,7 +131,7 @@ cleanup:
 
 int main(int argc, char **argv)
 {
-	struct tc_att in = { 0 }, out = { 0 };
+	struct loader_tc in = { 0 }, out = { 0 };
 	struct ring_buffer *rb = NULL;
 	struct l7 *skel = NULL;
 	const char *ifname = NULL;
@@ -235,7 +167,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "l7: %s: no such interface\n", ifname);
 		return 2;
 	}
-	libbpf_set_print(verbose ? libbpf_print : NULL);
+	loader_init(verbose);
 
 	/* Open, configure, load and verify. */
 	skel = l7__open();
@@ -252,9 +184,9 @@ int main(int argc, char **argv)
 	}
 
 	/* Both directions at TC: requests leave, responses arrive (or the reverse). */
-	err = tc_attach(skel->progs.l7_tc_ingress, ifindex, BPF_TC_INGRESS, &in);
+	err = loader_tc_attach(skel->progs.l7_tc_ingress, ifindex, BPF_TC_INGRESS, &in);
 	if (!err)
-		err = tc_attach(skel->progs.l7_tc_egress, ifindex, BPF_TC_EGRESS, &out);
+		err = loader_tc_attach(skel->progs.l7_tc_egress, ifindex, BPF_TC_EGRESS, &out);
 	if (err) {
 		fprintf(stderr, "l7: %s: cannot attach at TC: %s\n", ifname, strerror(-err));
 		goto cleanup;
@@ -266,13 +198,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	printf("{\"event\":\"attached\",\"ifname\":\"%s\",\"ifindex\":%d}\n", ifname, ifindex);
 	fflush(stdout);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!stop) {
+	while (!loader_stop) {
 		err = ring_buffer__poll(rb, 100);
 		if (err == -EINTR) {
 			err = 0;
@@ -294,8 +224,8 @@ int main(int argc, char **argv)
 cleanup:
 	ring_buffer__free(rb);
 	/* Egress first: the ingress hook may own the clsact qdisc both share. */
-	tc_detach(&out);
-	tc_detach(&in);
+	loader_tc_detach(&out);
+	loader_tc_detach(&in);
 	l7__destroy(skel);
 	return err ? 1 : 0;
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -77,4 +78,48 @@ int loader_parse_long(const char *s, long *out)
 	errno = 0;
 	*out = strtol(s, &end, 10);
 	return errno || end == s || *end || *out < 0 ? -EINVAL : 0;
+}
+
+int loader_tc_attach(struct bpf_program *prog, int ifindex, enum bpf_tc_attach_point where,
+		     struct loader_tc *tc)
+{
+	int err;
+
+	memset(tc, 0, sizeof(*tc));
+	tc->hook.sz = sizeof(tc->hook);
+	tc->hook.ifindex = ifindex;
+	tc->hook.attach_point = where;
+	err = bpf_tc_hook_create(&tc->hook);
+	if (!err)
+		tc->hook_created = true;
+	else if (err != -EEXIST)
+		return err;
+	tc->opts.sz = sizeof(tc->opts);
+	tc->opts.prog_fd = bpf_program__fd(prog);
+	err = bpf_tc_attach(&tc->hook, &tc->opts);
+	if (!err)
+		tc->attached = true;
+	if (err && tc->hook_created) {
+		tc->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&tc->hook);
+		tc->hook_created = false;
+	}
+	return err;
+}
+
+void loader_tc_detach(struct loader_tc *tc)
+{
+	if (tc->attached) {
+		tc->opts.prog_fd = 0;
+		tc->opts.prog_id = 0;
+		tc->opts.flags = 0;
+		bpf_tc_detach(&tc->hook, &tc->opts);
+		/* Destroying one hook would flush every filter on it, other users'
+		 * too: remove the clsact qdisc only if this process added it. */
+		if (tc->hook_created) {
+			tc->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&tc->hook);
+		}
+	}
+	tc->attached = false;
 }

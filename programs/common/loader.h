@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include <linux/types.h>
+#include <bpf/libbpf.h>
 
 /* Set by SIGINT and SIGTERM once loader_init() ran; the event loops poll it. */
 extern volatile sig_atomic_t loader_stop;
@@ -26,6 +27,20 @@ void loader_json_str(const char *s, size_t len);
 
 /* The sum over CPUs of entry idx of a per-CPU array map; 0 if unreadable. */
 unsigned long long loader_percpu_sum(int map_fd, __u32 idx);
+
+/* A TC program attached to one hook of an interface (clsact). */
+struct loader_tc {
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	bool attached;
+	bool hook_created; /* this process added the clsact qdisc */
+};
+
+/* Attach prog at where (BPF_TC_INGRESS or BPF_TC_EGRESS) of ifindex; 0 or -errno. */
+int loader_tc_attach(struct bpf_program *prog, int ifindex, enum bpf_tc_attach_point where,
+		     struct loader_tc *tc);
+/* Detach; remove the clsact qdisc only if this process created it. */
+void loader_tc_detach(struct loader_tc *tc);
 
 /* A non-negative decimal number: 0, or -EINVAL. */
 int loader_parse_long(const char *s, long *out);
