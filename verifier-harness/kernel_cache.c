@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fs_util.h"
 #include "kernel_cache.h"
 
 static int errf(char *buf, size_t len, int err, const char *fmt, ...)
@@ -253,32 +254,6 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
-/* rm -rf for our own temporary folders (no symlinks followed). */
-static int rm_rf(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path) ? -errno : 0;
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char p[PATH_MAX];
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (!pathf(p, sizeof(p), "%s/%s", path, de->d_name))
-			rm_rf(p);
-	}
-	closedir(d);
-	return rmdir(path) ? -errno : 0;
-}
-
 /* Remove what killed fetches of release left behind (called under its lock). */
 static void remove_stale(const struct vh_kernel_cache *cache, const char *release)
 {
@@ -294,7 +269,7 @@ static void remove_stale(const struct vh_kernel_cache *cache, const char *releas
 	while ((de = readdir(d)))
 		if (!strncmp(de->d_name, prefix, strlen(prefix)) &&
 		    !pathf(p, sizeof(p), "%s/%s", cache->kernels, de->d_name))
-			rm_rf(p);
+			vh_rm_rf(p);
 	closedir(d);
 }
 
@@ -392,7 +367,7 @@ int vh_kernel_cache__fetch(const struct vh_kernel_cache *cache, const struct vh_
 	remove_stale(cache, e->release);
 	/* a complete-looking folder without manifest is not ours to trust */
 	if (is_dir(final))
-		rm_rf(final);
+		vh_rm_rf(final);
 	if (!mkdtemp(tmp)) {
 		err = errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
 		goto cleanup;
@@ -416,7 +391,7 @@ int vh_kernel_cache__fetch(const struct vh_kernel_cache *cache, const struct vh_
 	}
 	goto cleanup;
 cleanup_tmp:
-	rm_rf(tmp);
+	vh_rm_rf(tmp);
 cleanup:
 	close(lock);
 	return err;

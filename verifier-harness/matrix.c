@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "fs_util.h"
 #include "func_test.h"
 #include "kernel_cache.h"
 #include "kvm.h"
@@ -94,31 +95,6 @@ static bool is_file(const char *p)
 	struct stat st;
 
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int rm_rf(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path) ? -errno : 0;
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char p[PATH_MAX];
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (!bfmt(p, sizeof(p), "%s/%s", path, de->d_name))
-			rm_rf(p);
-	}
-	closedir(d);
-	return rmdir(path) ? -errno : 0;
 }
 
 /* The static bpfgate for the initramfs: $BPFGATE_STATIC, else beside the binary
@@ -745,7 +721,7 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 					    '_';
 		safe[n] = '\0';
 		bfmt(k->dir, sizeof(k->dir), "%s/%s", m->root, safe);
-		rm_rf(k->dir);
+		vh_rm_rf(k->dir);
 		if (mkdir(k->dir, 0755))
 			return vh_err(k->dir, "%s", strerror(errno)), -errno;
 		k->backend = o->backend ?: vh_matrix__default_backend(o->bpfgate_path);
@@ -909,7 +885,7 @@ int vh_matrix__run(const struct vh_matrix_opts *opts, struct vh_result_set *out)
 			vh_proc__kill(&m.k[i].proc);
 	}
 	if (m.tmp[0])
-		rm_rf(m.tmp);
+		vh_rm_rf(m.tmp);
 	free(m.k);
 	if (m.have_conf)
 		vh_kernel_conf__free(&m.conf);

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* fs_util.h: file-system chores of the kernel cache and the VM run folders. */
+#ifndef BPFGATE_FS_UTIL_H
+#define BPFGATE_FS_UTIL_H
+
+/* rm -rf of a folder bpfgate made itself (symbolic links are removed, never
+ * followed). 0, or -errno of the first thing that could not be removed. */
+int vh_rm_rf(const char *path);
+
+#endif
