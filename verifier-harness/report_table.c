@@ -56,7 +56,8 @@ static char *program_label(const struct vh_result *r, bool with_object)
 {
 	char *s;
 
-	if (!with_object)
+	/* a functional test is its own object: "test_flow", not "test_flow:test_flow" */
+	if (!with_object || !strcmp(vh_report__basename(r->object), r->program ?: "?"))
 		return strdup(r->program ?: "?");
 	if (asprintf(&s, "%s:%s", vh_report__basename(r->object), r->program ?: "?") < 0)
 		return NULL;
