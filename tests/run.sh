@@ -71,8 +71,11 @@ for t in "${tests[@]}"; do
 		# Replay the seed corpus (regression), then a short bounded exploration.
 		n=${t#fuzz/}
 		mkdir -p "$O/fuzz-corpus/$n"
-		timeout "$timeout_s" "$O/tests/$t" -runs=0 "tests/fuzz/corpus/$n" >"$out" 2>&1 &&
-			timeout "$timeout_s" "$O/tests/$t" -max_total_time="${FUZZ_SECONDS:-10}" \
+		# (libFuzzer's own failure status is 77, the suite's "skip": use 1)
+		timeout "$timeout_s" "$O/tests/$t" -error_exitcode=1 -runs=0 "tests/fuzz/corpus/$n" \
+			>"$out" 2>&1 &&
+			timeout "$timeout_s" "$O/tests/$t" -error_exitcode=1 \
+				-max_total_time="${FUZZ_SECONDS:-10}" \
 				-seed=1 -artifact_prefix="$O/fuzz-corpus/$n-" \
 				"$O/fuzz-corpus/$n" "tests/fuzz/corpus/$n" >>"$out" 2>&1
 		rc=$?

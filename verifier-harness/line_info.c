@@ -194,6 +194,13 @@ static char *source_line(const char *obj_path, const char *file, __u32 line)
 	return res;
 }
 
+static void make_printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 int vh_line_info__locate(const char *obj_path, const char *section, const char *prog_name,
 			 const char *hint_text, char **file_line, char **text)
 {
@@ -264,6 +271,9 @@ int vh_line_info__locate(const char *obj_path, const char *section, const char *
 		*file_line = NULL;
 		goto cleanup;
 	}
+	/* names and text come from the object: never let them break a line */
+	make_printable(*file_line);
+	make_printable(*text);
 	err = 0;
 cleanup:
 	btf_ext__free(ext);

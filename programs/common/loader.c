@@ -89,7 +89,12 @@ int loader_tc_attach(struct bpf_program *prog, int ifindex, enum bpf_tc_attach_p
 	tc->hook.sz = sizeof(tc->hook);
 	tc->hook.ifindex = ifindex;
 	tc->hook.attach_point = where;
+	/* an existing clsact qdisc is fine; keep libbpf from reporting the kernel's
+	 * "Exclusivity flag on" for it */
+	libbpf_print_fn_t print = libbpf_set_print(NULL);
+
 	err = bpf_tc_hook_create(&tc->hook);
+	libbpf_set_print(print);
 	if (!err)
 		tc->hook_created = true;
 	else if (err != -EEXIST)
