@@ -311,6 +311,7 @@ char *vh_log__error_line(const char *log)
 	struct layout lo;
 	struct line l;
 	const char *cur;
+	char *e;
 
 	if (!log)
 		return NULL;
@@ -320,7 +321,13 @@ char *vh_log__error_line(const char *log)
 	cur = lo.err;
 	if (!next_line(&cur, lo.end, &l))
 		return NULL;
-	return dup_trimmed(l.p, l.n);
+	e = dup_trimmed(l.p, l.n);
+	/* a line of only blanks or a carriage return says nothing */
+	if (e && !e[0]) {
+		free(e);
+		e = NULL;
+	}
+	return e;
 }
 
 char *vh_log__error_text(const char *log)
