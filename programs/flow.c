@@ -161,24 +161,11 @@ static int on_event(void *ctx, void *data, size_t len)
 
 static int print_metrics(struct flow *skel)
 {
-	int ncpu = libbpf_num_possible_cpus(), err, i;
-	struct flow_metrics *per, sum = {};
-	__u64 *dst = (__u64 *)&sum;
-	__u32 zero = 0;
-	size_t j;
+	struct flow_metrics sum;
+	int err = loader_percpu_counters(skel->maps.flow_metrics, &sum, sizeof(sum));
 
-	if (ncpu < 0)
-		return ncpu;
-	per = calloc(ncpu, sizeof(*per));
-	if (!per)
-		return -ENOMEM;
-	err = bpf_map__lookup_elem(skel->maps.flow_metrics, &zero, sizeof(zero), per,
-				   ncpu * sizeof(*per), 0);
 	if (err)
-		goto cleanup;
-	for (i = 0; i < ncpu; i++)
-		for (j = 0; j < sizeof(sum) / sizeof(__u64); j++)
-			dst[j] += ((__u64 *)&per[i])[j];
+		return err;
 #define M(f) printf(",\"" #f "\":%llu", (unsigned long long)sum.f)
 	printf("{\"event\":\"metrics\"");
 	M(packets); M(bytes); M(non_ip); M(ipv4); M(ipv6); M(vlan); M(tcp); M(udp); M(icmp);
@@ -186,9 +173,7 @@ static int print_metrics(struct flow *skel)
 	M(flows_started); M(flows_ended); M(flow_update_errors); M(ringbuf_drops);
 #undef M
 	printf("}\n");
-cleanup:
-	free(per);
-	return err;
+	return 0;
 }
 
 static void dump_flows(struct flow *skel)

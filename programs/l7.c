@@ -99,24 +99,11 @@ static int on_event(void *ctx, void *data, size_t len)
 
 static int print_metrics(struct l7 *skel)
 {
-	int ncpu = libbpf_num_possible_cpus(), err, i;
-	struct l7_metrics *per, sum = {};
-	__u64 *dst = (__u64 *)&sum;
-	__u32 zero = 0;
-	size_t j;
+	struct l7_metrics sum;
+	int err = loader_percpu_counters(skel->maps.l7_metrics, &sum, sizeof(sum));
 
-	if (ncpu < 0)
-		return ncpu;
-	per = calloc(ncpu, sizeof(*per));
-	if (!per)
-		return -ENOMEM;
-	err = bpf_map__lookup_elem(skel->maps.l7_metrics, &zero, sizeof(zero), per,
-				   ncpu * sizeof(*per), 0);
 	if (err)
-		goto cleanup;
-	for (i = 0; i < ncpu; i++)
-		for (j = 0; j < sizeof(sum) / sizeof(__u64); j++)
-			dst[j] += ((__u64 *)&per[i])[j];
+		return err;
 #define M(f) printf(",\"" #f "\":%llu", (unsigned long long)sum.f)
 	printf("{\"event\":\"metrics\"");
 	M(packets); M(not_parsed); M(malformed_l3l4); M(dns_queries); M(dns_responses);
@@ -124,9 +111,7 @@ static int print_metrics(struct l7 *skel)
 	M(kafka_requests); M(kafka_malformed); M(ringbuf_drops);
 #undef M
 	printf("}\n");
-cleanup:
-	free(per);
-	return err;
+	return 0;
 }
 
 int main(int argc, char **argv)

@@ -71,6 +71,27 @@ unsigned long long loader_percpu_sum(int map_fd, __u32 idx)
 	return sum;
 }
 
+int loader_percpu_counters(struct bpf_map *map, void *sum, size_t size)
+{
+	int ncpu = libbpf_num_possible_cpus(), err;
+	size_t n = size / sizeof(__u64);
+	__u64 *per, *dst = sum;
+	__u32 zero = 0;
+
+	memset(sum, 0, size);
+	if (ncpu < 0)
+		return ncpu;
+	per = calloc(ncpu, size);
+	if (!per)
+		return -ENOMEM;
+	err = bpf_map__lookup_elem(map, &zero, sizeof(zero), per, ncpu * size, 0);
+	for (int i = 0; !err && i < ncpu; i++)
+		for (size_t j = 0; j < n; j++)
+			dst[j] += per[i * n + j];
+	free(per);
+	return err;
+}
+
 int loader_parse_long(const char *s, long *out)
 {
 	char *end;

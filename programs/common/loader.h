@@ -28,6 +28,10 @@ void loader_json_str(const char *s, size_t len);
 /* The sum over CPUs of entry idx of a per-CPU array map; 0 if unreadable. */
 unsigned long long loader_percpu_sum(int map_fd, __u32 idx);
 
+/* Entry 0 of a per-CPU array whose value is a struct of __u64 counters (size
+ * bytes), summed over CPUs into sum. 0 or -errno. */
+int loader_percpu_counters(struct bpf_map *map, void *sum, size_t size);
+
 /* A TC program attached to one hook of an interface (clsact). */
 struct loader_tc {
 	struct bpf_tc_hook hook;
