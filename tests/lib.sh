@@ -22,3 +22,14 @@ run() { "$@" >"$T/.stdout" 2>"$T/.stderr"; rc=$?; out=$(cat "$T/.stdout"); err=$
 # BPF programs and maps in the kernel right now (to prove nothing is left behind)
 bpf_prog_count() { bpftool prog show 2>/dev/null | grep -c '^[0-9]*:' ; }
 bpf_map_count() { bpftool map show 2>/dev/null | grep -c '^[0-9]*:' ; }
+# expect_settles CMD EXPECTED LABEL: CMD's output comes back to EXPECTED within 5 s.
+# (The kernel releases a program's maps, and a detached program, only after an RCU
+# grace period, so counts taken right after a run can lag.)
+expect_settles() {
+	local i
+	for i in $(seq 100); do
+		[ "$($1)" = "$2" ] && return 0
+		sleep 0.05
+	done
+	fail "$3: expected '$2', got '$($1)'"
+}

@@ -46,7 +46,7 @@ if command -v setpriv >/dev/null; then
 	expect_contains "$err" "CAP_BPF" "names the missing capability"
 	expect_eq "$(echo "$err" | wc -l)" 1 "one line when unprivileged"
 fi
-expect_eq "$(bpf_prog_count)" "$progs0" "programs left in the kernel"
-expect_eq "$(bpf_map_count)" "$maps0" "maps left in the kernel"
+expect_settles bpf_prog_count "$progs0" "programs left in the kernel"
+expect_settles bpf_map_count "$maps0" "maps left in the kernel"
 expect_eq "$(find /sys/fs/bpf 2>/dev/null | sort)" "$pins0" "pins in bpffs"
 echo "bad input handled"

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # test_exec_loader.sh: the exec loader prints a child's exec and exit as JSON lines and leaves nothing attached.
 set -u
+. "$(dirname "$0")/lib_progs.sh"
 loader=$O/programs/exec
 [ -x "$loader" ] || { echo "exec loader not built ($loader)"; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "needs root to load tracing programs"; exit 77; }
@@ -14,15 +15,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Loaded exec programs (a link holds its program, so none loaded means none attached).
-# Without bpftool (minimal VM images) the count is not checked.
-if command -v bpftool >/dev/null; then
-	count_progs() { bpftool prog show | grep -c ' name exec_' || true; }
-else
-	count_progs() { echo 0; }
-	echo "bpftool not found: loaded programs are not counted"
-fi
-before=$(count_progs)
+# A link holds its program, so none loaded means none attached.
+before=$(progs_count exec_)
 
 "$loader" -p $$ -d 20 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
@@ -39,7 +33,7 @@ if ! grep -q attached "$tmp/err"; then
 	fi
 	exit 1
 fi
-if command -v bpftool >/dev/null && [ "$(count_progs)" != $((before + 2)) ]; then
+if [ -n "$before" ] && [ "$(progs_count exec_)" != $((before + 2)) ]; then
 	echo "expected 2 exec programs loaded"
 	exit 1
 fi
@@ -70,10 +64,6 @@ grep -q '"type":"stats","execs":[1-9]' "$tmp/out" || { echo "no stats line"; fai
 grep -qv '^{.*}$' "$tmp/out" && { echo "a line is not a JSON object"; fail=1; }
 
 # Nothing left behind.
-for _ in $(seq 100); do
-	[ "$(count_progs)" = "$before" ] && break
-	sleep 0.02
-done
-[ "$(count_progs)" = "$before" ] || { echo "exec programs left loaded"; fail=1; }
+progs_settle exec_ "$before" || { echo "exec programs left loaded"; fail=1; }
 [ $fail = 0 ] || { sed 's/^/out: /' "$tmp/out"; exit 1; }
 exit 0

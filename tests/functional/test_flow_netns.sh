@@ -6,6 +6,7 @@
 # in the right direction, a blocklisted source must be dropped at XDP, and nothing may be
 # left attached afterwards. Needs root, `ip` (iproute2 or busybox) and busybox (ping, nc).
 set -u
+. "$(dirname "$0")/lib_progs.sh"
 O=${O:-$(pwd)/build}
 LOADER=$O/programs/flow
 skip() { echo "$1"; exit 77; }
@@ -39,7 +40,7 @@ $IP -n "$A" link set "$VA" up
 $IP -n "$B" link set "$VB" up
 $IP -n "$B" route add 10.99.0.0/24 dev "$VB" || fail "route to the blocklisted range"
 
-progs_before=$(command -v bpftool >/dev/null && bpftool prog show | grep -c 'name flow_')
+progs_before=$(progs_count flow_)
 
 $IP netns exec "$B" "$LOADER" -i "$VB" -B 10.99.0.0/16 -f >"$out" 2>&1 &
 pid=$!
@@ -80,8 +81,6 @@ malformed=$(sed -n 's/.*"event":"metrics".*"malformed":\([0-9]*\).*/\1/p' "$out"
 # Nothing left behind: no XDP program on the device, no clsact qdisc, no programs.
 $IP -n "$B" link show "$VB" | grep -q xdp && fail "XDP program still attached"
 $IP netns exec "$B" tc qdisc show dev "$VB" 2>/dev/null | grep -q clsact && fail "clsact qdisc left"
-if [ -n "$progs_before" ]; then
-	progs_after=$(bpftool prog show | grep -c 'name flow_')
-	[ "$progs_after" = "$progs_before" ] || fail "flow programs left loaded ($progs_after, was $progs_before)"
-fi
+progs_settle flow_ "$progs_before" ||
+	fail "flow programs left loaded ($(progs_count flow_), was $progs_before)"
 echo "flow events, blocklist and detach checked on a veth pair"

@@ -6,6 +6,7 @@
 # HTTP request/response and Kafka request events, and nothing may stay attached.
 # Needs root, `ip` (iproute2 or busybox) and busybox.
 set -u
+. "$(dirname "$0")/lib_progs.sh"
 O=${O:-$(pwd)/build}
 LOADER=$O/programs/l7
 skip() { echo "$1"; exit 77; }
@@ -45,7 +46,7 @@ pids="$pids $!"
 $IP netns exec "$B" busybox nc -l -p 9092 >/dev/null &
 pids="$pids $!"
 
-progs_before=$(command -v bpftool >/dev/null && bpftool prog show | grep -c 'name l7_tc_')
+progs_before=$(progs_count l7_tc_)
 
 $IP netns exec "$A" "$LOADER" -i "$VA" >"$out" 2>&1 &
 pid=$!
@@ -87,8 +88,6 @@ drops=$(sed -n 's/.*"event":"metrics".*"ringbuf_drops":\([0-9]*\).*/\1/p' "$out"
 [ "$drops" = 0 ] || fail "metrics: ringbuf_drops=$drops"
 
 $IP netns exec "$A" tc qdisc show dev "$VA" 2>/dev/null | grep -q clsact && fail "clsact qdisc left"
-if [ -n "$progs_before" ]; then
-	progs_after=$(bpftool prog show | grep -c 'name l7_tc_')
-	[ "$progs_after" = "$progs_before" ] || fail "l7 programs left loaded ($progs_after, was $progs_before)"
-fi
+progs_settle l7_tc_ "$progs_before" ||
+	fail "l7 programs left loaded ($(progs_count l7_tc_), was $progs_before)"
 echo "DNS, HTTP and Kafka events checked on a veth pair"
