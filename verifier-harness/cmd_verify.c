@@ -14,7 +14,7 @@
 #include "diag.h"
 #include "func_test.h"
 #include "json_reader.h"
-#include "kernel_btf.h"
+#include "core_btf.h"
 #include "kernel_probe.h"
 #include "matrix.h"
 #include "object_verify.h"
@@ -116,7 +116,6 @@ struct verify_cfg {
 	const char *probe;
 	int jobs, timeout_s, test_timeout_s, verbose;
 	struct vh_compare_opts cmp;
-	char kernel_btf[64];
 };
 
 static int parse_num(const char *opt, const char *s, double *out)
@@ -263,10 +262,6 @@ static int verify_host(struct verify_cfg *cfg, char **objs, int nobjs, struct vh
 		vh_err(objs[0], "%s", errbuf);
 		return VH_EXIT_USAGE;
 	}
-	if (cfg->btf)
-		cfg->vopts.kernel_btf = cfg->btf;
-	else if (!vh_kernel_btf__snapshot(cfg->kernel_btf, sizeof(cfg->kernel_btf)))
-		cfg->vopts.kernel_btf_copy = cfg->kernel_btf;
 	for (int i = 0; i < nobjs; i++) {
 		struct vh_prog_ref *progs, *grown;
 		int n = vh_object__list(objs[i], &cfg->vopts, &progs, errbuf, sizeof(errbuf));
@@ -288,10 +283,17 @@ static int verify_host(struct verify_cfg *cfg, char **objs, int nobjs, struct vh
 		nall += n;
 		free(progs);
 	}
+	cfg->vopts.kernel_btf = cfg->btf;
+	/* Parsed once, before the workers fork. Without it (no kernel BTF, an
+	 * unreadable --btf) libbpf goes its own way and says what is wrong. */
+	if (nall)
+		vh_core_btf__open(cfg->btf, &cfg->vopts.core_btf);
 	if (nall && vh_verify_pool__run(all, nall, &cfg->vopts, cfg->jobs, out) == -EPERM) {
 		vh_err(objs[0], "loading BPF programs needs CAP_BPF and CAP_SYS_ADMIN (run as root)");
 		status = VH_EXIT_USAGE;
 	}
+	vh_core_btf__free(cfg->vopts.core_btf);
+	cfg->vopts.core_btf = NULL;
 	vh_prog_refs__free(all, nall);
 	return status;
 }

@@ -10,34 +10,11 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "btf_ext.h"
 #include "elf_check.h"
 #include "line_info.h"
 
-/* .BTF.ext as clang writes it (include/uapi/linux/btf.h has no copy of it). */
-struct ext_header {
-	__u16 magic;
-	__u8 version;
-	__u8 flags;
-	__u32 hdr_len;
-	__u32 func_info_off;
-	__u32 func_info_len;
-	__u32 line_info_off;
-	__u32 line_info_len;
-};
-
-#define BTF_EXT_MAGIC 0xeB9F
 #define LINE_NUM(line_col) ((line_col) >> 10)
-
-/* One info subsection: a record size, then per ELF section a name, a count and
- * that many records. Offsets in records are bytes from the section start. */
-struct info_iter {
-	const __u8 *p, *end;
-	__u32 rec_size;
-	/* the current section */
-	const char *sec;
-	const __u8 *recs;
-	__u32 nrecs;
-};
 
 struct best {
 	int tier; /* lower is better; 3 = none yet */
@@ -46,74 +23,24 @@ struct best {
 	__u32 line;
 };
 
-static int info_iter__init(struct info_iter *it, const void *raw, __u32 size, __u32 off,
-			   __u32 len, __u32 min_rec)
-{
-	const struct ext_header *h = raw;
-	__u64 start;
-
-	memset(it, 0, sizeof(*it));
-	if (size < sizeof(*h) || h->magic != BTF_EXT_MAGIC || h->hdr_len < sizeof(*h) ||
-	    h->hdr_len > size)
-		return -ENOENT;
-	start = (__u64)h->hdr_len + off;
-	if (len < sizeof(__u32) || start + len > size)
-		return -ENOENT;
-	it->p = (const __u8 *)raw + start;
-	it->end = it->p + len;
-	memcpy(&it->rec_size, it->p, sizeof(__u32));
-	it->p += sizeof(__u32);
-	if (it->rec_size < min_rec || it->rec_size > 1024)
-		return -ENOENT;
-	return 0;
-}
-
-/* The next section's records; false at the end or on a malformed header. */
-static bool info_iter__next(struct info_iter *it, const struct btf *btf)
-{
-	__u32 hdr[2];
-
-	if ((size_t)(it->end - it->p) < sizeof(hdr))
-		return false;
-	memcpy(hdr, it->p, sizeof(hdr));
-	it->p += sizeof(hdr);
-	if ((__u64)hdr[1] * it->rec_size > (__u64)(it->end - it->p))
-		return false;
-	it->sec = btf__str_by_offset(btf, hdr[0]);
-	it->recs = it->p;
-	it->nrecs = hdr[1];
-	it->p += (size_t)hdr[1] * it->rec_size;
-	return true;
-}
-
-static __u32 rec_u32(const struct info_iter *it, __u32 i, int field)
-{
-	__u32 v;
-
-	memcpy(&v, it->recs + (size_t)i * it->rec_size + field * sizeof(__u32), sizeof(v));
-	return v;
-}
-
 /* [start, end) in bytes of prog_name's function inside section, from func info. */
 static int func_range(const struct btf *btf, const void *raw, __u32 size, const char *section,
 		      const char *prog_name, __u32 *start, __u32 *end)
 {
-	const struct ext_header *h = raw;
-	struct info_iter it;
+	struct vh_ext_iter it;
 	bool found = false;
 
-	if (!section || !prog_name ||
-	    info_iter__init(&it, raw, size, h->func_info_off, h->func_info_len, 8))
+	if (!section || !prog_name || vh_ext_iter__init(&it, raw, size, VH_EXT_FUNC_INFO))
 		return -ENOENT;
-	while (info_iter__next(&it, btf)) {
+	while (vh_ext_iter__next(&it, btf)) {
 		if (!it.sec || strcmp(it.sec, section))
 			continue;
 		for (__u32 i = 0; i < it.nrecs && !found; i++) {
-			const struct btf_type *t = btf__type_by_id(btf, rec_u32(&it, i, 1));
+			const struct btf_type *t = btf__type_by_id(btf, vh_ext_iter__u32(&it, i, 1));
 			const char *name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
 
 			if (name && !strcmp(name, prog_name)) {
-				*start = rec_u32(&it, i, 0);
+				*start = vh_ext_iter__u32(&it, i, 0);
 				found = true;
 			}
 		}
@@ -121,7 +48,7 @@ static int func_range(const struct btf *btf, const void *raw, __u32 size, const 
 			continue;
 		*end = UINT32_MAX;
 		for (__u32 i = 0; i < it.nrecs; i++) {
-			__u32 off = rec_u32(&it, i, 0);
+			__u32 off = vh_ext_iter__u32(&it, i, 0);
 
 			if (off > *start && off < *end)
 				*end = off;
@@ -207,8 +134,7 @@ int vh_line_info__locate(const char *obj_path, const char *section, const char *
 	struct btf_ext *ext = NULL;
 	struct btf *btf = NULL;
 	struct best best = { .tier = 3 };
-	struct info_iter it;
-	const struct ext_header *h;
+	struct vh_ext_iter it;
 	const void *raw;
 	__u32 size = 0, fstart = 0, fend = 0;
 	bool have_range;
@@ -228,20 +154,19 @@ int vh_line_info__locate(const char *obj_path, const char *section, const char *
 	if (!btf || !ext)
 		goto cleanup;
 	raw = btf_ext__raw_data(ext, &size);
-	if (!raw || size < sizeof(*h))
+	if (!raw)
 		goto cleanup;
-	h = raw;
 	have_range = !func_range(btf, raw, size, section, prog_name, &fstart, &fend);
-	if (info_iter__init(&it, raw, size, h->line_info_off, h->line_info_len, 16))
+	if (vh_ext_iter__init(&it, raw, size, VH_EXT_LINE_INFO))
 		goto cleanup;
 
-	while (info_iter__next(&it, btf)) {
+	while (vh_ext_iter__next(&it, btf)) {
 		bool in_sec = it.sec && section && !strcmp(it.sec, section);
 
 		for (__u32 i = 0; i < it.nrecs; i++) {
-			__u32 off = rec_u32(&it, i, 0);
-			const char *file = btf__str_by_offset(btf, rec_u32(&it, i, 1));
-			const char *src = btf__str_by_offset(btf, rec_u32(&it, i, 2));
+			__u32 off = vh_ext_iter__u32(&it, i, 0);
+			const char *file = btf__str_by_offset(btf, vh_ext_iter__u32(&it, i, 1));
+			const char *src = btf__str_by_offset(btf, vh_ext_iter__u32(&it, i, 2));
 			int tier = !in_sec ? 2 : have_range && off >= fstart && off < fend ? 0 : 1;
 
 			if (tier >= best.tier || !file || !src || !file[0] ||
@@ -250,7 +175,7 @@ int vh_line_info__locate(const char *obj_path, const char *section, const char *
 			best.tier = tier;
 			best.file = file;
 			best.line_text = src;
-			best.line = LINE_NUM(rec_u32(&it, i, 3));
+			best.line = LINE_NUM(vh_ext_iter__u32(&it, i, 3));
 		}
 	}
 	if (best.tier == 3)

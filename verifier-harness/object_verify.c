@@ -299,12 +299,6 @@ static void choose_type(struct bpf_program *prog, const struct btf *btf,
 		run->skip = strdup("freplace programs need a target program to replace");
 }
 
-static bool attaches_by_btf(enum bpf_prog_type type)
-{
-	return type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM ||
-	       type == BPF_PROG_TYPE_EXT || type == BPF_PROG_TYPE_STRUCT_OPS;
-}
-
 /*
  * Open path, keep only prog_name for loading, load with log level `level` into
  * a buffer of `size` bytes. -ENOSPC in run->err means the log did not fit.
@@ -318,24 +312,15 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 	char errbuf[256];
 	int err = 0;
 
-	bool use_copy = !opts->kernel_btf && opts->kernel_btf_copy;
-
-reopen:
-	obj = open_object(path, opts->kernel_btf ?: use_copy ? opts->kernel_btf_copy : NULL, errbuf,
-			  sizeof(errbuf));
+	obj = open_object(path, opts->core_btf ? vh_core_btf__path_for(opts->core_btf, path) :
+						 opts->kernel_btf,
+			  errbuf, sizeof(errbuf));
 	if (!obj)
 		return -errno;
 	prog = bpf_object__find_program_by_name(obj, prog_name);
 	if (!prog) {
 		err = -ENOENT;
 		goto cleanup;
-	}
-	/* libbpf reads the kernel's BTF for these anyway (attach targets): giving it
-	 * the copy too would make it parse the BTF twice. */
-	if (use_copy && attaches_by_btf(bpf_program__type(prog))) {
-		bpf_object__close(obj);
-		use_copy = false;
-		goto reopen;
 	}
 	bpf_object__for_each_program(p, obj)
 		bpf_program__set_autoload(p, p == prog);

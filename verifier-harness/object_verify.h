@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core_btf.h"
 #include "result.h"
 
 struct vh_verify_opts {
@@ -21,7 +22,7 @@ struct vh_verify_opts {
 	const char *filter;    /* --prog GLOB: only programs whose name matches */
 	bool keep_log;         /* keep the full log of failures in vh_result.log */
 	const char *kernel_btf; /* --btf: CO-RE relocations against this BTF, or NULL */
-	const char *kernel_btf_copy; /* the running kernel's BTF in memory (kernel_btf.h) */
+	struct vh_core_btf *core_btf; /* that or the running kernel's BTF, parsed (core_btf.h) */
 };
 
 /* A program of an object, as listed before verification. */

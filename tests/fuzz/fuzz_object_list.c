@@ -2,10 +2,11 @@
 /*
  * fuzz_object_list.c: libFuzzer target for opening a hostile BPF object the way
  * `bpfgate verify` does before loading anything: file checks, libbpf's ELF and
- * BTF parsing, listing programs, and their expectation tags and type guesses.
+ * BTF parsing, listing programs, their expectation tags and type guesses, and
+ * the subset of the kernel BTF its CO-RE relocations reach (core_btf.h).
  *
  * Properties beyond "no crash, no leak": an error always has a one-line cause
- * and no programs; a success lists named programs.
+ * and no programs; a success lists named programs; a subset is valid BTF.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "core_btf.h"
 #include "expect.h"
 #include "object_verify.h"
 #include "prog_type.h"
@@ -45,12 +47,31 @@ const char *__asan_default_options(void)
 	return "allocator_may_return_null=1";
 }
 
+/* The running kernel's BTF, when there is one, stands for the kernel's. */
+static struct vh_core_btf *core_btf;
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	libbpf_set_print(quiet);
+	vh_core_btf__open(NULL, &core_btf);
 	return 0;
+}
+
+static void check_subset(const char *path)
+{
+	const char *sub = vh_core_btf__path_for(core_btf, path);
+	struct btf *btf;
+
+	if (!sub)
+		return;
+	check(!strncmp(sub, "/proc/self/fd/", 14));
+	btf = btf__parse(sub, NULL);
+	check(btf != NULL);
+	btf__free(btf);
+	/* the same object again: the same answer */
+	check(vh_core_btf__path_for(core_btf, path) == sub);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -90,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		btf__free(btf);
 		vh_prog_refs__free(progs, n);
+		check_subset(path);
 	}
 	close(fd);
 	return 0;

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* core_btf.c: per object, the subset of the kernel BTF its CO-RE relocations reach. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+#include <linux/bpf.h>
+
+#include "btf_ext.h"
+#include "core_btf.h"
+#include "elf_check.h"
+
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+
+struct root {
+	const char *name; /* in the object's BTF */
+	size_t len;       /* without the ___flavour suffix */
+	__u16 kind;
+	bool found;       /* a kernel type of that name and kind exists */
+};
+
+struct vh_core_btf {
+	struct btf *kernel;
+	__u32 ntypes;      /* btf__type_cnt(kernel) */
+	char *fallback;    /* the --btf path, or NULL: libbpf's own search */
+	bool modules;      /* the running kernel has module BTF besides vmlinux */
+	__u32 *new_id;     /* per kernel type id: its id in the subset, 0 if left out */
+	__u32 *stack;      /* closure work list (each id is pushed at most once) */
+	/* the last object's answer, known by its file's identity */
+	bool cached;
+	struct stat obj;
+	int fd;
+	char path[32];
+	const char *result;
+};
+
+#define IN_SUBSET UINT32_MAX /* new_id[] mark before ids are assigned */
+
+/* libbpf's rule: "X___Y" (X and Y not underscores) marks a flavour suffix. */
+static size_t essential_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = n >= 5 ? n - 5 + 1 : 0; i-- > 0;)
+		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
+		    name[i + 3] == '_' && name[i + 4] != '_')
+			return i + 1;
+	return n;
+}
+
+/* Call fn on every type id t refers to (the ids matching walks). */
+static void for_each_ref(struct btf_type *t, void (*fn)(__u32 *id, void *ctx), void *ctx)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_DECL_TAG:
+		fn(&t->type, ctx);
+		break;
+	case BTF_KIND_ARRAY:
+		fn(&btf_array(t)->type, ctx);
+		fn(&btf_array(t)->index_type, ctx);
+		break;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (__u16 i = 0; i < btf_vlen(t); i++)
+			fn(&btf_members(t)[i].type, ctx);
+		break;
+	case BTF_KIND_FUNC_PROTO:
+		fn(&t->type, ctx);
+		for (__u16 i = 0; i < btf_vlen(t); i++)
+			fn(&btf_params(t)[i].type, ctx);
+		break;
+	case BTF_KIND_DATASEC:
+		for (__u16 i = 0; i < btf_vlen(t); i++)
+			fn(&btf_var_secinfos(t)[i].type, ctx);
+		break;
+	default: /* INT, ENUM, ENUM64, FWD, FLOAT: no references */
+		break;
+	}
+}
+
+struct walk {
+	struct vh_core_btf *cb;
+	__u32 top;
+};
+
+static void push(__u32 *id, void *ctx)
+{
+	struct walk *w = ctx;
+
+	if (*id && *id < w->cb->ntypes && !w->cb->new_id[*id]) {
+		w->cb->new_id[*id] = IN_SUBSET;
+		w->cb->stack[w->top++] = *id;
+	}
+}
+
+/* A type left out of the subset is 0 in new_id: only pointer targets can be,
+ * and those pointers become void *. */
+static void remap(__u32 *id, void *ctx)
+{
+	const __u32 *new_id = ctx;
+
+	*id = new_id[*id];
+}
+
+static bool has_module_btf(void)
+{
+	DIR *d = opendir("/sys/kernel/btf");
+	struct dirent *e;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d)))
+		found = e->d_name[0] != '.' && strcmp(e->d_name, "vmlinux");
+	closedir(d);
+	return found;
+}
+
+/* The running kernel's BTF: mapped where the kernel allows it (6.15+), read otherwise. */
+static struct btf *load_vmlinux(void)
+{
+	struct btf *btf = NULL;
+	struct stat st;
+	int fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (!fstat(fd, &st) && st.st_size > 0) {
+		void *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (m != MAP_FAILED) {
+			btf = btf__new(m, st.st_size);
+			munmap(m, st.st_size);
+		}
+	}
+	close(fd);
+	return btf ?: btf__load_vmlinux_btf();
+}
+
+int vh_core_btf__open(const char *btf_path, struct vh_core_btf **out)
+{
+	struct vh_core_btf *cb = calloc(1, sizeof(*cb));
+	int err;
+
+	*out = NULL;
+	if (!cb)
+		return -ENOMEM;
+	cb->fd = -1;
+	cb->kernel = btf_path ? btf__parse(btf_path, NULL) : load_vmlinux();
+	if (!cb->kernel) { /* libbpf 1.x: NULL and errno */
+		err = errno ? -errno : -ENOENT;
+		vh_core_btf__free(cb);
+		return err;
+	}
+	cb->ntypes = btf__type_cnt(cb->kernel);
+	cb->new_id = calloc(cb->ntypes, sizeof(*cb->new_id));
+	cb->stack = calloc(cb->ntypes, sizeof(*cb->stack));
+	cb->fallback = btf_path ? strdup(btf_path) : NULL;
+	cb->modules = !btf_path && has_module_btf();
+	if (!cb->new_id || !cb->stack || (btf_path && !cb->fallback)) {
+		vh_core_btf__free(cb);
+		return -ENOMEM;
+	}
+	*out = cb;
+	return 0;
+}
+
+static void forget_object(struct vh_core_btf *cb)
+{
+	if (cb->fd >= 0)
+		close(cb->fd);
+	cb->fd = -1;
+	cb->cached = false;
+	cb->result = NULL;
+}
+
+void vh_core_btf__free(struct vh_core_btf *cb)
+{
+	if (!cb)
+		return;
+	forget_object(cb);
+	btf__free(cb->kernel);
+	free(cb->fallback);
+	free(cb->new_id);
+	free(cb->stack);
+	free(cb);
+}
+
+/* Relocations that compare whole types: libbpf's matching then follows
+ * pointers to what they point to. Field and enum relocations never do. */
+static bool compares_types(__u32 kind)
+{
+	return kind == BPF_CORE_TYPE_EXISTS || kind == BPF_CORE_TYPE_SIZE ||
+	       kind == BPF_CORE_TYPE_MATCHES;
+}
+
+/*
+ * The roots of the object's relocations: 1 with *nroots set, 0 when it has
+ * none, -1 when the subset cannot stand in for the whole BTF (a relocation
+ * needs kernel type ids) or the object cannot be read (libbpf will say why).
+ * *by_type tells whether a relocation compares whole types.
+ */
+static int read_roots(const struct btf *local, const struct btf_ext *ext, struct root **roots,
+		      int *nroots, bool *by_type)
+{
+	struct vh_ext_iter it;
+	__u32 size = 0;
+	const void *raw = btf_ext__raw_data(ext, &size);
+	int n = 0, cap = 0;
+
+	*roots = NULL;
+	*nroots = 0;
+	if (vh_ext_iter__init(&it, raw, size, VH_EXT_CORE_RELO))
+		return 0;
+	while (vh_ext_iter__next(&it, local)) {
+		for (__u32 i = 0; i < it.nrecs; i++) {
+			__u32 kind = vh_ext_iter__u32(&it, i, 3);
+			const struct btf_type *t = btf__type_by_id(local, vh_ext_iter__u32(&it, i, 1));
+			const char *name = t ? btf__name_by_offset(local, t->name_off) : NULL;
+			size_t len;
+			int j;
+
+			if (kind == BPF_CORE_TYPE_ID_TARGET)
+				goto whole;
+			*by_type |= compares_types(kind);
+			if (kind == BPF_CORE_TYPE_ID_LOCAL || !name || !name[0])
+				continue; /* no target needed, or libbpf fails it on any BTF */
+			len = essential_len(name);
+			for (j = 0; j < n; j++)
+				if ((*roots)[j].len == len && (*roots)[j].kind == btf_kind(t) &&
+				    !strncmp((*roots)[j].name, name, len))
+					break;
+			if (j < n)
+				continue;
+			if (n == cap) {
+				struct root *grown = realloc(*roots, (cap = cap * 2 + 8) * sizeof(**roots));
+
+				if (!grown)
+					goto whole;
+				*roots = grown;
+			}
+			(*roots)[n++] = (struct root){ name, len, btf_kind(t), false };
+		}
+	}
+	*nroots = n;
+	return n > 0;
+whole:
+	free(*roots);
+	*roots = NULL;
+	return -1;
+}
+
+/* Mark the candidates of every root and all they reach; false if a root has no
+ * candidate in vmlinux while modules might have one. */
+static bool mark_subset(struct vh_core_btf *cb, struct root *roots, int nroots, bool by_type)
+{
+	struct walk w = { .cb = cb };
+
+	for (__u32 id = 1; id < cb->ntypes; id++) {
+		const struct btf_type *t = btf__type_by_id(cb->kernel, id);
+		const char *name = btf__name_by_offset(cb->kernel, t->name_off);
+
+		if (!name || !name[0])
+			continue;
+		for (int j = 0; j < nroots; j++) {
+			__u32 ref = id;
+
+			/* cheap rejections first: most names differ in their first byte */
+			if (name[0] != roots[j].name[0] || strncmp(roots[j].name, name, roots[j].len) ||
+			    essential_len(name) != roots[j].len)
+				continue;
+			roots[j].found |= roots[j].kind == btf_kind(t);
+			push(&ref, &w);
+		}
+	}
+	for (int j = 0; j < nroots; j++)
+		if (!roots[j].found && cb->modules)
+			return false;
+	while (w.top) {
+		struct btf_type *t = (struct btf_type *)btf__type_by_id(cb->kernel, cb->stack[--w.top]);
+
+		/* A field's pointer type only has to be a pointer (its size and
+		 * kind are what field relocations check): it becomes void *, and
+		 * the structures behind it stay out. */
+		if (!by_type && btf_is_ptr(t))
+			continue;
+		for_each_ref(t, push, &w);
+	}
+	return true;
+}
+
+/* Copy the marked types into a new BTF, in kernel id order, references remapped. */
+static struct btf *copy_subset(struct vh_core_btf *cb)
+{
+	struct btf *sub = btf__new_empty();
+	__u32 n = 0;
+
+	if (!sub)
+		return NULL;
+	for (__u32 id = 1; id < cb->ntypes; id++) {
+		if (!cb->new_id[id])
+			continue;
+		int nid = btf__add_type(sub, cb->kernel, btf__type_by_id(cb->kernel, id));
+
+		if (nid < 0) {
+			btf__free(sub);
+			return NULL;
+		}
+		cb->new_id[id] = nid;
+		n++;
+	}
+	/* every reference of a marked type is marked: all have new ids now */
+	for (__u32 nid = 1; nid <= n; nid++)
+		for_each_ref((struct btf_type *)btf__type_by_id(sub, nid), remap, cb->new_id);
+	return sub;
+}
+
+static int write_memfd(const struct btf *sub)
+{
+	__u32 size = 0;
+	const char *raw = btf__raw_data(sub, &size);
+	int fd = raw ? memfd_create("bpfgate-core-btf", MFD_CLOEXEC) : -1;
+
+	for (__u32 done = 0; fd >= 0 && done < size;) {
+		ssize_t w = write(fd, raw + done, size - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			return -1;
+		}
+		done += w;
+	}
+	return fd;
+}
+
+static const char *compute(struct vh_core_btf *cb, const char *obj_path)
+{
+	struct btf_ext *ext = NULL;
+	struct btf *local = NULL, *sub = NULL;
+	struct root *roots = NULL;
+	int nroots = 0, have;
+	bool by_type = false;
+	const char *result = cb->fallback;
+
+	if (vh_elf__check_btf_sections(obj_path, (char[160]){ 0 }, 160))
+		return result;
+	local = btf__parse_elf(obj_path, &ext);
+	if (!local || !ext)
+		goto out;
+	have = read_roots(local, ext, &roots, &nroots, &by_type);
+	if (have <= 0)
+		goto out; /* no relocations: libbpf will not look at it */
+	memset(cb->new_id, 0, cb->ntypes * sizeof(*cb->new_id));
+	if (!mark_subset(cb, roots, nroots, by_type))
+		goto out;
+	sub = copy_subset(cb);
+	if (sub)
+		cb->fd = write_memfd(sub);
+	if (cb->fd >= 0) {
+		snprintf(cb->path, sizeof(cb->path), "/proc/self/fd/%d", cb->fd);
+		result = cb->path;
+	}
+out:
+	btf__free(sub);
+	free(roots);
+	btf_ext__free(ext);
+	btf__free(local);
+	return result;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+const char *vh_core_btf__path_for(struct vh_core_btf *cb, const char *obj_path)
+{
+	struct stat st;
+
+	if (!cb)
+		return NULL;
+	if (stat(obj_path, &st))
+		return cb->fallback; /* libbpf will say why it cannot open it */
+	if (cb->cached && same_file(&cb->obj, &st))
+		return cb->result;
+	forget_object(cb);
+	cb->result = compute(cb, obj_path);
+	cb->obj = st;
+	cb->cached = true;
+	return cb->result;
+}
