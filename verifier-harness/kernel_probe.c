@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "json_writer.h"
@@ -17,6 +19,30 @@ static const enum bpf_prog_type helper_probe_types[] = {
 	BPF_PROG_TYPE_KPROBE,
 	BPF_PROG_TYPE_SCHED_CLS,
 };
+
+/*
+ * A type libbpf's probe found missing may exist but be refused: loads of it
+ * fail with EPERM before any check of the program, although bpfgate has the
+ * capabilities (kernel lockdown, an LSM policy, no way to attach it here).
+ */
+static bool prog_type_refused(enum bpf_prog_type t)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts);
+	int fd;
+
+	if (t == BPF_PROG_TYPE_TRACING)
+		opts.expected_attach_type = BPF_TRACE_FENTRY;
+	else if (t == BPF_PROG_TYPE_LSM)
+		opts.expected_attach_type = BPF_LSM_MAC;
+	fd = bpf_prog_load(t, NULL, "GPL", insns, 2, &opts);
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && errno == EPERM;
+}
 
 int vh_kernel_probe__write_json(FILE *f, bool pretty)
 {
@@ -34,8 +60,19 @@ int vh_kernel_probe__write_json(FILE *f, bool pretty)
 	vh_json_writer__bool(&w, kvm);
 	vh_json_writer__key(&w, "prog_types");
 	vh_json_writer__begin_array(&w);
-	for (int t = 1; libbpf_bpf_prog_type_str(t); t++)
+	bool missing[64] = { false };
+
+	for (int t = 1; libbpf_bpf_prog_type_str(t); t++) {
 		if (libbpf_probe_bpf_prog_type(t, NULL) == 1)
+			vh_json_writer__string(&w, libbpf_bpf_prog_type_str(t));
+		else if (t < 64)
+			missing[t] = true;
+	}
+	vh_json_writer__end_array(&w);
+	vh_json_writer__key(&w, "prog_types_refused");
+	vh_json_writer__begin_array(&w);
+	for (int t = 1; t < 64; t++)
+		if (missing[t] && prog_type_refused(t))
 			vh_json_writer__string(&w, libbpf_bpf_prog_type_str(t));
 	vh_json_writer__end_array(&w);
 	vh_json_writer__key(&w, "map_types");

@@ -698,7 +698,8 @@ bool vh_result_set__json_equal(const struct vh_result_set *a, const struct vh_re
 	return true;
 }
 
-int vh_kernel_info__has_prog_type(const struct vh_kernel_info *k, const char *type)
+/* Whether the probe's array `key` holds the string `type`: 1, 0, or -ENOENT. */
+static int probe_lists(const struct vh_kernel_info *k, const char *key, const char *type)
 {
 	const struct vh_json_value *types;
 	struct vh_json_value *probe = NULL;
@@ -707,7 +708,7 @@ int vh_kernel_info__has_prog_type(const struct vh_kernel_info *k, const char *ty
 	if (!k || !k->probe || !type ||
 	    vh_json__parse(k->probe, strlen(k->probe), NULL, &probe, NULL, 0))
 		return -ENOENT;
-	types = vh_json_value__get(probe, "prog_types");
+	types = vh_json_value__get(probe, key);
 	if (types && types->type == VH_JSON_ARRAY) {
 		ret = 0;
 		for (size_t i = 0; i < types->arr.n && !ret; i++)
@@ -716,6 +717,11 @@ int vh_kernel_info__has_prog_type(const struct vh_kernel_info *k, const char *ty
 	}
 	vh_json_value__free(probe);
 	return ret;
+}
+
+int vh_kernel_info__has_prog_type(const struct vh_kernel_info *k, const char *type)
+{
+	return probe_lists(k, "prog_types", type);
 }
 
 #define PROBE_EVIDENCE "; probe: program type '"
@@ -735,8 +741,11 @@ int vh_result_set__justify_skips(struct vh_result_set *set)
 		/* supported, or nothing known: the skip's own reason stands alone */
 		if (vh_kernel_info__has_prog_type(k, r->prog_type) != 0)
 			continue;
-		if (asprintf(&reason, "%s" PROBE_EVIDENCE "%s' not supported",
-			     r->reason ?: "skipped", r->prog_type) < 0)
+		if (asprintf(&reason, "%s" PROBE_EVIDENCE "%s' %s", r->reason ?: "skipped",
+			     r->prog_type,
+			     probe_lists(k, "prog_types_refused", r->prog_type) == 1 ?
+				     "refused (EPERM)" :
+				     "not supported") < 0)
 			return -ENOMEM;
 		free(r->reason);
 		r->reason = reason;

@@ -54,7 +54,8 @@ int vh_kernel_info__has_prog_type(const struct vh_kernel_info *k, const char *ty
 /*
  * Every skip on a kernel whose probe shows the program's type is not supported
  * gets the evidence appended to its reason: "; probe: program type 'tracing' not
- * supported". Skips whose type is supported, or unknown, and functional tests
+ * supported", or "... refused (EPERM)" when the probe lists the type among
+ * those whose loads the kernel refuses (lockdown, an LSM). Skips whose type is supported, or unknown, and functional tests
  * (prog_type "test") are left alone; a reason that already has the evidence is
  * not extended again. 0 or -ENOMEM.
  */

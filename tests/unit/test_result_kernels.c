@@ -13,6 +13,9 @@
 		  "\"map_types\":[\"hash\",\"array\"],\"helpers\":{\"kprobe\":[1,2,3]}}"
 #define PROBE_419 "{\"kernel\":\"4.19.0\",\"kvm\":false,\"prog_types\":[\"xdp\"]," \
 		  "\"map_types\":[\"hash\"],\"helpers\":{}}"
+/* a locked-down kernel: fentry-style loads refused with EPERM */
+#define PROBE_LOCKED "{\"kernel\":\"6.18.0-locked\",\"kvm\":false,\"prog_types\":[\"xdp\"]," \
+		     "\"prog_types_refused\":[\"tracing\"],\"map_types\":[],\"helpers\":{}}"
 
 static struct vh_result *add(struct vh_result_set *set, const char *kernel, const char *program,
 			     const char *prog_type, enum vh_verdict v, const char *reason)
@@ -263,6 +266,22 @@ START_TEST(test_justify_skips)
 }
 END_TEST
 
+/* A type the kernel refuses is not called unsupported. */
+START_TEST(test_justify_refused)
+{
+	struct vh_result_set set = {};
+
+	add(&set, "6.18.0-locked", "uses_fentry", "tracing", VH_SKIP, "EPERM, no verifier log");
+	add(&set, "6.18.0-locked", "uses_lsm", "lsm", VH_SKIP, NULL);
+	add_kernel(&set, "6.18.0-locked", "host", "host", NULL, -1, 1, PROBE_LOCKED);
+	ck_assert_int_eq(vh_result_set__justify_skips(&set), 0);
+	ck_assert_str_eq(set.v[0].reason,
+			 "EPERM, no verifier log; probe: program type 'tracing' refused (EPERM)");
+	ck_assert_str_eq(set.v[1].reason, "skipped; probe: program type 'lsm' not supported");
+	vh_result_set__free(&set);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("result_kernels");
@@ -276,6 +295,7 @@ static Suite *suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("skips");
 	tcase_add_test(tc, test_has_prog_type);
+	tcase_add_test(tc, test_justify_refused);
 	tcase_add_test(tc, test_justify_skips);
 	suite_add_tcase(s, tc);
 	return s;
