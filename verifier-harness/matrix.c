@@ -430,11 +430,112 @@ static int map_back(struct matrix *m, struct kjob *k, struct vh_result *r)
 	return 0;
 }
 
+/* "s" when n is not one */
+static const char *plural(int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* How far the guest got: "verifying step 3 of 6: results of 2 steps kept". */
+static void how_far(const struct vh_guest_out *g, int nsteps, int kept, char *buf, size_t len)
+{
+	char k[64];
+
+	if (kept)
+		bfmt(k, sizeof(k), "results of %d step%s kept", kept, plural(kept));
+	else
+		bfmt(k, sizeof(k), "no results kept");
+	if (!g->hello)
+		bfmt(buf, len, "booting");
+	else if (!g->steps_started && !g->verified)
+		bfmt(buf, len, "probing");
+	else if (!g->verified)
+		bfmt(buf, len, "verifying step %d of %d: %s", g->steps_started, nsteps, k);
+	else
+		bfmt(buf, len, "powering off: %s", k);
+}
+
+/* A line of the guest's stderr that names the guest path, else its first line. */
+static void stderr_line(const char *text, const char *guest_path, char *buf, size_t len)
+{
+	const char *p = text && guest_path[0] ? strstr(text, guest_path) : NULL;
+
+	if (p) {
+		while (p > text && p[-1] != '\n')
+			p--;
+		text = p;
+	}
+	first_line(text, buf, len);
+}
+
+/* The guest path of step I (1..N): an object, then the tests. */
+static void step_path(struct matrix *m, struct kjob *k, int step, char *buf, size_t len)
+{
+	int i = step - 1, err = -ENOENT;
+
+	if (i >= 0 && i < m->plan.nobjs)
+		err = vh_vm__guest_obj(k->backend, &m->plan, i, buf, len);
+	else if (i >= m->plan.nobjs && i < m->plan.nobjs + m->plan.ntests)
+		err = vh_vm__guest_test(k->backend, &m->plan, i - m->plan.nobjs, buf, len);
+	if (err)
+		buf[0] = '\0';
+}
+
+static int save_results(const char *dir, const struct vh_result_set *set)
+{
+	char p[PATH_MAX];
+	FILE *f;
+	int err;
+
+	if (bfmt(p, sizeof(p), "%s/results.json", dir))
+		return -ENAMETOOLONG;
+	f = fopen(p, "we");
+	if (!f)
+		return -errno;
+	err = vh_result_set__write_json(f, set, true);
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+/*
+ * The results of every step that came back whole, in got; a step whose JSON does not
+ * parse (bpfgate died in the guest) is an error result of its own, with the line of
+ * the guest's stderr that says why. Returns how many steps were kept, or -ENOMEM.
+ */
+static int parse_steps(struct matrix *m, struct kjob *k, const struct vh_guest_out *g,
+		       struct vh_result_set *got, struct vh_result_set *out)
+{
+	char errbuf[256], gpath[PATH_MAX], line[192], cause[256];
+	int nsteps = m->plan.nobjs + m->plan.ntests, kept = 0;
+
+	for (int i = 0; i < g->nresults; i++) {
+		const struct vh_guest_section *s = &g->results[i];
+		int err = vh_result_set__parse_json(s->data, s->len, got, errbuf, sizeof(errbuf));
+
+		if (err == -ENOMEM)
+			return err;
+		if (!err) {
+			kept++;
+			continue;
+		}
+		step_path(m, k, s->step, gpath, sizeof(gpath));
+		stderr_line(g->stderr_text, gpath, line, sizeof(line));
+		bfmt(cause, sizeof(cause), "guest: step %d of %d (exit status %d): %s", s->step,
+		     nsteps, s->rc, line[0] ? line : errbuf);
+		if (add_error(k, out, cause, g->stderr_text))
+			return -ENOMEM;
+	}
+	return kept;
+}
+
 /* The VM ended (or was killed at its deadline): turn what it sent into results. */
 static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_result_set *out)
 {
-	char p[PATH_MAX], cause[256], line[192], errbuf[256];
+	char p[PATH_MAX], cause[256], far[160];
+	int nsteps = m->plan.nobjs + m->plan.ntests, kept;
 	struct vh_result_set got = { 0 };
+	bool panic, complete;
 	struct vh_guest_out g;
 	char *tail;
 	int err = 0;
@@ -454,43 +555,57 @@ static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_r
 		k->t_vend = k->t_end;
 	save_text(k->dir, "probe.json", g.probe, g.probe_len);
 	save_text(k->dir, "stderr.txt", g.stderr_text, g.stderr_len);
-	save_text(k->dir, "results.json", g.results, g.results_len);
 
-	if (timed_out) {
-		bfmt(cause, sizeof(cause), "VM timed out after %d s (%s)", m->timeout_s,
-			 !g.hello ? "booting" : !g.verified ? "verifying" : "powering off");
-		err = add_error(k, out, cause, tail);
-		goto cleanup;
-	}
-	if (!g.results) {
-		if (!g.hello && tail && strstr(tail, "Kernel panic"))
-			bfmt(cause, sizeof(cause), "kernel panic while booting");
-		else if (!g.hello)
-			vm_exit_cause(k, cause, sizeof(cause));
-		else if (tail && strstr(tail, "Kernel panic"))
-			bfmt(cause, sizeof(cause), "kernel panic while verifying");
-		else
-			bfmt(cause, sizeof(cause), "no results came back%s%s",
-			     g.problem[0] ? ": " : "", g.problem);
-		err = add_error(k, out, cause, tail);
-		goto cleanup;
-	}
-	err = vh_result_set__parse_json(g.results, g.results_len, &got, errbuf, sizeof(errbuf));
-	if (err) {
-		/* bpfgate verify ran but printed no JSON: its own one-line error says why */
-		first_line(g.stderr_text, line, sizeof(line));
-		bfmt(cause, sizeof(cause), "guest: %s", line[0] ? line : errbuf);
-		err = add_error(k, out, cause, g.stderr_text ? g.stderr_text : tail);
+	/* whatever came back whole is kept, however the VM ended */
+	kept = parse_steps(m, k, &g, &got, out);
+	if (kept < 0) {
+		err = kept;
 		goto cleanup;
 	}
 	for (size_t i = 0; i < got.n && !err; i++) {
 		struct vh_result *r = &got.v[i];
 
 		err = map_back(m, k, r);
-		if (!err && !r->kernel && g.release[0])
+		if (!err && !r->kernel && g.release[0]) {
 			r->kernel = strdup(g.release);
+			err = r->kernel ? 0 : -ENOMEM;
+		}
 		err = err ?: vh_result_set__append(out, r);
 	}
+	if (err)
+		goto cleanup;
+	/* (vng's guest used the same file for each step's JSON) */
+	if (g.nresults)
+		save_results(k->dir, &got);
+	else if (!bfmt(p, sizeof(p), "%s/results.json", k->dir))
+		unlink(p);
+
+	how_far(&g, nsteps, kept, far, sizeof(far));
+	panic = tail && strstr(tail, "Kernel panic");
+	complete = g.done && g.nresults >= nsteps && !g.problem[0];
+	if (timed_out) {
+		bfmt(cause, sizeof(cause), "VM timed out after %d s (%s)", m->timeout_s, far);
+		err = add_error(k, out, cause, tail);
+		goto cleanup;
+	}
+	if (!complete) {
+		if (!g.hello && panic)
+			bfmt(cause, sizeof(cause), "kernel panic while booting");
+		else if (!g.hello)
+			vm_exit_cause(k, cause, sizeof(cause));
+		else if (panic)
+			bfmt(cause, sizeof(cause), "kernel panic while %s", far);
+		else if (!g.nresults)
+			bfmt(cause, sizeof(cause), "no results came back%s%s",
+			     g.problem[0] ? ": " : "", g.problem);
+		else
+			bfmt(cause, sizeof(cause), "the guest stopped early%s%s (%s)",
+			     g.problem[0] ? ": " : "", g.problem, far);
+		err = add_error(k, out, cause, tail);
+		goto cleanup;
+	}
+	if (k->failed)
+		goto cleanup;
 	save_est(m, k);
 	{
 		double boot, probe, verify;
@@ -594,6 +709,7 @@ static int start_vm(struct matrix *m, struct kjob *k, struct vh_result_set *out)
 /* Follow the guest's markers for the display. */
 static void update_phase(struct matrix *m, struct kjob *k)
 {
+	int nsteps = m->plan.nobjs + m->plan.ntests;
 	char p[PATH_MAX], old[64];
 	struct vh_guest_out g;
 
@@ -608,14 +724,11 @@ static void update_phase(struct matrix *m, struct kjob *k)
 	if (g.verified && !k->t_vend)
 		k->t_vend = now_s();
 	if (g.verified)
-		bfmt(k->phase, sizeof(k->phase), "verified %d/%d", m->plan.nobjs,
-			 m->plan.nobjs);
-	else if (g.verify_start > 0 && m->plan.ntests)
-		bfmt(k->phase, sizeof(k->phase), "verifying %d objects, %d tests (%s)",
-		     m->plan.nobjs, m->plan.ntests, g.release);
-	else if (g.verify_start > 0)
-		bfmt(k->phase, sizeof(k->phase), "verifying 0/%d (%s)", m->plan.nobjs,
-			 g.release);
+		bfmt(k->phase, sizeof(k->phase), "verified %d/%d (%s)", g.nresults, nsteps,
+		     g.release);
+	else if (g.steps_started)
+		bfmt(k->phase, sizeof(k->phase), "verifying %d/%d (%s)", g.steps_started, nsteps,
+		     g.release);
 	else if (g.hello)
 		bfmt(k->phase, sizeof(k->phase), "probing (%s)", g.release);
 	if (strcmp(old, k->phase))

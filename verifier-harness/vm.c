@@ -2,6 +2,7 @@
 /* vm.c: boot a kernel under QEMU or virtme-ng, build its initramfs, read what the guest sent. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -162,15 +163,32 @@ int vh_vm__guest_test(const char *backend, const struct vh_guest_plan *plan, int
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* The arguments of one step after "step I": the extra args, then what it verifies. */
+static void step_args(FILE *f, const struct vh_guest_plan *plan, const char *what,
+		      const char *path)
+{
+	for (int i = 0; i < plan->nguest_args; i++) {
+		fputc(' ', f);
+		sh_quote(f, plan->guest_args[i]);
+	}
+	if (what)
+		fprintf(f, " %s", what);
+	fputc(' ', f);
+	sh_quote(f, path);
+	fprintf(f, " \"$@\"\n");
+}
+
 /*
- * The guest's /init (qemu) or guest.sh (vng): mount what BPF needs, probe, verify,
- * frame the outputs on fd 3, power off. qemu's guest has only busybox; vng's has the
- * host's userspace. Both run as root.
+ * The guest's /init (qemu) or guest.sh (vng): mount what BPF needs, probe, verify
+ * each object and run each test in a step of its own (one results section each, sent
+ * as soon as the step ends), frame the outputs on fd 3, power off. qemu's guest has
+ * only busybox; vng's has the host's userspace. Both run as root.
  */
 static int write_script(FILE *f, const char *backend, const char *bpfgate, const char *out,
 			const char *scratch, const struct vh_guest_plan *plan)
 {
 	bool qemu = !strcmp(backend, "qemu");
+	int nsteps = plan->nobjs + plan->ntests;
 	char obj[PATH_MAX];
 
 	fprintf(f, "%s\n", qemu ? "#!/bin/busybox sh" : "#!/bin/sh");
@@ -209,7 +227,18 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 		   "\tcat \"$2\"\n"
 		   "\tprintf '\\n@@bpfgate end %%s %%s\\n' \"$1\" \"$3\"\n"
 		   "}\n"
-		   "echo \"@@bpfgate hello $(uname -r) $(up)\" >&3\n");
+		   /* step I ARGS...: one bpfgate verify, its results sent at once */
+		   "w=0\n"
+		   "step() {\n"
+		   "\techo \"@@bpfgate step $1 %d\" >&3\n"
+		   "\tshift\n"
+		   "\t\"$B\" verify --json \"$@\" >\"$T/results.json\" 2>>\"$T/stderr.txt\"\n"
+		   "\trc=$?\n"
+		   "\t[ $rc -gt $w ] && w=$rc\n"
+		   "\temit results \"$T/results.json\" $rc >&3\n"
+		   "}\n"
+		   "echo \"@@bpfgate hello $(uname -r) $(up)\" >&3\n",
+		nsteps);
 	if (qemu)
 		fprintf(f, "cd /w\n");
 	/* verify records the probe taken here instead of probing again */
@@ -219,34 +248,26 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 			   "prc=$?\n"
 			   "emit probe \"$T/probe.json\" $prc >&3\n"
 			   "[ $prc = 0 ] && set -- --probe \"$T/probe.json\"\n");
-	fprintf(f, "echo \"@@bpfgate verify $(up)\" >&3\n\"$B\" verify --json");
-	for (int i = 0; i < plan->nguest_args; i++) {
-		fputc(' ', f);
-		sh_quote(f, plan->guest_args[i]);
-	}
+	fprintf(f, ": >\"$T/stderr.txt\"\n"
+		   "echo \"@@bpfgate verify $(up)\" >&3\n");
 	for (int i = 0; i < plan->nobjs; i++) {
 		int err = vh_vm__guest_obj(backend, plan, i, obj, sizeof(obj));
 
 		if (err)
 			return err;
-		fputc(' ', f);
-		sh_quote(f, obj);
+		fprintf(f, "step %d", i + 1);
+		step_args(f, plan, NULL, obj);
 	}
-	/* options after the objects: bpfgate's options may follow its operands */
 	for (int i = 0; i < plan->ntests; i++) {
 		int err = vh_vm__guest_test(backend, plan, i, obj, sizeof(obj));
 
 		if (err)
 			return err;
-		fputs(" --test ", f);
-		sh_quote(f, obj);
+		fprintf(f, "step %d", plan->nobjs + i + 1);
+		step_args(f, plan, "--test", obj);
 	}
-	fprintf(f, " \"$@\"");
-	fprintf(f, " >\"$T/results.json\" 2>\"$T/stderr.txt\"\n"
-		   "rc=$?\n"
-		   "echo \"@@bpfgate verified $(up)\" >&3\n"
-		   "emit results \"$T/results.json\" $rc >&3\n"
-		   "emit stderr \"$T/stderr.txt\" $rc >&3\n"
+	fprintf(f, "echo \"@@bpfgate verified $(up)\" >&3\n"
+		   "emit stderr \"$T/stderr.txt\" $w >&3\n"
 		   "echo \"@@bpfgate done $(up)\" >&3\n");
 	/* closing the tty waits until the UART has sent everything */
 	fprintf(f, "exec 3>&-\n");
@@ -613,17 +634,43 @@ unsigned long vh_vm__host_tsc_khz(void)
 
 /* --- what the guest sent ------------------------------------------------------------ */
 
+static char *dup_bytes(const char *data, size_t len)
+{
+	char *d = malloc(len + 1);
+
+	if (d) {
+		memcpy(d, data, len);
+		d[len] = '\0';
+	}
+	return d;
+}
+
 static int store_section(struct vh_guest_out *g, const char *name, const char *data, size_t len,
-			 int rc)
+			 int rc, int step)
 {
 	char **dst = NULL;
 	size_t *dlen = NULL;
 
 	if (!strcmp(name, "results")) {
-		dst = &g->results;
-		dlen = &g->results_len;
-		g->verify_rc = rc;
-	} else if (!strcmp(name, "probe")) {
+		struct vh_guest_section *s, *grown;
+
+		grown = realloc(g->results, (g->nresults + 1) * sizeof(*g->results));
+		if (!grown)
+			return -ENOMEM;
+		g->results = grown;
+		s = &g->results[g->nresults];
+		s->data = dup_bytes(data, len);
+		if (!s->data)
+			return -ENOMEM;
+		s->len = len;
+		s->rc = rc;
+		s->step = step;
+		g->nresults++;
+		if (rc > g->verify_rc)
+			g->verify_rc = rc;
+		return 0;
+	}
+	if (!strcmp(name, "probe")) {
 		dst = &g->probe;
 		dlen = &g->probe_len;
 	} else if (!strcmp(name, "stderr")) {
@@ -633,13 +680,57 @@ static int store_section(struct vh_guest_out *g, const char *name, const char *d
 	if (!dst)
 		return 0;
 	free(*dst);
-	*dst = malloc(len + 1);
+	*dst = dup_bytes(data, len);
 	if (!*dst)
 		return -ENOMEM;
-	memcpy(*dst, data, len);
-	(*dst)[len] = '\0';
 	*dlen = len;
 	return 0;
+}
+
+/* A decimal in [lo, hi] at *p, then a space or the end; false leaves *p anywhere. */
+static bool take_int(const char **p, long lo, long hi, long *v)
+{
+	char *e;
+
+	errno = 0;
+	if (**p < '0' || **p > '9')
+		return false;
+	*v = strtol(*p, &e, 10);
+	if (errno || *v < lo || *v > hi || (*e && *e != ' '))
+		return false;
+	*p = *e ? e + 1 : e;
+	return true;
+}
+
+/* "@@bpfgate step I N" with 1 <= I <= N; anything else is noise. */
+static void parse_step(struct vh_guest_out *g, const char *line)
+{
+	const char *p = line + strlen("@@bpfgate step ");
+	long i, n;
+
+	if (!take_int(&p, 1, INT_MAX, &i) || !take_int(&p, 1, INT_MAX, &n) || *p || i > n)
+		return;
+	g->steps_started = (int)i;
+	g->steps_total = (int)n;
+}
+
+/* "@@bpfgate end NAME RC" closing the section NAME, RC an exit status. */
+static bool end_marker(const char *line, const char *name, int *rc)
+{
+	const char *p = line;
+	size_t n = strlen(name);
+	long v;
+
+	if (strncmp(p, "@@bpfgate end ", 14))
+		return false;
+	p += 14;
+	if (strncmp(p, name, n) || p[n] != ' ')
+		return false;
+	p += n + 1;
+	if (!take_int(&p, 0, INT_MAX, &v) || *p)
+		return false;
+	*rc = (int)v;
+	return true;
 }
 
 int vh_guest_out__parse(const char *path, struct vh_guest_out *g)
@@ -658,23 +749,25 @@ int vh_guest_out__parse(const char *path, struct vh_guest_out *g)
 	while (p < end) {
 		char *nl = memchr(p, '\n', end - p), name[32];
 		size_t len;
-		int rc, n = 0;
+		int rc = 0, n = 0;
 
 		if (!nl)
 			break;
 		*nl = '\0';
 		if (sscanf(p, "@@bpfgate hello %127s %lf", g->release, &g->init_uptime) == 2) {
 			g->hello = true;
+		} else if (!strncmp(p, "@@bpfgate step ", 15)) {
+			parse_step(g, p);
 		} else if (sscanf(p, "@@bpfgate verify %lf", &g->verify_start) == 1) {
 		} else if (sscanf(p, "@@bpfgate verified %lf", &g->verify_end) == 1) {
 			g->verified = true;
 		} else if (!strncmp(p, "@@bpfgate done", 14)) {
 			g->done = true;
 		} else if (sscanf(p, "@@bpfgate begin %31s %zu%n", name, &len, &n) == 2 && n) {
-			char *data = nl + 1, tail[64];
+			char *data = nl + 1;
 
 			/* LEN bytes, then "\n@@bpfgate end NAME RC" */
-			if ((size_t)(end - data) < len + 1 || data[len] != '\n') {
+			if ((size_t)(end - data) <= len || data[len] != '\n') {
 				snprintf(g->problem, sizeof(g->problem), "section '%s' is cut short",
 					 name);
 				break;
@@ -686,13 +779,12 @@ int vh_guest_out__parse(const char *path, struct vh_guest_out *g)
 				break;
 			}
 			*nl = '\0';
-			if (sscanf(data + len + 1, "@@bpfgate end %63s %d", tail, &rc) != 2 ||
-			    strcmp(tail, name)) {
+			if (!end_marker(data + len + 1, name, &rc)) {
 				snprintf(g->problem, sizeof(g->problem),
 					 "section '%s' is garbled", name);
 				break;
 			}
-			err = store_section(g, name, data, len, rc);
+			err = store_section(g, name, data, len, rc, g->steps_started);
 			if (err)
 				goto cleanup;
 		}
@@ -707,10 +799,14 @@ cleanup:
 
 void vh_guest_out__free(struct vh_guest_out *g)
 {
+	for (int i = 0; i < g->nresults; i++)
+		free(g->results[i].data);
 	free(g->results);
 	free(g->probe);
 	free(g->stderr_text);
-	g->results = g->probe = g->stderr_text = NULL;
+	g->results = NULL;
+	g->nresults = 0;
+	g->probe = g->stderr_text = NULL;
 }
 
 char *vh_vm__tail(const char *path, int n)

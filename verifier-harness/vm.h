@@ -18,8 +18,14 @@
  *	@@bpfgate hello RELEASE UPTIME       init started (UPTIME: guest seconds)
  *	@@bpfgate begin NAME LEN             then exactly LEN bytes of NAME
  *	@@bpfgate end NAME RC                (NAME: probe, results, stderr)
- *	@@bpfgate verify UPTIME / verified UPTIME   around bpfgate verify (and the tests)
+ *	@@bpfgate verify UPTIME / verified UPTIME   around all the steps
+ *	@@bpfgate step I N                   step I of N starts (1..N)
  *	@@bpfgate done UPTIME                the guest is about to power off
+ *
+ * A step is one `bpfgate verify --json` on one object, or on one functional test
+ * (objects first, then tests); each sends its JSON as a results section as soon as it
+ * ends, so a VM that dies in step I has sent the results of steps 1..I-1. All steps'
+ * stderr is one stderr section after the last step.
  */
 #ifndef BPFGATE_VM_H
 #define BPFGATE_VM_H
@@ -95,16 +101,26 @@ struct vh_vm {
 /* Start the VM (does not wait). 0 or -errno with the cause in errbuf. */
 int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen);
 
+/* One complete section of the channel. */
+struct vh_guest_section {
+	char *data;           /* LEN bytes and a NUL */
+	size_t len;
+	int rc;               /* the RC of its end marker */
+	int step;             /* the step marker it followed (1..N), 0 none */
+};
+
 /* What came back from a guest (parsed from rundir/guest.out). */
 struct vh_guest_out {
 	char release[128];
 	double init_uptime;   /* guest uptime when /init started: kernel boot */
-	double verify_start;  /* guest uptime around bpfgate verify */
+	double verify_start;  /* guest uptime around the steps */
 	double verify_end;
 	bool hello, verified, done;
-	int verify_rc;        /* exit status of bpfgate verify in the guest, -1 unknown */
-	char *results;        /* its JSON, NULL if none came back whole */
-	size_t results_len;
+	int steps_started;    /* I of the last step marker, 0 none */
+	int steps_total;      /* N of the last step marker, 0 none */
+	int verify_rc;        /* highest RC of the results sections, -1 none */
+	struct vh_guest_section *results; /* every complete results section, in order */
+	int nresults;
 	char *probe;          /* feature probe JSON, or NULL */
 	size_t probe_len;
 	char *stderr_text;    /* its stderr, or NULL */
@@ -112,7 +128,11 @@ struct vh_guest_out {
 	char problem[160];    /* framing error, "" when fine */
 };
 
-/* Parse a guest's output (the whole file); 0, or -errno if it cannot be read. */
+/*
+ * Parse a guest's output (the whole file); 0, or -errno if it cannot be read (or
+ * -ENOMEM). Parsing stops at the first section that is cut short or garbled (problem
+ * says which); every section before it is kept.
+ */
 int vh_guest_out__parse(const char *path, struct vh_guest_out *g);
 void vh_guest_out__free(struct vh_guest_out *g);
 

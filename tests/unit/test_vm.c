@@ -67,10 +67,13 @@ START_TEST(guest_out_framed)
 	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
 	ck_assert_str_eq(g.release, "5.10.0-32-amd64");
 	ck_assert_msg(g.hello && g.verified && g.done, "markers");
-	ck_assert_msg(g.results, "results section");
-	ck_assert_str_eq(g.results, JSON);
-	ck_assert_uint_eq(g.results_len, strlen(JSON));
+	ck_assert_int_eq(g.nresults, 1);
+	ck_assert_str_eq(g.results[0].data, JSON);
+	ck_assert_uint_eq(g.results[0].len, strlen(JSON));
+	ck_assert_int_eq(g.results[0].rc, 1);
+	ck_assert_int_eq(g.results[0].step, 0);
 	ck_assert_int_eq(g.verify_rc, 1);
+	ck_assert_int_eq(g.steps_started, 0);
 	ck_assert_str_eq(g.probe, "{}");
 	ck_assert_str_eq(g.stderr_text, "");
 	ck_assert_str_eq(g.problem, "");
@@ -89,7 +92,8 @@ START_TEST(guest_out_cut_short)
 	write_file(tpath("out"), text, strlen(text));
 	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
 	ck_assert_msg(g.hello, "hello");
-	ck_assert_msg(!g.results, "a cut section is not used");
+	ck_assert_msg(!g.results && !g.nresults, "a cut section is not used");
+	ck_assert_int_eq(g.verify_rc, -1);
 	ck_assert_msg(strstr(g.problem, "cut short"), "problem: %s", g.problem);
 	vh_guest_out__free(&g);
 }
@@ -102,19 +106,227 @@ START_TEST(guest_out_garbled_end)
 
 	write_file(tpath("out"), text, strlen(text));
 	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
-	ck_assert_msg(!g.results, "a section with the wrong end is not used");
+	ck_assert_msg(!g.nresults, "a section with the wrong end is not used");
 	ck_assert_msg(strstr(g.problem, "garbled"), "problem: %s", g.problem);
 	vh_guest_out__free(&g);
 	ck_assert_int_eq(vh_guest_out__parse(tpath("missing"), &g), -ENOENT);
 }
 END_TEST
 
+/* A channel of three steps whose VM died while the third step's results were sent. */
+static int steps_channel(char *text, size_t size)
+{
+	return snprintf(text, size,
+			"@@bpfgate hello 6.1.0-56-amd64 2.5\n"
+			"@@bpfgate begin probe 2\n{}\n@@bpfgate end probe 0\n"
+			"@@bpfgate verify 3.0\n"
+			"@@bpfgate step 1 3\n"
+			"@@bpfgate begin results 9\n{\"a\": 1}\n\n@@bpfgate end results 2\n"
+			"console noise\n"
+			"@@bpfgate step 2 3\n"
+			"@@bpfgate begin results 8\n{\"b\": 2}\n@@bpfgate end results 1\n"
+			"@@bpfgate step 3 3\n"
+			"@@bpfgate begin results 40\n{\"c\": ");
+}
+
+START_TEST(guest_out_steps)
+{
+	struct vh_guest_out g;
+	char text[1024];
+	int n = steps_channel(text, sizeof(text));
+
+	write_file(tpath("out"), text, n);
+	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+	ck_assert_int_eq(g.steps_started, 3);
+	ck_assert_int_eq(g.steps_total, 3);
+	/* the earlier sections are kept, in order, the cut one is not */
+	ck_assert_int_eq(g.nresults, 2);
+	ck_assert_str_eq(g.results[0].data, "{\"a\": 1}\n");
+	ck_assert_int_eq(g.results[0].step, 1);
+	ck_assert_int_eq(g.results[0].rc, 2);
+	ck_assert_str_eq(g.results[1].data, "{\"b\": 2}");
+	ck_assert_int_eq(g.results[1].step, 2);
+	ck_assert_int_eq(g.results[1].rc, 1);
+	ck_assert_int_eq(g.verify_rc, 2);
+	ck_assert_msg(strstr(g.problem, "'results' is cut short"), "problem: %s", g.problem);
+	ck_assert_msg(g.hello && !g.verified && !g.done, "markers");
+	ck_assert_str_eq(g.probe, "{}");
+	vh_guest_out__free(&g);
+}
+END_TEST
+
+/* Cut anywhere, the channel gives exactly the sections whose end marker arrived whole. */
+START_TEST(guest_out_cut_everywhere)
+{
+	char text[1024];
+	int n = steps_channel(text, sizeof(text));
+	const char *e1 = strstr(text, "@@bpfgate end results 2\n");
+	const char *e2 = strstr(text, "@@bpfgate end results 1\n");
+	size_t whole1 = e1 - text + strlen("@@bpfgate end results 2\n");
+	size_t whole2 = e2 - text + strlen("@@bpfgate end results 1\n");
+
+	for (int cut = 0; cut <= n; cut++) {
+		struct vh_guest_out g;
+		int want = (size_t)cut >= whole2 ? 2 : (size_t)cut >= whole1 ? 1 : 0;
+
+		write_file(tpath("out"), text, cut);
+		ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+		ck_assert_msg(g.nresults == want, "cut at %d: %d sections, want %d", cut,
+			      g.nresults, want);
+		ck_assert_int_eq(g.verify_rc, want ? 2 : -1);
+		ck_assert_msg(g.steps_started <= 3 && g.steps_total <= 3, "cut at %d: steps", cut);
+		vh_guest_out__free(&g);
+	}
+}
+END_TEST
+
+/* Hostile channels: never a crash or a read past the end, never a bogus step. */
+START_TEST(guest_out_hostile)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		int nresults, started, total;
+	} cases[] = {
+#define C(t, r, s, n) { t, sizeof(t) - 1, r, s, n }
+		C("@@bpfgate begin results 18446744073709551615\nx\n@@bpfgate end results 0\n", 0, 0, 0),
+		C("@@bpfgate begin results -1\nx\n@@bpfgate end results 0\n", 0, 0, 0),
+		C("@@bpfgate begin results 1\nx\n@@bpfgate end results -5\n", 0, 0, 0),
+		C("@@bpfgate begin results 1\nx\n@@bpfgate end results 99999999999\n", 0, 0, 0),
+		C("@@bpfgate begin results 1\nx\n@@bpfgate end results 0 extra\n", 0, 0, 0),
+		C("@@bpfgate begin results 1\nx\n@@bpfgate end resultsX 0\n", 0, 0, 0),
+		C("@@bpfgate begin results 1\nx\n@@bpfgate end results\n", 0, 0, 0),
+		C("@@bpfgate begin results 3\na\0b\n@@bpfgate end results 0\n", 1, 0, 0),
+		C("@@bpfgate step 4 3\n@@bpfgate step 0 3\n@@bpfgate step -1 3\n", 0, 0, 0),
+		C("@@bpfgate step 1 99999999999\n@@bpfgate step 1\n@@bpfgate step 1 2 3\n", 0, 0, 0),
+		C("@@bpfgate step 2 5\n@@bpfgate step x 5\n@@bpfgate step 1 5x\n", 0, 2, 5),
+		C("@@bpfgate step 1 1\n@@bpfgate begin results 0\n\n@@bpfgate end results 0\n"
+		  "@@bpfgate begin stderr 0\n\n@@bpfgate end stderr 0", 1, 1, 1),
+		C("@@bpfgate begin\n@@bpfgate begin results\n@@bpfgate hello\n", 0, 0, 0),
+#undef C
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vh_guest_out g;
+
+		write_file(tpath("out"), cases[i].text, cases[i].len);
+		ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+		ck_assert_msg(g.nresults == cases[i].nresults, "case %zu: %d sections", i,
+			      g.nresults);
+		ck_assert_msg(g.steps_started == cases[i].started && g.steps_total == cases[i].total,
+			      "case %zu: step %d of %d", i, g.steps_started, g.steps_total);
+		if (g.nresults)
+			ck_assert_int_eq(g.verify_rc, 0);
+		vh_guest_out__free(&g);
+	}
+}
+END_TEST
+
+/* A stand-in for bpfgate in the guest script: echoes its arguments as the "JSON", fails
+ * on the object bb, and with DIE=1 kills the guest script there (a VM that dies). */
+static const char fake_bpfgate[] =
+	"#!/bin/sh\n"
+	"if [ \"$1\" = kernel ]; then echo '{\"probe\": 1}'; exit 0; fi\n"
+	"echo \"ran $*\" >&2\n"
+	"case \"$*\" in *bb*) [ \"$DIE\" = 1 ] && kill -KILL $PPID; printf 'bb'; exit 2;; esac\n"
+	"printf '%s' \"$*\"\n";
+
+static void run_guest_script(const char *die)
+{
+	char cmd[1200];
+
+	/* its mounts (none when the host has them all) stay in a namespace of their own */
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && if [ \"$(id -u)\" = 0 ] && unshare -m --propagation private true "
+		 "2>/dev/null; then DIE=%s unshare -m --propagation private sh guest.sh; "
+		 "else DIE=%s sh guest.sh; fi >/dev/null 2>&1",
+		 tmpdir, die, die);
+	/* killed: the shell's status says so, and the test looks at what came back */
+	(void)system(cmd);
+}
+
+START_TEST(guest_script_steps)
+{
+	const char *args[] = { "--prog", "it's" };
+	const char *objs[2], *tests[1];
+	struct vh_guest_plan plan;
+	struct vh_guest_out g;
+	char errbuf[256], want[600];
+	char *a, *bb, *t;
+
+	write_file(tpath("a.bpf.o"), "A", 1);
+	write_file(tpath("bb"), "B", 1);
+	write_file(tpath("t1"), "#!/bin/sh\n", 10);
+	write_file(tpath("fake"), fake_bpfgate, sizeof(fake_bpfgate) - 1);
+	ck_assert_int_eq(chmod(tpath("fake"), 0755), 0);
+	a = realpath(tpath("a.bpf.o"), NULL);
+	bb = realpath(tpath("bb"), NULL);
+	t = realpath(tpath("t1"), NULL);
+	ck_assert_msg(a && bb && t, "realpath");
+	objs[0] = a;
+	objs[1] = bb;
+	tests[0] = t;
+	plan = (struct vh_guest_plan){ .objs = objs, .nobjs = 2, .guest_args = args,
+				       .nguest_args = 2, .tests = tests, .ntests = 1,
+				       .probe = true };
+	ck_assert_int_eq(vh_vm__write_vng_script(tpath("guest.sh"), tpath("fake"), tmpdir, &plan,
+						 errbuf, sizeof(errbuf)),
+			 0);
+
+	/* every step ran: one verify per object and per test, each its own section */
+	run_guest_script("0");
+	ck_assert_int_eq(vh_guest_out__parse(tpath("guest.out"), &g), 0);
+	ck_assert_msg(g.hello && g.verified && g.done, "markers");
+	ck_assert_str_eq(g.problem, "");
+	ck_assert_int_eq(g.steps_started, 3);
+	ck_assert_int_eq(g.steps_total, 3);
+	ck_assert_int_eq(g.nresults, 3);
+	snprintf(want, sizeof(want), "verify --json --prog it's %s --probe %s/probe.json", a,
+		 tmpdir);
+	ck_assert_str_eq(g.results[0].data, want);
+	ck_assert_int_eq(g.results[0].rc, 0);
+	ck_assert_int_eq(g.results[0].step, 1);
+	ck_assert_str_eq(g.results[1].data, "bb");
+	ck_assert_int_eq(g.results[1].rc, 2);
+	snprintf(want, sizeof(want), "verify --json --prog it's --test %s --probe %s/probe.json",
+		 t, tmpdir);
+	ck_assert_str_eq(g.results[2].data, want);
+	ck_assert_int_eq(g.results[2].step, 3);
+	ck_assert_int_eq(g.verify_rc, 2);
+	ck_assert_str_eq(g.probe, "{\"probe\": 1}\n");
+	/* all steps' stderr, in order, in one section */
+	ck_assert_msg(g.stderr_text && strstr(g.stderr_text, a) &&
+			      strstr(g.stderr_text, bb) > strstr(g.stderr_text, a) &&
+			      strstr(g.stderr_text, t) > strstr(g.stderr_text, bb),
+		      "stderr: %s", g.stderr_text);
+	vh_guest_out__free(&g);
+
+	/* the guest dies in step 2: step 1's results came back, nothing after */
+	run_guest_script("1");
+	ck_assert_int_eq(vh_guest_out__parse(tpath("guest.out"), &g), 0);
+	ck_assert_msg(g.hello && !g.verified && !g.done, "markers");
+	ck_assert_int_eq(g.steps_started, 2);
+	ck_assert_int_eq(g.nresults, 1);
+	ck_assert_int_eq(g.results[0].step, 1);
+	ck_assert_msg(strstr(g.results[0].data, a), "step 1: %s", g.results[0].data);
+	vh_guest_out__free(&g);
+	free(a);
+	free(bb);
+	free(t);
+}
+END_TEST
+
 START_TEST(initramfs_layout)
 {
 	struct vh_guest_plan plan = { 0 };
-	const char *objs[2];
+	const char *objs[2], *tests[1];
 	const char *args[] = { "--prog", "it's" };
-	char cmd[1200], names[4096] = "", errbuf[256];
+	const char *steps[] = {
+		"\nstep 1 '--prog' 'it'\\''s' 'o/0/a.bpf.o' \"$@\"\n",
+		"\nstep 2 '--prog' 'it'\\''s' 'o/1/bb' \"$@\"\n",
+		"\nstep 3 '--prog' 'it'\\''s' --test '/w/t/0/t1' \"$@\"\n",
+	};
+	char cmd[1200], names[4096] = "", errbuf[256], *verify;
 	size_t n;
 	FILE *p;
 
@@ -122,11 +334,14 @@ START_TEST(initramfs_layout)
 	write_file(tpath("bb"), "B", 1);
 	write_file(tpath("busybox"), "#!busybox", 9);
 	write_file(tpath("bpfgate"), "#!bpfgate", 9);
+	write_file(tpath("t1"), "#!/bin/sh\n", 10);
 	/* tpath()'s buffers are reused: keep copies */
 	objs[0] = strdup(tpath("a.bpf.o"));
 	objs[1] = strdup(tpath("bb"));
+	tests[0] = strdup(tpath("t1"));
 	plan = (struct vh_guest_plan){ .objs = objs, .nobjs = 2, .guest_args = args,
-				       .nguest_args = 2, .probe = true };
+				       .nguest_args = 2, .tests = tests, .ntests = 1,
+				       .probe = true };
 	ck_assert_int_eq(vh_vm__build_initramfs(tpath("i.cpio"), tpath("busybox"), tpath("bpfgate"),
 						&plan, errbuf, sizeof(errbuf)),
 			 0);
@@ -138,17 +353,29 @@ START_TEST(initramfs_layout)
 	names[n] = '\0';
 	ck_assert_int_eq(pclose(p), 0);
 	ck_assert_str_eq(names, "bin\ndev\nproc\nsys\ntmp\nw\nw/o\ndev/console\ninit\n"
-				"bin/busybox\nbin/bpfgate\nw/o/0\nw/o/0/a.bpf.o\nw/o/1\nw/o/1/bb\n");
+				"bin/busybox\nbin/bpfgate\nw/o/0\nw/o/0/a.bpf.o\nw/o/1\nw/o/1/bb\n"
+				"w/t\nw/t/0\nw/t/0/t1\n");
 	/* the objects' bytes and the init script's arguments, quoted for sh */
 	snprintf(cmd, sizeof(cmd), "cd %s && mkdir x && cd x && cpio -id --quiet < ../i.cpio",
 		 tmpdir);
 	ck_assert_int_eq(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "cmp -s %s %s/x/w/o/0/a.bpf.o && grep -q \"verify --json "
-		 "'--prog' 'it'\\\\\\\\''s' 'o/0/a.bpf.o' 'o/1/bb'\" %s/x/init",
-		 tpath("a.bpf.o"), tmpdir, tmpdir);
-	ck_assert_msg(system(cmd) == 0, "objects and arguments in the initramfs: %s", cmd);
+	snprintf(cmd, sizeof(cmd), "cmp -s %s %s/x/w/o/0/a.bpf.o", tpath("a.bpf.o"), tmpdir);
+	ck_assert_msg(system(cmd) == 0, "the object's bytes in the initramfs");
+	/* one step per object and per test, objects first, each with the extra arguments */
+	p = fopen(tpath("x/init"), "r");
+	ck_assert_msg(p, "x/init");
+	n = fread(names, 1, sizeof(names) - 1, p);
+	names[n] = '\0';
+	fclose(p);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		ck_assert_msg(strstr(names, steps[i]), "no line %s in\n%s", steps[i], names);
+	ck_assert_msg(strstr(names, "@@bpfgate step $1 3\""), "steps of 3");
+	verify = strstr(names, "\"$B\" verify");
+	ck_assert_msg(verify && !strstr(verify + 1, "\"$B\" verify"), "one verify command line");
+	ck_assert_msg(strstr(names, "\nstep 4") == NULL, "no fourth step");
 	free((void *)objs[0]);
 	free((void *)objs[1]);
+	free((void *)tests[0]);
 }
 END_TEST
 
@@ -254,6 +481,10 @@ int main(void)
 	tcase_add_test(tc, guest_out_framed);
 	tcase_add_test(tc, guest_out_cut_short);
 	tcase_add_test(tc, guest_out_garbled_end);
+	tcase_add_test(tc, guest_out_steps);
+	tcase_add_test(tc, guest_out_cut_everywhere);
+	tcase_add_test(tc, guest_out_hostile);
+	tcase_add_test(tc, guest_script_steps);
 	tcase_add_test(tc, initramfs_layout);
 	tcase_add_test(tc, kernels_conf);
 	tcase_add_test(tc, preflight);
