@@ -499,34 +499,45 @@ static int save_results(const char *dir, const struct vh_result_set *set)
 }
 
 /*
- * The results of every step that came back whole, in got; a step whose JSON does not
- * parse (bpfgate died in the guest) is an error result of its own, with the line of
- * the guest's stderr that says why. Returns how many steps were kept, or -ENOMEM.
+ * The results of every step that came back whole, appended to out in step order (paths
+ * as the user gave them) and gathered in got; a step whose JSON does not parse (bpfgate
+ * died in the guest) is an error result of its own, with the line of the guest's
+ * stderr that says why. Returns how many steps were kept, or -ENOMEM.
  */
 static int parse_steps(struct matrix *m, struct kjob *k, const struct vh_guest_out *g,
 		       struct vh_result_set *got, struct vh_result_set *out)
 {
 	char errbuf[256], gpath[PATH_MAX], line[192], cause[256];
-	int nsteps = m->plan.nobjs + m->plan.ntests, kept = 0;
+	int nsteps = m->plan.nobjs + m->plan.ntests, kept = 0, err = 0;
 
-	for (int i = 0; i < g->nresults; i++) {
+	for (int i = 0; i < g->nresults && !err; i++) {
 		const struct vh_guest_section *s = &g->results[i];
-		int err = vh_result_set__parse_json(s->data, s->len, got, errbuf, sizeof(errbuf));
+		size_t first = got->n;
 
+		err = vh_result_set__parse_json(s->data, s->len, got, errbuf, sizeof(errbuf));
 		if (err == -ENOMEM)
-			return err;
-		if (!err) {
-			kept++;
+			break;
+		if (err) {
+			step_path(m, k, s->step, gpath, sizeof(gpath));
+			stderr_line(g->stderr_text, gpath, line, sizeof(line));
+			bfmt(cause, sizeof(cause), "guest: step %d of %d (exit status %d): %s",
+			     s->step, nsteps, s->rc, line[0] ? line : errbuf);
+			err = add_error(k, out, cause, g->stderr_text);
 			continue;
 		}
-		step_path(m, k, s->step, gpath, sizeof(gpath));
-		stderr_line(g->stderr_text, gpath, line, sizeof(line));
-		bfmt(cause, sizeof(cause), "guest: step %d of %d (exit status %d): %s", s->step,
-		     nsteps, s->rc, line[0] ? line : errbuf);
-		if (add_error(k, out, cause, g->stderr_text))
-			return -ENOMEM;
+		kept++;
+		for (size_t j = first; j < got->n && !err; j++) {
+			struct vh_result *r = &got->v[j];
+
+			err = map_back(m, k, r);
+			if (!err && !r->kernel && g->release[0]) {
+				r->kernel = strdup(g->release);
+				err = r->kernel ? 0 : -ENOMEM;
+			}
+			err = err ?: vh_result_set__append(out, r);
+		}
 	}
-	return kept;
+	return err ?: kept;
 }
 
 /* The VM ended (or was killed at its deadline): turn what it sent into results. */
@@ -562,18 +573,6 @@ static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_r
 		err = kept;
 		goto cleanup;
 	}
-	for (size_t i = 0; i < got.n && !err; i++) {
-		struct vh_result *r = &got.v[i];
-
-		err = map_back(m, k, r);
-		if (!err && !r->kernel && g.release[0]) {
-			r->kernel = strdup(g.release);
-			err = r->kernel ? 0 : -ENOMEM;
-		}
-		err = err ?: vh_result_set__append(out, r);
-	}
-	if (err)
-		goto cleanup;
 	/* (vng's guest used the same file for each step's JSON) */
 	if (g.nresults)
 		save_results(k->dir, &got);

@@ -8,11 +8,13 @@
  * every object and functional test and its results come back with kernel = the
  * guest's release, the kernel's feature probe and timings in out->kernels. Up to
  * jobs VMs run at once, each with a hard deadline, so one kernel that panics, hangs
- * or never boots becomes one error result and the others still finish.
+ * or never boots becomes one error result (beside the results of the steps its guest
+ * finished: one step per object and per test) and the others still finish.
  *
  * Per-run folder (opts.result_dir, $BPFGATE_RESULT_DIR, else a temporary folder
  * removed at the end), one subfolder per kernel:
- *	K/console.log  K/guest.out  K/results.json  K/probe.json  K/stderr.txt
+ *	K/console.log  K/guest.out  K/results.json (what came back, merged)  K/probe.json
+ *	K/stderr.txt
  *	K/fetch.log    timings.tsv (kernel, release, backend, accel, seconds total/boot/verify)
  */
 #ifndef BPFGATE_MATRIX_H
@@ -43,9 +45,9 @@ struct vh_matrix_opts {
 
 /*
  * Boots each non-host kernel once, runs verify inside, appends its results (kernel
- * = guest release) to out. A kernel that fails to boot/times out adds one result
- * with verdict VH_ERROR, program "(vm)", error = cause, log_tail = last console
- * lines. Returns 0, or -errno for a setup error (bad option, unknown kernel,
+ * = guest release) to out. A kernel that fails to boot/times out/dies adds one result
+ * with verdict VH_ERROR, program "(vm)", error = cause and how far it got, log_tail =
+ * last console lines, after the results of the steps that came back whole. Returns 0, or -errno for a setup error (bad option, unknown kernel,
  * nothing fetchable), which it has reported as one line on stderr.
  */
 int vh_matrix__run(const struct vh_matrix_opts *opts, struct vh_result_set *out);
