@@ -468,6 +468,34 @@ static void stderr_line(const char *text, const char *guest_path, char *buf, siz
 	first_line(text, buf, len);
 }
 
+/*
+ * Whether the console shows a kernel panic, and its reason ("sysrq triggered crash"):
+ * the whole log is searched, the oops before the panic can push it out of the tail.
+ */
+static bool find_panic(const char *console, char *why, size_t len)
+{
+	static const char mark[] = "Kernel panic - not syncing: ";
+	char line[512];
+	bool found = false;
+	FILE *f = fopen(console, "re");
+
+	why[0] = '\0';
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, mark);
+
+		if (!p)
+			continue;
+		p += sizeof(mark) - 1;
+		p[strcspn(p, "\r\n")] = '\0';
+		bfmt(why, len, "%s", p);
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
 /* The guest path of step I (1..N): an object, then the tests. */
 static void step_path(struct matrix *m, struct kjob *k, int step, char *buf, size_t len)
 {
@@ -543,7 +571,7 @@ static int parse_steps(struct matrix *m, struct kjob *k, const struct vh_guest_o
 /* The VM ended (or was killed at its deadline): turn what it sent into results. */
 static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_result_set *out)
 {
-	char p[PATH_MAX], cause[256], far[160];
+	char p[PATH_MAX], cause[320], far[160], why[128], panic_s[160];
 	int nsteps = m->plan.nobjs + m->plan.ntests, kept;
 	struct vh_result_set got = { 0 };
 	bool panic, complete;
@@ -553,6 +581,11 @@ static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_r
 
 	bfmt(p, sizeof(p), "%s/console.log", k->dir);
 	tail = vh_vm__tail(p, CONSOLE_TAIL_LINES);
+	panic = find_panic(p, why, sizeof(why)) || (tail && strstr(tail, "Kernel panic"));
+	if (panic && why[0])
+		bfmt(panic_s, sizeof(panic_s), "kernel panic (%s)", why);
+	else
+		bfmt(panic_s, sizeof(panic_s), "kernel panic");
 	bfmt(p, sizeof(p), "%s/guest.out", k->dir);
 	if (vh_guest_out__parse(p, &g))
 		memset(&g, 0, sizeof(g));
@@ -580,7 +613,6 @@ static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_r
 		unlink(p);
 
 	how_far(&g, nsteps, kept, far, sizeof(far));
-	panic = tail && strstr(tail, "Kernel panic");
 	complete = g.done && g.nresults >= nsteps && !g.problem[0];
 	if (timed_out) {
 		bfmt(cause, sizeof(cause), "VM timed out after %d s (%s)", m->timeout_s, far);
@@ -589,11 +621,11 @@ static int collect(struct matrix *m, struct kjob *k, bool timed_out, struct vh_r
 	}
 	if (!complete) {
 		if (!g.hello && panic)
-			bfmt(cause, sizeof(cause), "kernel panic while booting");
+			bfmt(cause, sizeof(cause), "%s while booting", panic_s);
 		else if (!g.hello)
 			vm_exit_cause(k, cause, sizeof(cause));
 		else if (panic)
-			bfmt(cause, sizeof(cause), "kernel panic while %s", far);
+			bfmt(cause, sizeof(cause), "%s while %s", panic_s, far);
 		else if (!g.nresults)
 			bfmt(cause, sizeof(cause), "no results came back%s%s",
 			     g.problem[0] ? ": " : "", g.problem);

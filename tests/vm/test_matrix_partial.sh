@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# A VM that hangs mid-run keeps what it already sent: an object verified before a functional
-# test hangs is reported with its verdict and statistics, next to the `(vm)` error that says
-# the VM timed out, how far it got and that results were kept; exit status 2; no VM is left.
+# A VM that hangs or panics mid-run keeps what it already sent: an object verified before a
+# functional test hangs (or crashes the kernel) is reported with its verdict and statistics,
+# next to the `(vm)` error that says why the VM stopped, how far it got and that results
+# were kept; exit status 2; no VM is left.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/vm_lib.sh"
 
@@ -55,4 +56,18 @@ grep -q hang "$T/rows" && fail "a row for the test that never ended"
 expect_eq "$(json_py '[r["program"] for r in d["results"]]' "$T/run/$K1/results.json")" \
 	"['ok_counter']" "results.json of $K1"
 pgrep -f "$T/run/" >/dev/null && fail "a VM outlived its deadline"
-echo "partial results kept on $K1 in ${secs}s"
+
+# A kernel that panics in the second step (a test that crashes it through sysrq): the
+# first step's result is kept, the error names the panic and how far the guest got.
+printf '#!/bin/sh\necho c >/proc/sysrq-trigger\nsleep 1000\n' >"$T/crash"
+chmod +x "$T/crash"
+BPFGATE_RESULT_DIR=$T/crash-run run "$BPFGATE" verify --json --vm-backend qemu --kernel "$K1" \
+	--timeout 40 "$obj" --test "$T/crash"
+echo "$out" >"$T/c.json"
+expect_eq "$rc" 2 "a kernel that panicked: exit status"
+expect_eq "$(json_py "[(r['program'], r['verdict']) for r in d['results']]" "$T/c.json")" \
+	"[('ok_counter', 'pass'), ('(vm)', 'error')]" "results of a kernel that panicked"
+expect_eq "$(json_py 'd["results"][1]["error"]' "$T/c.json")" \
+	"kernel panic (sysrq triggered crash) while verifying step 2 of 2: results of 1 step kept" \
+	"the cause of a panic"
+echo "partial results kept on $K1: after a hang (${secs}s) and after a panic"
