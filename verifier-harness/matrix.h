@@ -47,8 +47,9 @@ struct vh_matrix_opts {
  * Boots each non-host kernel once, runs verify inside, appends its results (kernel
  * = guest release) to out. A kernel that fails to boot/times out/dies adds one result
  * with verdict VH_ERROR, program "(vm)", error = cause and how far it got, log_tail =
- * last console lines, after the results of the steps that came back whole. Returns 0, or -errno for a setup error (bad option, unknown kernel,
- * nothing fetchable), which it has reported as one line on stderr.
+ * last console lines, after the results of the steps that came back whole. Returns
+ * 0, or -errno for a setup error (bad option, unknown kernel, nothing fetchable),
+ * which it has reported as one line on stderr.
  */
 int vh_matrix__run(const struct vh_matrix_opts *opts, struct vh_result_set *out);
 

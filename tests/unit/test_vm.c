@@ -189,7 +189,8 @@ START_TEST(guest_out_hostile)
 		int nresults, started, total;
 	} cases[] = {
 #define C(t, r, s, n) { t, sizeof(t) - 1, r, s, n }
-		C("@@bpfgate begin results 18446744073709551615\nx\n@@bpfgate end results 0\n", 0, 0, 0),
+		C("@@bpfgate begin results 18446744073709551615\nx\n@@bpfgate end results 0\n",
+		  0, 0, 0),
 		C("@@bpfgate begin results -1\nx\n@@bpfgate end results 0\n", 0, 0, 0),
 		C("@@bpfgate begin results 1\nx\n@@bpfgate end results -5\n", 0, 0, 0),
 		C("@@bpfgate begin results 1\nx\n@@bpfgate end results 99999999999\n", 0, 0, 0),
@@ -198,7 +199,8 @@ START_TEST(guest_out_hostile)
 		C("@@bpfgate begin results 1\nx\n@@bpfgate end results\n", 0, 0, 0),
 		C("@@bpfgate begin results 3\na\0b\n@@bpfgate end results 0\n", 1, 0, 0),
 		C("@@bpfgate step 4 3\n@@bpfgate step 0 3\n@@bpfgate step -1 3\n", 0, 0, 0),
-		C("@@bpfgate step 1 99999999999\n@@bpfgate step 1\n@@bpfgate step 1 2 3\n", 0, 0, 0),
+		C("@@bpfgate step 1 99999999999\n@@bpfgate step 1\n@@bpfgate step 1 2 3\n",
+		  0, 0, 0),
 		C("@@bpfgate step 2 5\n@@bpfgate step x 5\n@@bpfgate step 1 5x\n", 0, 2, 5),
 		C("@@bpfgate step 1 1\n@@bpfgate begin results 0\n\n@@bpfgate end results 0\n"
 		  "@@bpfgate begin stderr 0\n\n@@bpfgate end stderr 0", 1, 1, 1),
@@ -213,7 +215,8 @@ START_TEST(guest_out_hostile)
 		ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
 		ck_assert_msg(g.nresults == cases[i].nresults, "case %zu: %d sections", i,
 			      g.nresults);
-		ck_assert_msg(g.steps_started == cases[i].started && g.steps_total == cases[i].total,
+		ck_assert_msg(g.steps_started == cases[i].started &&
+				      g.steps_total == cases[i].total,
 			      "case %zu: step %d of %d", i, g.steps_started, g.steps_total);
 		if (g.nresults)
 			ck_assert_int_eq(g.verify_rc, 0);
