@@ -400,18 +400,52 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int verify_vms(struct verify_cfg *cfg, char **objs, int nobjs, struct vh_result_set *out)
+/*
+ * The objects worth sending to the guests: each is opened here first, as a host
+ * run would, so an unreadable one is reported once (when the host run has not
+ * already) rather than once per kernel. Returns how many are kept in keep.
+ */
+static int usable_objects(const struct verify_cfg *cfg, char **objs, int nobjs, bool report,
+			  char **keep, int *status)
+{
+	char errbuf[512];
+	int n = 0;
+
+	for (int i = 0; i < nobjs; i++) {
+		struct vh_prog_ref *progs;
+		int np = vh_object__list(objs[i], &cfg->vopts, &progs, errbuf, sizeof(errbuf));
+
+		if (np < 0) {
+			if (report)
+				vh_err(objs[i], "%s", errbuf);
+			*status = VH_EXIT_USAGE;
+			continue;
+		}
+		vh_prog_refs__free(progs, np);
+		keep[n++] = objs[i];
+	}
+	return n;
+}
+
+static int verify_vms(struct verify_cfg *cfg, char **objs, int nobjs, bool host_ran,
+		      struct vh_result_set *out)
 {
 	char self[4096];
 	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int status = VH_EXIT_OK;
+	char **good = calloc(nobjs + 1, sizeof(*good));
 
 	const char *guest_args[8];
 	char test_timeout[16];
 	int nguest = 0, nvm = 0, err;
 	const char **vms = calloc(cfg->nkernels, sizeof(char *));
 
-	if (!vms)
+	if (!vms || !good) {
+		free(vms);
+		free(good);
 		return VH_EXIT_USAGE;
+	}
+	nobjs = usable_objects(cfg, objs, nobjs, !host_ran, good, &status);
 	self[len > 0 ? len : 0] = '\0';
 	for (int i = 0; i < cfg->nkernels; i++)
 		if (!is_host(cfg->kernels[i]))
@@ -432,7 +466,7 @@ static int verify_vms(struct verify_cfg *cfg, char **objs, int nobjs, struct vh_
 	struct vh_matrix_opts mopts = {
 		.kernels = vms,
 		.nkernels = nvm,
-		.objs = (const char *const *)objs,
+		.objs = (const char *const *)good,
 		.nobjs = nobjs,
 		.guest_args = guest_args,
 		.nguest_args = nguest,
@@ -445,9 +479,10 @@ static int verify_vms(struct verify_cfg *cfg, char **objs, int nobjs, struct vh_
 		.progress_tty = !cfg->json && isatty(STDERR_FILENO),
 		.bpfgate_path = self[0] ? self : "bpfgate",
 	};
-	err = nvm ? vh_matrix__run(&mopts, out) : 0;
+	err = nvm && (nobjs || cfg->ntests) ? vh_matrix__run(&mopts, out) : 0;
 	free(vms);
-	return err ? VH_EXIT_USAGE : VH_EXIT_OK;
+	free(good);
+	return err ? VH_EXIT_USAGE : status;
 }
 
 /* Print the full verifier log of each failure between markers (-v). The pool's
@@ -563,7 +598,7 @@ int do_verify(int argc, char **argv)
 		status = worst(status, record_host(&cfg, now_s() - t0, &set));
 	}
 	if (cfg.nkernels > (want_host ? 1 : 0))
-		status = worst(status, verify_vms(&cfg, argv + optind, argc - optind, &set));
+		status = worst(status, verify_vms(&cfg, argv + optind, argc - optind, want_host, &set));
 
 	/* VMs finish in any order: results read oldest kernel first, always */
 	if (vh_result_set__sort_by_kernel(&set) || vh_result_set__justify_skips(&set))

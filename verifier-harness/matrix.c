@@ -554,6 +554,15 @@ static int parse_steps(struct matrix *m, struct kjob *k, const struct vh_guest_o
 			continue;
 		}
 		kept++;
+		/* bpfgate in the guest refused the step (exit 2) without a result row:
+		 * its one-line error is the result, as it is on the host */
+		if (s->rc >= VH_EXIT_USAGE && got->n == first) {
+			step_path(m, k, s->step, gpath, sizeof(gpath));
+			stderr_line(g->stderr_text, gpath, line, sizeof(line));
+			bfmt(cause, sizeof(cause), "guest: step %d of %d (exit status %d): %s",
+			     s->step, nsteps, s->rc, line[0] ? line : "no result");
+			err = add_error(k, out, cause, g->stderr_text);
+		}
 		for (size_t j = first; j < got->n && !err; j++) {
 			struct vh_result *r = &got->v[j];
 

@@ -19,8 +19,19 @@ expect_contains "$err" "bpfgate: 9.99: not a kernel of the matrix" "unknown kern
 run "$BPFGATE" verify --kernel "$K1" --vm-backend nope "$obj"
 expect_eq "$rc" 2 "bad backend"
 
-# every VM past its deadline: killed, reported, and fast (nothing waits for a hang)
 "$BPFGATE" kernel fetch "$K1" "$K2" >/dev/null 2>&1 || fail "fetch $K1 $K2"
+
+# an unreadable object next to a good one: reported once on the host, before any boot,
+# exit status 2; the good one is still verified in the guest
+head -c 300 "$obj" >"$T/trunc.bpf.o"
+BPFGATE_RESULT_DIR=$T/u run "$BPFGATE" verify --json --kernel "$K1" "$T/trunc.bpf.o" "$obj"
+expect_eq "$rc" 2 "unreadable object: exit status"
+expect_eq "$(echo "$err" | grep -c "trunc.bpf.o")" 1 "unreadable object: reported once: $err"
+expect_contains "$err" "bpfgate: $T/trunc.bpf.o: malformed BPF object" "unreadable object: cause"
+echo "$out" >"$T/u.json"
+expect_eq "$(json_py "[(r['program'], r['verdict']) for r in d['results']]" "$T/u.json")" "[('ok_counter', 'pass')]" "the good object verified"
+
+# every VM past its deadline: killed, reported, and fast (nothing waits for a hang)
 start=$(date +%s)
 BPFGATE_RESULT_DIR=$T/t run "$BPFGATE" verify --json --timeout 1 --kernel "$K1" --kernel "$K2" "$obj"
 secs=$(($(date +%s) - start))
