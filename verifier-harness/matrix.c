@@ -2,6 +2,7 @@
 /* matrix.c: fetch, preflight, boot and collect results for every kernel of a run, in parallel. */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -929,6 +930,14 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 	return 0;
 }
 
+/* The signal that interrupted the run, 0 if none (a handler can only set a flag). */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
 static int loop(struct matrix *m, struct vh_result_set *out)
 {
 	double last_draw = 0, last_phase = 0;
@@ -1010,6 +1019,8 @@ static int loop(struct matrix *m, struct vh_result_set *out)
 		}
 		if (t - last_phase > 0.2)
 			last_phase = t;
+		if (interrupted)
+			err = -EINTR;
 		if (err)
 			break;
 		if (t - last_draw > 0.5) {
@@ -1024,9 +1035,20 @@ static int loop(struct matrix *m, struct vh_result_set *out)
 
 int vh_matrix__run(const struct vh_matrix_opts *opts, struct vh_result_set *out)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal }, old[3];
 	struct matrix m = { .opts = opts };
 	int err;
 
+	/* Ctrl-C stops the VMs and removes the run's files before bpfgate goes */
+	interrupted = 0;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++) {
+		sigaction(sigs[i], NULL, &old[i]);
+		/* a signal ignored when bpfgate started (nohup, a background job) stays so */
+		if (old[i].sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
 	err = setup(&m, out);
 	if (!err && m.nk)
 		err = loop(&m, out);
@@ -1042,5 +1064,13 @@ int vh_matrix__run(const struct vh_matrix_opts *opts, struct vh_result_set *out)
 	free(m.k);
 	if (m.have_conf)
 		vh_kernel_conf__free(&m.conf);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	/* then die of the signal, as the shell that sent it expects */
+	if (interrupted) {
+		vh_err("verify", "interrupted (%s): VMs stopped, the run's files removed",
+		       strsignal(interrupted));
+		raise(interrupted);
+	}
 	return err;
 }

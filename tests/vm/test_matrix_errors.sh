@@ -31,6 +31,19 @@ expect_contains "$err" "bpfgate: $T/trunc.bpf.o: malformed BPF object" "unreadab
 echo "$out" >"$T/u.json"
 expect_eq "$(json_py "[(r['program'], r['verdict']) for r in d['results']]" "$T/u.json")" "[('ok_counter', 'pass')]" "the good object verified"
 
+# stopped by a signal: the VMs go with bpfgate, and so do the run's temporary files
+mkdir -p "$T/tmp"
+TMPDIR=$T/tmp "$BPFGATE" verify --kernel "$K1" "$obj" >/dev/null 2>"$T/sig.err" &
+pid=$!
+for _ in $(seq 100); do pgrep -f "$T/tmp/" >/dev/null && break; sleep 0.1; done
+pgrep -f "$T/tmp/" >/dev/null || fail "no VM started: $(cat "$T/sig.err")"
+kill -TERM $pid
+wait $pid
+expect_eq "$?" 143 "killed by SIGTERM: exit status"
+expect_contains "$(cat "$T/sig.err")" "bpfgate: verify: interrupted" "says so"
+pgrep -f "$T/tmp/" >/dev/null && fail "a VM outlived bpfgate"
+expect_eq "$(ls -A "$T/tmp")" "" "the run's temporary files"
+
 # every VM past its deadline: killed, reported, and fast (nothing waits for a hang)
 start=$(date +%s)
 BPFGATE_RESULT_DIR=$T/t run "$BPFGATE" verify --json --timeout 1 --kernel "$K1" --kernel "$K2" "$obj"
