@@ -15,26 +15,17 @@
 #include <unistd.h>
 
 #include "vm.h"
+#include "fuzz_common.h"
 
-#define check(cond)                       \
-	do {                              \
-		if (!(cond))              \
-			__builtin_trap(); \
-	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vh_guest_out g;
 	char path[64];
-	int fd = memfd_create("fuzz-guest-out", 0), max_rc = -1;
+	int fd = fuzz_input_file(data, size, path, sizeof(path)), max_rc = -1;
 
 	if (fd < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (!vh_guest_out__parse(path, &g)) {
 		check(g.nresults >= 0 && (g.nresults == 0 || g.results));
 		for (int i = 0; i < g.nresults; i++) {

@@ -18,12 +18,8 @@
 #include <bpf/libbpf.h>
 
 #include "line_info.h"
+#include "fuzz_common.h"
 
-#define check(cond)                       \
-	do {                              \
-		if (!(cond))              \
-			__builtin_trap(); \
-	} while (0)
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -46,17 +42,12 @@ static const char *const hints[] = { "*v += 1;", "return XDP_PASS;", "}", "x" };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	int fd = memfd_create("fuzz_line_info", MFD_CLOEXEC);
 	char path[64], *fl = NULL, *text = NULL, *colon;
+	int fd = fuzz_input_file(data, size, path, sizeof(path));
 	int err;
 
 	if (fd < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	err = vh_line_info__locate(path, size % 2 ? "xdp" : ".text", "null_map_value",
 				   hints[size % 4], &fl, &text);
 	if (!err) {

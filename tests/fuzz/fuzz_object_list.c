@@ -23,12 +23,8 @@
 #include "expect.h"
 #include "object_verify.h"
 #include "prog_type.h"
+#include "fuzz_common.h"
 
-#define check(cond)                       \
-	do {                              \
-		if (!(cond))              \
-			__builtin_trap(); \
-	} while (0)
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -82,14 +78,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct btf *btf;
 	int fd, n;
 
-	fd = memfd_create("fuzz-object", 0);
+	fd = fuzz_input_file(data, size, path, sizeof(path));
 	if (fd < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	n = vh_object__list(path, &opts, &progs, errbuf, sizeof(errbuf));
 	if (n < 0) {
 		check(progs == NULL);

@@ -18,12 +18,8 @@
 #include "json_reader.h"
 #include "report.h"
 #include "result_json.h"
+#include "fuzz_common.h"
 
-#define check(cond)                     \
-	do {                            \
-		if (!(cond))            \
-			__builtin_trap(); \
-	} while (0)
 
 static char *render(const struct vh_result_set *set, bool pretty, size_t *len)
 {

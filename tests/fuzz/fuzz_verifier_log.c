@@ -15,12 +15,8 @@
 
 #include "error_class.h"
 #include "verifier_log.h"
+#include "fuzz_common.h"
 
-#define check(cond)                       \
-	do {                              \
-		if (!(cond))              \
-			__builtin_trap(); \
-	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
