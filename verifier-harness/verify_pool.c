@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* verify_pool.c: fork workers, collect their JSON results, keep the given order. */
+#include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +17,18 @@
 #include "verify_pool.h"
 
 #define EXIT_WORKER_EPERM 3
+
+/*
+ * Shared by the workers (an anonymous shared mapping made before the fork): the
+ * next program to take, and who took each. Programs are taken one at a time, so
+ * one slow program (a complexity limit) does not leave the other workers idle;
+ * each worker takes them in increasing order, which owner[] turns back into the
+ * given order.
+ */
+struct board {
+	atomic_int next;
+	int owner[]; /* worker index, -1 if nobody took it */
+};
 
 struct worker {
 	pid_t pid;
@@ -25,12 +39,12 @@ struct worker {
 	struct vh_result_set set;
 };
 
-static int run_serial(const struct vh_prog_ref *progs, int n, int first, int step,
-		      const struct vh_verify_opts *opts, struct vh_result_set *out)
+static int run_serial(const struct vh_prog_ref *progs, int n, const struct vh_verify_opts *opts,
+		      struct vh_result_set *out)
 {
 	int ret = 0;
 
-	for (int i = first; i < n; i += step) {
+	for (int i = 0; i < n; i++) {
 		int err = vh_object__verify_prog(progs[i].object, progs[i].program, opts, out);
 
 		if (err == -EPERM)
@@ -41,13 +55,39 @@ static int run_serial(const struct vh_prog_ref *progs, int n, int first, int ste
 	return ret;
 }
 
-static void worker_main(int fd, const struct vh_prog_ref *progs, int n, int first, int step,
-			const struct vh_verify_opts *opts)
+/* One error result for a program whose worker did not report it. */
+static void add_lost(struct vh_result_set *out, const struct vh_prog_ref *p,
+		     const struct vh_verify_opts *opts, const char *why)
+{
+	struct vh_result *r = vh_result_set__add(out);
+
+	if (!r)
+		return;
+	r->kernel = strdup(opts->kernel ?: vh_kernel_release());
+	r->object = strdup(p->object);
+	r->program = strdup(p->program);
+	r->verdict = VH_ERROR;
+	r->error = strdup(why);
+}
+
+static void worker_main(int fd, const struct vh_prog_ref *progs, int n, int self,
+			struct board *b, const struct vh_verify_opts *opts)
 {
 	struct vh_result_set set = { 0 };
 	FILE *f = fdopen(fd, "w");
-	int err = run_serial(progs, n, first, step, opts, &set);
+	int k, err = 0;
 
+	while ((k = atomic_fetch_add(&b->next, 1)) < n) {
+		size_t before = set.n;
+
+		b->owner[k] = self;
+		err = vh_object__verify_prog(progs[k].object, progs[k].program, opts, &set);
+		if (err == -EPERM)
+			break; /* every further load would fail the same way */
+		/* one result per program taken, or the order is lost */
+		if (set.n == before)
+			add_lost(&set, &progs[k], opts, strerror(-err));
+	}
 	if (!f || vh_result_set__write_json(f, &set, false) || fclose(f))
 		_exit(2);
 	_exit(err == -EPERM ? EXIT_WORKER_EPERM : 0);
@@ -72,32 +112,31 @@ static int read_available(struct worker *w)
 	return r > 0;
 }
 
-/* One error result for a program whose worker did not report it. */
-static void add_lost(struct vh_result_set *out, const struct vh_prog_ref *p,
-		     const struct vh_verify_opts *opts, const char *why)
-{
-	struct vh_result *r = vh_result_set__add(out);
-
-	if (!r)
-		return;
-	r->kernel = strdup(opts->kernel ?: vh_kernel_release());
-	r->object = strdup(p->object);
-	r->program = strdup(p->program);
-	r->verdict = VH_ERROR;
-	r->error = strdup(why);
-}
-
 int vh_verify_pool__run(const struct vh_prog_ref *progs, int n, const struct vh_verify_opts *opts,
 			int jobs, struct vh_result_set *out)
 {
 	int nw = jobs < n ? jobs : n, ret = 0, open_fds;
+	size_t board_size = sizeof(struct board) + n * sizeof(int);
+	struct board *b;
 	struct worker *w;
+	size_t *taken;
 
 	if (nw <= 1)
-		return run_serial(progs, n, 0, 1, opts, out);
+		return run_serial(progs, n, opts, out);
+	b = mmap(NULL, board_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (b == MAP_FAILED)
+		return -errno;
+	atomic_init(&b->next, 0);
+	for (int k = 0; k < n; k++)
+		b->owner[k] = -1;
 	w = calloc(nw, sizeof(*w));
-	if (!w)
+	taken = calloc(nw, sizeof(*taken));
+	if (!w || !taken) {
+		free(w);
+		free(taken);
+		munmap(b, board_size);
 		return -ENOMEM;
+	}
 	fflush(NULL); /* the children must not write the parent's buffers again */
 	for (int i = 0; i < nw; i++) {
 		int p[2];
@@ -113,7 +152,7 @@ int vh_verify_pool__run(const struct vh_prog_ref *progs, int n, const struct vh_
 			for (int j = 0; j < i; j++)
 				close(w[j].fd);
 			close(p[0]);
-			worker_main(p[1], progs, n, i, nw, opts);
+			worker_main(p[1], progs, n, i, b, opts);
 		}
 		close(p[1]);
 		if (w[i].pid < 0) {
@@ -161,15 +200,17 @@ int vh_verify_pool__run(const struct vh_prog_ref *progs, int n, const struct vh_
 							  sizeof(errbuf)))
 			vh_result_set__free(&w[i].set);
 	}
-	/* Back into the given order: program k went to worker k % nw as its (k / nw)-th. */
+	/* Back into the given order: each worker's results follow the order it took them. */
 	for (int k = 0; nw && k < n; k++) {
-		struct worker *wk = &w[k % nw];
-		size_t idx = k / nw;
+		int o = b->owner[k];
+		struct worker *wk = o >= 0 && o < nw ? &w[o] : NULL;
+		size_t idx = wk ? taken[o]++ : 0;
 
-		if (idx < wk->set.n) {
+		if (wk && idx < wk->set.n) {
 			vh_result_set__append(out, &wk->set.v[idx]);
 		} else if (ret != -EPERM) {
-			char *why = WIFSIGNALED(wk->status) ?
+			char *why = !wk ? strdup("no verifier worker took it") :
+				    WIFSIGNALED(wk->status) ?
 				vh_strfmt("verifier worker killed by signal %d", WTERMSIG(wk->status)) :
 				vh_strfmt("verifier worker exited with status %d", WEXITSTATUS(wk->status));
 
@@ -182,5 +223,7 @@ int vh_verify_pool__run(const struct vh_prog_ref *progs, int n, const struct vh_
 		vh_result_set__free(&w[i].set);
 	}
 	free(w);
+	free(taken);
+	munmap(b, board_size);
 	return ret;
 }
