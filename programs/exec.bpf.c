@@ -29,6 +29,11 @@ struct cred___old {
 	struct kernel_cap_struct___old cap_effective;
 } __attribute__((preserve_access_index));
 
+/* Before Linux 5.14, task_struct's state was `long state`; it is `unsigned int __state` since. */
+struct task_struct___pre514 {
+	long state;
+} __attribute__((preserve_access_index));
+
 static __always_inline void stat_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
@@ -60,6 +65,15 @@ static __always_inline __u64 read_cap_effective(struct task_struct *task)
 	lo = BPF_CORE_READ(old, cap_effective.cap[0]);
 	hi = BPF_CORE_READ(old, cap_effective.cap[1]);
 	return lo | hi << 32;
+}
+
+static __always_inline __u32 read_task_state(struct task_struct *task)
+{
+	struct task_struct___pre514 *old = (void *)task;
+
+	if (bpf_core_field_exists(task->__state))
+		return BPF_CORE_READ(task, __state);
+	return (__u32)BPF_CORE_READ(old, state);
 }
 
 /*
@@ -141,7 +155,7 @@ int BPF_PROG(exec_exit, struct task_struct *task)
 	fill_hdr(&e->hdr, task, EXEC_EV_EXIT, tgid);
 	e->duration_ns = e->hdr.ts_ns - BPF_CORE_READ(task, start_time);
 	e->exit_code = BPF_CORE_READ(task, exit_code);
-	e->pad = 0;
+	e->task_state = read_task_state(task);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -62,9 +62,10 @@ static void print_exec(const struct exec_event *e)
 static void print_exit(const struct exec_exit_event *e)
 {
 	print_hdr(&e->hdr, "exit");
-	printf(",\"exit_code\":%u,\"exit_status\":%u,\"signal\":%u,\"duration_ns\":%llu}\n",
+	printf(",\"exit_code\":%u,\"exit_status\":%u,\"signal\":%u,\"duration_ns\":%llu,"
+	       "\"task_state\":%u}\n",
 	       e->exit_code, (e->exit_code >> 8) & 0xff, e->exit_code & 0x7f,
-	       (unsigned long long)e->duration_ns);
+	       (unsigned long long)e->duration_ns, e->task_state);
 }
 
 static int on_event(void *data, void *data_sz, size_t sz)

@@ -51,7 +51,7 @@ struct exec_exit_event {
 	struct exec_event_hdr hdr;
 	__u64 duration_ns;	/* since the process started */
 	__u32 exit_code;	/* as wait(2) reports it: status << 8 | signal */
-	__u32 pad;
+	__u32 task_state;	/* task_struct's state word (TASK_RUNNING on its exit path) */
 };
 
 #endif

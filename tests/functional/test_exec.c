@@ -143,6 +143,8 @@ START_TEST(test_exec_and_exit)
 	ck_assert_uint_eq(s.exit.exit_code, (__u32)status);
 	ck_assert_uint_gt(s.exit.duration_ns, 0);
 	ck_assert_uint_lt(s.exit.duration_ns, 10ULL * 1000 * 1000 * 1000);
+	/* read through `state` before 5.14 and `__state` since: the task runs its exit */
+	ck_assert_uint_eq(s.exit.task_state, 0 /* TASK_RUNNING */);
 	ck_assert_uint_ge(s.exit.hdr.ts_ns, s.exec.hdr.ts_ns);
 	ck_assert_uint_ge(trace_percpu_sum(bpf_map__fd(skel->maps.stats), EXEC_STAT_EXEC), 1);
 
