@@ -73,7 +73,8 @@ help:
 ##                  runs the functional tests on each)
 ##   check          install what is missing and run every test
 ##   matrix         verify and run the functional tests on every kernel of ci/kernels.conf
-##   baseline       refresh ci/baseline.json from a host verification
+##   baseline       refresh ci/baseline.json: the host and every kernel of ci/kernels.conf
+##                  (KERNELS="..." chooses them)
 ##   release        objects, skeletons and minimal CO-RE BTF per kernel in $(O)/release
 ##                  (KERNELS="..." chooses the kernels; default: ci/kernels.conf)
 ##   deps           install missing dependencies (ci/deps.sh, Debian packages)
@@ -87,6 +88,7 @@ help:
 ##   PROGRAMS_DIR=  build another folder of *.bpf.c with the same rules
 ##   PREFIX=/usr/local DESTDIR=   install locations
 ##   KERNELS="..."  kernels for verify (series from ci/kernels.conf, host, or a path)
+##   MAX_SHARE=25%  the gate: no program may process more of the 1M instruction limit
 
 deps:
 	@ci/deps.sh
@@ -96,16 +98,22 @@ verify: deps
 	@$(MAKE) verify-host
 
 BASELINE ?= $(wildcard ci/baseline.json)
+# The project's programs must stay well clear of the verifier's limit on every kernel.
+MAX_SHARE ?= 25%
 # With KERNELS, the functional tests run on every kernel too; statically linked,
 # since the qemu backend's guest holds only busybox.
 verify-host: all $(if $(KERNELS),functional-static)
 	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(KERNELS), and functional tests))
 	$(Q)$(BPFGATE) verify $(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k))) \
 		$(if $(KERNELS),$(foreach t,$(FUNC_STATIC_BINS),--test $(t))) \
-		$(if $(JOBS),--jobs $(JOBS)) $(if $(BASELINE),--baseline $(BASELINE)) $(BPF_OBJS)
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(BASELINE),--baseline $(BASELINE) --max-share $(MAX_SHARE)) \
+		$(BPF_OBJS)
 
+# Every kernel's statistics, so that `make matrix` is gated on each of them too.
 baseline: all
-	$(Q)$(BPFGATE) verify --json $(BPF_OBJS) > ci/baseline.json.tmp || { rm -f ci/baseline.json.tmp; exit 1; }
+	$(Q)k="$(or $(KERNELS),host $$(ci/kernels.sh list))"; \
+	$(BPFGATE) verify --json $$(for x in $$k; do printf -- '--kernel %s ' "$$x"; done) \
+		$(BPF_OBJS) > ci/baseline.json.tmp || { rm -f ci/baseline.json.tmp; exit 1; }
 	$(Q)mv ci/baseline.json.tmp ci/baseline.json
 	$(call msg,BASELINE,ci/baseline.json)
 

@@ -93,6 +93,14 @@ static bool valid_pct(double v)
 	return isfinite(v) && v >= 0;
 }
 
+static bool has_kernel(const struct vh_result_set *set, const char *kernel)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!strcmp(set->v[i].kernel ?: "", kernel ?: ""))
+			return true;
+	return false;
+}
+
 int vh_compare__build(struct vh_compare *c, const struct vh_result_set *base,
 		      const struct vh_result_set *cur, const struct vh_compare_opts *opts)
 {
@@ -149,6 +157,12 @@ int vh_compare__build(struct vh_compare *c, const struct vh_result_set *base,
 	for (size_t i = 0; i < base->n; i++) {
 		if (matched[i])
 			continue;
+		/* a host-only run against a matrix baseline: the VMs' kernels were
+		 * not run, their programs are not gone */
+		if (!has_kernel(cur, base->v[i].kernel)) {
+			c->other_kernels++;
+			continue;
+		}
 		c->rows[c->n].base = &base->v[i];
 		c->rows[c->n++].status = VH_CMP_REMOVED;
 		c->removed++;
@@ -393,6 +407,9 @@ static void print_text(FILE *f, const struct vh_compare *c, bool color)
 		c->compared, c->compared == 1 ? "" : "s", c->regressions,
 		c->regressions == 1 ? "" : "s", c->fixed, c->added, c->removed, c->max_growth_pct,
 		c->max_share_pct);
+	if (c->other_kernels)
+		fprintf(f, "%zu result%s of kernels this run did not cover left out\n",
+			c->other_kernels, c->other_kernels == 1 ? "" : "s");
 }
 
 static void json_stat(struct vh_json_writer *w, long v)
@@ -479,6 +496,7 @@ static int print_json(FILE *f, const struct vh_compare *c)
 	vh_json_writer__kv_int(&w, "fixed", c->fixed);
 	vh_json_writer__kv_int(&w, "added", c->added);
 	vh_json_writer__kv_int(&w, "removed", c->removed);
+	vh_json_writer__kv_int(&w, "other_kernels", c->other_kernels);
 	vh_json_writer__end_object(&w);
 	vh_json_writer__end_object(&w);
 	return vh_json_writer__finish(&w);

@@ -12,7 +12,9 @@
  *     verifier's instruction limit (the result's insns_limit when known, else
  *     1,000,000), whatever the base said: a budget, not a delta.
  * Verification time is shown but never fails (it is noisy). Programs present in
- * only one set are listed as added or removed, and are not regressions.
+ * only one set are listed as added or removed, and are not regressions; base
+ * results of a kernel the new set has no result for at all (a host-only run
+ * against a baseline of the whole matrix) are left out and only counted.
  *
  * The table reads like veristat's comparison: base, new, diff (pct%), e.g.
  *   Insns (A)  Insns (B)  Insns (DIFF)
@@ -63,6 +65,7 @@ struct vh_compare {
 	struct vh_compare_row *rows; /* new set's order, then the removed ones */
 	size_t n;
 	size_t compared, regressions, fixed, added, removed;
+	size_t other_kernels; /* base results of kernels the new set has none of */
 	double max_growth_pct, max_share_pct;
 };
 

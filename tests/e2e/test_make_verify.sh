@@ -21,4 +21,13 @@ PY
 run make O="$O" verify-host BASELINE="$T/base.json"
 [ $rc -ne 0 ] || fail "make verify passed against a baseline it regressed from"
 expect_contains "$out" "regression" "names the regression"
+
+# the share of the 1M limit the project allows (25% by default): flow_xdp needs ~0.9%
+"$BPFGATE" verify --json "$O"/programs/*.bpf.o >"$T/same.json"
+run make O="$O" verify-host BASELINE="$T/same.json" MAX_SHARE=0.1%
+[ $rc -ne 0 ] || fail "make verify passed with programs over MAX_SHARE"
+expect_contains "$out" "max share 0.1%" "the share used"
+run make O="$O" verify-host BASELINE="$T/same.json"
+expect_eq "$rc" 0 "within the default share ($out)"
+expect_contains "$out" "max share 25%" "the default share"
 echo "make verify gates on the baseline"
