@@ -273,8 +273,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	printf("{\"event\":\"attached\",\"ifname\":\"%s\",\"ifindex\":%d}\n", o.ifname,
-	       ifindex);
+	printf("{\"event\":\"attached\",\"ifname\":\"%s\",\"ifindex\":%d,\"tc\":\"%s\"}\n",
+	       o.ifname, ifindex, loader_tc_mode(&tc));
 	fflush(stdout);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -183,7 +183,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	printf("{\"event\":\"attached\",\"ifname\":\"%s\",\"ifindex\":%d}\n", ifname, ifindex);
+	printf("{\"event\":\"attached\",\"ifname\":\"%s\",\"ifindex\":%d,\"tc\":\"%s\"}\n",
+	       ifname, ifindex, loader_tc_mode(&in));
 	fflush(stdout);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);

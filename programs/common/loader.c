@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -101,12 +102,36 @@ int loader_parse_long(const char *s, long *out)
 	return errno || end == s || *end || *out < 0 ? -EINVAL : 0;
 }
 
+/* Linux 6.6's attach types, missing from older UAPI headers (Debian 12 has 6.1's). */
+#define LOADER_TCX_INGRESS ((enum bpf_attach_type)46)
+#define LOADER_TCX_EGRESS ((enum bpf_attach_type)47)
+
+const char *loader_tc_mode(const struct loader_tc *tc)
+{
+	return tc->link_fd >= 0 ? "tcx" : "clsact";
+}
+
 int loader_tc_attach(struct bpf_program *prog, int ifindex, enum bpf_tc_attach_point where,
 		     struct loader_tc *tc)
 {
+	const char *mode = getenv("LOADER_TC");
 	int err;
 
 	memset(tc, 0, sizeof(*tc));
+	tc->link_fd = -1;
+	/* tcx: no qdisc, and the kernel detaches the program when the link's last
+	 * fd closes. Older kernels refuse the attach type: clsact then. */
+	if (!mode || strcmp(mode, "clsact")) {
+		tc->link_fd = bpf_link_create(bpf_program__fd(prog), ifindex,
+					      where == BPF_TC_INGRESS ? LOADER_TCX_INGRESS :
+									LOADER_TCX_EGRESS,
+					      NULL);
+		if (tc->link_fd >= 0) {
+			tc->attached = true;
+			return 0;
+		}
+		tc->link_fd = -1;
+	}
 	tc->hook.sz = sizeof(tc->hook);
 	tc->hook.ifindex = ifindex;
 	tc->hook.attach_point = where;
@@ -135,7 +160,10 @@ int loader_tc_attach(struct bpf_program *prog, int ifindex, enum bpf_tc_attach_p
 
 void loader_tc_detach(struct loader_tc *tc)
 {
-	if (tc->attached) {
+	if (tc->attached && tc->link_fd >= 0) {
+		close(tc->link_fd);
+		tc->link_fd = -1;
+	} else if (tc->attached) {
 		tc->opts.prog_fd = 0;
 		tc->opts.prog_id = 0;
 		tc->opts.flags = 0;

@@ -32,15 +32,24 @@ unsigned long long loader_percpu_sum(int map_fd, __u32 idx);
  * bytes), summed over CPUs into sum. 0 or -errno. */
 int loader_percpu_counters(struct bpf_map *map, void *sum, size_t size);
 
-/* A TC program attached to one hook of an interface (clsact). */
+/*
+ * A TC program attached to one hook of an interface: through a tcx link where
+ * the kernel has them (6.6+; the program goes away with this process, even on
+ * a crash), else as a filter of a clsact qdisc.
+ */
 struct loader_tc {
+	int link_fd; /* the tcx link, -1 with clsact */
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts opts;
 	bool attached;
 	bool hook_created; /* this process added the clsact qdisc */
 };
 
-/* Attach prog at where (BPF_TC_INGRESS or BPF_TC_EGRESS) of ifindex; 0 or -errno. */
+/* "tcx" or "clsact": how tc is attached (for the loaders' "attached" event). */
+const char *loader_tc_mode(const struct loader_tc *tc);
+
+/* Attach prog at where (BPF_TC_INGRESS or BPF_TC_EGRESS) of ifindex; 0 or -errno.
+ * LOADER_TC=clsact in the environment skips tcx (for tests of the fallback). */
 int loader_tc_attach(struct bpf_program *prog, int ifindex, enum bpf_tc_attach_point where,
 		     struct loader_tc *tc);
 /* Detach; remove the clsact qdisc only if this process created it. */

@@ -42,7 +42,8 @@ $IP -n "$B" route add 10.99.0.0/24 dev "$VB" || fail "route to the blocklisted r
 
 progs_before=$(progs_count flow_)
 
-$IP netns exec "$B" "$LOADER" -i "$VB" -B 10.99.0.0/16 -f >"$out" 2>&1 &
+# TC the classic way (a clsact qdisc): test_l7_netns.sh covers tcx links
+$IP netns exec "$B" env LOADER_TC=clsact "$LOADER" -i "$VB" -B 10.99.0.0/16 -f >"$out" 2>&1 &
 pid=$!
 i=0
 until grep -q '"event":"attached"' "$out"; do

@@ -58,6 +58,10 @@ until grep -q '"event":"attached"' "$out"; do
 	sleep 0.1
 done
 sleep 0.2
+# tcx links where the kernel has them (6.6+), a clsact qdisc before
+kv=$(uname -r | awk -F. '{print $1 * 1000 + $2}')
+if [ "$kv" -ge 6006 ]; then want=tcx; else want=clsact; fi
+grep -q "\"event\":\"attached\".*\"tc\":\"$want\"" "$out" || fail "not attached with $want"
 
 # DNS: the query leaves A (nobody answers; the query is what is checked).
 $IP netns exec "$A" busybox nslookup -type=a bpfgate.example.org 10.78.0.2 >/dev/null 2>&1 &
