@@ -77,19 +77,45 @@ int vh_kernel_conf__read(struct vh_kernel_conf *conf, const char *path, char *er
 			    strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		struct vh_kernel_entry e, *v;
-		char *hash = strchr(line, '#');
-		int n;
+		char *fields[] = { e.series, e.suite, e.release, e.packages };
+		const size_t sizes[] = { sizeof(e.series), sizeof(e.suite), sizeof(e.release),
+					 sizeof(e.packages) };
+		char *hash, *tok, *save = NULL;
+		int n = 0;
 
 		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			err = errf(errbuf, errlen, -EINVAL, "line %d: longer than %zu bytes",
+				   lineno, sizeof(line) - 2);
+			goto cleanup;
+		}
+		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
 		memset(&e, 0, sizeof(e));
-		n = sscanf(line, "%31s %63s %127s %511s", e.series, e.suite, e.release, e.packages);
-		if (n <= 0)
+		for (tok = strtok_r(line, " \t\r\n", &save); tok;
+		     tok = strtok_r(NULL, " \t\r\n", &save), n++) {
+			if (n >= 4) {
+				n++;
+				break;
+			}
+			if (strlen(tok) >= sizes[n]) {
+				err = errf(errbuf, errlen, -EINVAL, "line %d: field %d longer than %zu bytes",
+					   lineno, n + 1, sizes[n] - 1);
+				goto cleanup;
+			}
+			strcpy(fields[n], tok);
+		}
+		if (n == 0)
 			continue;
 		if (n != 4) {
-			err = errf(errbuf, errlen, -EINVAL, "line %d: expected 4 fields, got %d",
-				   lineno, n);
+			err = errf(errbuf, errlen, -EINVAL, "line %d: expected 4 fields, got %s%d",
+				   lineno, n > 4 ? "more than " : "", n > 4 ? 4 : n);
+			goto cleanup;
+		}
+		if (vh_kernel_conf__find(conf, e.series)) {
+			err = errf(errbuf, errlen, -EINVAL, "line %d: series %s is listed twice",
+				   lineno, e.series);
 			goto cleanup;
 		}
 		v = realloc(conf->v, (conf->n + 1) * sizeof(*v));

@@ -405,6 +405,31 @@ START_TEST(kernels_conf)
 	ck_assert_int_eq(vh_kernel_conf__read(&conf, tpath("bad.conf"), errbuf, sizeof(errbuf)),
 			 -EINVAL);
 	ck_assert_msg(strstr(errbuf, "line 1"), "errbuf: %s", errbuf);
+
+	/* never cut short in silence: a field too long, a line too long, a series twice */
+	{
+		static const struct {
+			const char *text, *msg;
+		} bad[] = {
+			{ "5.10 bullseye 5.10.0 a b\n", "expected 4 fields, got more than 4" },
+			{ "5.10 bullseye 5.10.0 %0600d\n", "line 1: field 4 longer than 511 bytes" },
+			{ "# %01100d\n", "line 1: longer than 1022 bytes" },
+			{ "6.1 a b c\n6.1 d e f\n", "line 2: series 6.1 is listed twice" },
+		};
+		char text[2048];
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			int n = snprintf(text, sizeof(text), bad[i].text, 0);
+
+			write_file(tpath("bad.conf"), text, n);
+			ck_assert_int_eq(vh_kernel_conf__read(&conf, tpath("bad.conf"), errbuf,
+							      sizeof(errbuf)),
+					 -EINVAL);
+			ck_assert_msg(strstr(errbuf, bad[i].msg), "'%s' not in '%s'", bad[i].msg,
+				      errbuf);
+			ck_assert_uint_eq(conf.n, 0);
+		}
+	}
 }
 END_TEST
 
