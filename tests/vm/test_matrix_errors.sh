@@ -35,7 +35,7 @@ expect_eq "$(json_py "[(r['program'], r['verdict']) for r in d['results']]" "$T/
 mkdir -p "$T/tmp"
 TMPDIR=$T/tmp "$BPFGATE" verify --kernel "$K1" "$obj" >/dev/null 2>"$T/sig.err" &
 pid=$!
-for _ in $(seq 100); do pgrep -f "$T/tmp/" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do pgrep -f "$T/tmp/" >/dev/null && break; sleep 0.1; done
 pgrep -f "$T/tmp/" >/dev/null || fail "no VM started: $(cat "$T/sig.err")"
 kill -TERM $pid
 wait $pid
