@@ -29,23 +29,11 @@ static void usage(FILE *f)
 		"  -v           libbpf's warnings and the verifier log on failure\n");
 }
 
-/* A string from a packet: anything but printable ASCII is escaped. */
+/* A string from a packet: anything but printable ASCII is escaped (loader_json_str). */
 static void print_str(const char *key, const char *s, size_t max)
 {
-	size_t i;
-
-	printf(",\"%s\":\"", key);
-	for (i = 0; i < max && s[i]; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	printf(",\"%s\":", key);
+	loader_json_str(s, max);
 }
 
 static int on_event(void *ctx, void *data, size_t len)

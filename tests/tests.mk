@@ -6,6 +6,7 @@
 #                              links every harness object but main.o
 #   tests/functional/test_NAME.c  Check tests of programs/ through their skeletons
 #                              (BPF_PROG_TEST_RUN, real events); helpers in lib_*.c
+#                              and the loaders' programs/common/loader.c
 #   tests/*/test_NAME.sh       build, end-to-end, functional and VM tests (shell);
 #                              exit 0 pass, 77 skip (with a reason on stdout), else fail
 #   tests/bpf/*.bpf.c          BPF programs that exercise the harness (expectations
@@ -35,7 +36,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(HARNESS_LIB_OBJS)
 $(O)/tests/functional/%: tests/functional/%.c $(BPF_SKELS)
 	@mkdir -p $(@D)
 	$(qcc)$(CC) $(HOST_CFLAGS) -I$(O)/programs -Iprograms -Itests/functional -MMD -MP -MF $@.d \
-		$< $(wildcard tests/functional/lib_*.c) -o $@ $(LIBS) $(CHECK_LIBS)
+		$< $(wildcard tests/functional/lib_*.c) programs/common/loader.c -o $@ $(LIBS) $(CHECK_LIBS)
 
 # Fuzz targets link the harness sources built with clang and the fuzzer runtime.
 $(O)/tests/fuzz/%: tests/fuzz/%.c $(filter-out verifier-harness/main.c,$(HARNESS_SRCS))
@@ -74,7 +75,8 @@ CHECK_STATIC_LIBS = $(shell $(PKG_CONFIG) --static --libs check)
 $(O)/tests/functional-static/%: tests/functional/%.c $(BPF_SKELS) $(O)/harness/vm-static/eu_search.o
 	@mkdir -p $(@D)
 	$(qcc)$(CC) $(HOST_CFLAGS) -static -I$(O)/programs -Iprograms -Itests/functional -MMD -MP \
-		-MF $@.d $< $(wildcard tests/functional/lib_*.c) $(O)/harness/vm-static/eu_search.o \
+		-MF $@.d $< $(wildcard tests/functional/lib_*.c) programs/common/loader.c \
+		$(O)/harness/vm-static/eu_search.o \
 		-o $@ -lbpf -lelf -lz -lzstd $(CHECK_STATIC_LIBS) $(LDFLAGS)
 
 .PHONY: functional-static

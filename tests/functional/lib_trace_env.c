@@ -201,19 +201,3 @@ int trace_wait_count(int (*count_fn)(const char *), const char *prefix, int want
 	}
 	return n;
 }
-
-unsigned long long trace_percpu_sum(int map_fd, __u32 idx)
-{
-	int i, ncpu = libbpf_num_possible_cpus();
-	unsigned long long sum = 0;
-	__u64 *vals;
-
-	if (ncpu <= 0)
-		return 0;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (vals && !bpf_map_lookup_elem(map_fd, &idx, vals))
-		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
-}

@@ -37,7 +37,4 @@ int trace_count_links(const char *prefix);
  */
 int trace_wait_count(int (*count_fn)(const char *), const char *prefix, int want, int timeout_ms);
 
-/* The sum over CPUs of entry idx of a per-CPU array of __u64. */
-unsigned long long trace_percpu_sum(int map_fd, __u32 idx);
-
 #endif

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include "exec.h"
 #include "exec.skel.h"
+#include "common/loader.h"
 #include "lib_trace_env.h"
 
 /* This binary re-executed as a child: `test_exec --child CODE [ARGS...]` exits with CODE. */
@@ -146,7 +147,7 @@ START_TEST(test_exec_and_exit)
 	/* read through `state` before 5.14 and `__state` since: the task runs its exit */
 	ck_assert_uint_eq(s.exit.task_state, 0 /* TASK_RUNNING */);
 	ck_assert_uint_ge(s.exit.hdr.ts_ns, s.exec.hdr.ts_ns);
-	ck_assert_uint_ge(trace_percpu_sum(bpf_map__fd(skel->maps.stats), EXEC_STAT_EXEC), 1);
+	ck_assert_uint_ge(loader_percpu_sum(bpf_map__fd(skel->maps.stats), EXEC_STAT_EXEC), 1);
 
 	ring_buffer__free(rb);
 	exec__destroy(skel);
@@ -195,7 +196,7 @@ START_TEST(test_long_argv_truncated)
 	ck_assert_uint_ne(s.exec.flags & EXEC_F_ARGS_TRUNCATED, 0);
 	ck_assert_mem_eq(s.exec.args, "worker\0" CHILD_FLAG "\0" "0\0aaaa", 21);
 	ck_assert_int_eq(s.exec.args[EXEC_ARGS_LEN - 1], 'a');
-	ck_assert_uint_ge(trace_percpu_sum(bpf_map__fd(skel->maps.stats),
+	ck_assert_uint_ge(loader_percpu_sum(bpf_map__fd(skel->maps.stats),
 					   EXEC_STAT_ARGS_TRUNCATED), 1);
 	ring_buffer__free(rb);
 	exec__destroy(skel);
@@ -215,7 +216,7 @@ START_TEST(test_ringbuf_full_drops)
 
 	for (i = 0; i < children; i++)
 		wait_exit(spawn(argv, 0));
-	drops = trace_percpu_sum(bpf_map__fd(skel->maps.stats), EXEC_STAT_EVENT_DROPS);
+	drops = loader_percpu_sum(bpf_map__fd(skel->maps.stats), EXEC_STAT_EVENT_DROPS);
 	/* Everything in the buffer now (any process's), then count ours. */
 	s.pid = -1;
 	ring_buffer__consume(rb);

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "policy.h"
 #include "policy.skel.h"
+#include "common/loader.h"
 #include "lib_trace_env.h"
 
 #define IDENT 42
@@ -175,7 +176,7 @@ static __u32 run(struct fixture *f, const struct pkt *p)
 
 static unsigned long long stat(struct fixture *f, __u32 idx)
 {
-	return trace_percpu_sum(bpf_map__fd(f->skel->maps.stats), idx);
+	return loader_percpu_sum(bpf_map__fd(f->skel->maps.stats), idx);
 }
 
 START_TEST(test_egress_l4_rules)

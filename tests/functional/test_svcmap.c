@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "svcmap.h"
 #include "svcmap.skel.h"
+#include "common/loader.h"
 #include "lib_trace_env.h"
 
 /* The attach-point sets of svcmap.bpf.c (as its loader knows them). */
@@ -252,7 +253,7 @@ START_TEST(test_connections)
 	ck_assert_int_eq(s.closes, 5);
 	ck_assert_uint_ne(s.server_close[0].rport, 0);
 
-	ck_assert_uint_ge(trace_percpu_sum(bpf_map__fd(skel->maps.stats),
+	ck_assert_uint_ge(loader_percpu_sum(bpf_map__fd(skel->maps.stats),
 					   SVCMAP_STAT_CLOSE_UNTRACKED), 1);
 	/* Only this process's edges: 2 families x client and server. */
 	for (i = 0, err = bpf_map__get_next_key(skel->maps.edges, NULL, &next, sizeof(next));
