@@ -251,15 +251,35 @@ static bool is_host(const char *k)
 	return !strcmp(k, "host");
 }
 
-/* Verify on the running kernel; returns an exit status contribution. */
-static int verify_host(struct verify_cfg *cfg, char **objs, int nobjs, struct vh_result_set *out)
-{
-	struct vh_prog_ref *all = NULL;
-	int nall = 0, status = VH_EXIT_OK;
-	char errbuf[512];
+/* The objects of the command line, each opened once: their programs for the host
+ * run, the readable objects for the VMs. */
+struct listed {
+	struct vh_prog_ref *progs;
+	int nprogs;
+	char **objs;
+	int nobjs;
+};
 
-	if (vh_privilege__check(errbuf, sizeof(errbuf))) {
-		vh_err(objs[0], "%s", errbuf);
+static void listed__free(struct listed *l)
+{
+	vh_prog_refs__free(l->progs, l->nprogs);
+	free(l->objs);
+	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * Open every object as a host run would; an unreadable one is reported here,
+ * once (not once per kernel), and left out. Returns an exit status contribution.
+ */
+static int list_objects(const struct verify_cfg *cfg, char **objs, int nobjs, struct listed *l)
+{
+	char errbuf[512];
+	int status = VH_EXIT_OK;
+
+	memset(l, 0, sizeof(*l));
+	l->objs = calloc(nobjs + 1, sizeof(*l->objs));
+	if (!l->objs) {
+		vh_err(objs[0], "out of memory");
 		return VH_EXIT_USAGE;
 	}
 	for (int i = 0; i < nobjs; i++) {
@@ -271,30 +291,38 @@ static int verify_host(struct verify_cfg *cfg, char **objs, int nobjs, struct vh
 			status = VH_EXIT_USAGE;
 			continue;
 		}
-		grown = realloc(all, (nall + n + 1) * sizeof(*all));
+		grown = realloc(l->progs, (l->nprogs + n + 1) * sizeof(*l->progs));
 		if (!grown) {
 			vh_prog_refs__free(progs, n);
 			vh_err(objs[i], "out of memory");
-			status = VH_EXIT_USAGE;
-			break;
+			return VH_EXIT_USAGE;
 		}
-		all = grown;
-		memcpy(all + nall, progs, n * sizeof(*progs));
-		nall += n;
+		l->progs = grown;
+		memcpy(l->progs + l->nprogs, progs, n * sizeof(*progs));
+		l->nprogs += n;
 		free(progs);
+		l->objs[l->nobjs++] = objs[i];
 	}
+	return status;
+}
+
+/* Verify the listed programs on the running kernel; returns an exit status contribution. */
+static int verify_host(struct verify_cfg *cfg, const struct listed *l, struct vh_result_set *out)
+{
+	struct vh_prog_ref *all = l->progs;
+	int nall = l->nprogs, status = VH_EXIT_OK;
+
 	cfg->vopts.kernel_btf = cfg->btf;
 	/* Parsed once, before the workers fork. Without it (no kernel BTF, an
 	 * unreadable --btf) libbpf goes its own way and says what is wrong. */
 	if (nall)
 		vh_core_btf__open(cfg->btf, &cfg->vopts.core_btf);
 	if (nall && vh_verify_pool__run(all, nall, &cfg->vopts, cfg->jobs, out) == -EPERM) {
-		vh_err(objs[0], "loading BPF programs needs CAP_BPF and CAP_SYS_ADMIN (run as root)");
+		vh_err(all[0].object, "loading BPF programs needs CAP_BPF and CAP_SYS_ADMIN (run as root)");
 		status = VH_EXIT_USAGE;
 	}
 	vh_core_btf__free(cfg->vopts.core_btf);
 	cfg->vopts.core_btf = NULL;
-	vh_prog_refs__free(all, nall);
 	return status;
 }
 
@@ -400,52 +428,19 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/*
- * The objects worth sending to the guests: each is opened here first, as a host
- * run would, so an unreadable one is reported once (when the host run has not
- * already) rather than once per kernel. Returns how many are kept in keep.
- */
-static int usable_objects(const struct verify_cfg *cfg, char **objs, int nobjs, bool report,
-			  char **keep, int *status)
-{
-	char errbuf[512];
-	int n = 0;
-
-	for (int i = 0; i < nobjs; i++) {
-		struct vh_prog_ref *progs;
-		int np = vh_object__list(objs[i], &cfg->vopts, &progs, errbuf, sizeof(errbuf));
-
-		if (np < 0) {
-			if (report)
-				vh_err(objs[i], "%s", errbuf);
-			*status = VH_EXIT_USAGE;
-			continue;
-		}
-		vh_prog_refs__free(progs, np);
-		keep[n++] = objs[i];
-	}
-	return n;
-}
-
-static int verify_vms(struct verify_cfg *cfg, char **objs, int nobjs, bool host_ran,
-		      struct vh_result_set *out)
+/* Verify the listed (readable) objects in a VM per kernel; an exit status contribution. */
+static int verify_vms(struct verify_cfg *cfg, const struct listed *l, struct vh_result_set *out)
 {
 	char self[4096];
 	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int status = VH_EXIT_OK;
-	char **good = calloc(nobjs + 1, sizeof(*good));
 
 	const char *guest_args[8];
 	char test_timeout[16];
 	int nguest = 0, nvm = 0, err;
 	const char **vms = calloc(cfg->nkernels, sizeof(char *));
 
-	if (!vms || !good) {
-		free(vms);
-		free(good);
+	if (!vms)
 		return VH_EXIT_USAGE;
-	}
-	nobjs = usable_objects(cfg, objs, nobjs, !host_ran, good, &status);
 	self[len > 0 ? len : 0] = '\0';
 	for (int i = 0; i < cfg->nkernels; i++)
 		if (!is_host(cfg->kernels[i]))
@@ -466,8 +461,8 @@ static int verify_vms(struct verify_cfg *cfg, char **objs, int nobjs, bool host_
 	struct vh_matrix_opts mopts = {
 		.kernels = vms,
 		.nkernels = nvm,
-		.objs = (const char *const *)good,
-		.nobjs = nobjs,
+		.objs = (const char *const *)l->objs,
+		.nobjs = l->nobjs,
 		.guest_args = guest_args,
 		.nguest_args = nguest,
 		.tests = cfg->tests,
@@ -479,10 +474,9 @@ static int verify_vms(struct verify_cfg *cfg, char **objs, int nobjs, bool host_
 		.progress_tty = !cfg->json && isatty(STDERR_FILENO),
 		.bpfgate_path = self[0] ? self : "bpfgate",
 	};
-	err = nvm && (nobjs || cfg->ntests) ? vh_matrix__run(&mopts, out) : 0;
+	err = nvm && (l->nobjs || cfg->ntests) ? vh_matrix__run(&mopts, out) : 0;
 	free(vms);
-	free(good);
-	return err ? VH_EXIT_USAGE : status;
+	return err ? VH_EXIT_USAGE : VH_EXIT_OK;
 }
 
 /* Print the full verifier log of each failure between markers (-v). The pool's
@@ -569,7 +563,9 @@ int do_verify(int argc, char **argv)
 	struct verify_cfg cfg = { 0 };
 	struct vh_result_set set = { 0 };
 	size_t counts[VH_VERDICT_CNT];
-	bool want_host = false;
+	struct listed listed = { 0 };
+	bool want_host = false, host_ok = true, vms;
+	char errbuf[512];
 	int status, err;
 
 	err = parse_args(argc, argv, &cfg);
@@ -589,16 +585,27 @@ int do_verify(int argc, char **argv)
 
 	set.version = strdup(BPFGATE_VERSION);
 	status = VH_EXIT_OK;
+	vms = cfg.nkernels > (want_host ? 1 : 0);
+	/* loading on the host needs privilege: say so first, and only that if it
+	 * was the only thing asked */
+	if (want_host && optind < argc && vh_privilege__check(errbuf, sizeof(errbuf))) {
+		vh_err(argv[optind], "%s", errbuf);
+		status = VH_EXIT_USAGE;
+		host_ok = false;
+	}
+	if (optind < argc && (host_ok || vms))
+		status = worst(status, list_objects(&cfg, argv + optind, argc - optind, &listed));
 	if (want_host) {
 		double t0 = now_s();
 
-		if (optind < argc)
-			status = verify_host(&cfg, argv + optind, argc - optind, &set);
+		if (host_ok)
+			status = worst(status, verify_host(&cfg, &listed, &set));
 		status = worst(status, test_host(&cfg, &set));
 		status = worst(status, record_host(&cfg, now_s() - t0, &set));
 	}
-	if (cfg.nkernels > (want_host ? 1 : 0))
-		status = worst(status, verify_vms(&cfg, argv + optind, argc - optind, want_host, &set));
+	if (vms)
+		status = worst(status, verify_vms(&cfg, &listed, &set));
+	listed__free(&listed);
 
 	/* VMs finish in any order: results read oldest kernel first, always */
 	if (vh_result_set__sort_by_kernel(&set) || vh_result_set__justify_skips(&set))
