@@ -527,17 +527,31 @@ static int save_results(const char *dir, const struct vh_result_set *set)
 	return err;
 }
 
+/* A step that came back without usable results: an error result with the line of
+ * the guest's stderr that names its object or test (else why). */
+static int step_error(struct matrix *m, struct kjob *k, const struct vh_guest_out *g,
+		      const struct vh_guest_section *s, const char *why, struct vh_result_set *out)
+{
+	char gpath[PATH_MAX], line[192], cause[256];
+
+	step_path(m, k, s->step, gpath, sizeof(gpath));
+	stderr_line(g->stderr_text, gpath, line, sizeof(line));
+	bfmt(cause, sizeof(cause), "guest: step %d of %d (exit status %d): %s", s->step,
+	     m->plan.nobjs + m->plan.ntests, s->rc, line[0] ? line : why);
+	return add_error(k, out, cause, g->stderr_text);
+}
+
 /*
  * The results of every step that came back whole, appended to out in step order (paths
  * as the user gave them) and gathered in got; a step whose JSON does not parse (bpfgate
  * died in the guest) is an error result of its own, with the line of the guest's
- * stderr that says why. Returns how many steps were kept, or -ENOMEM.
+ * stderr that says why, and so is one that exited 2 without a result. Returns how many steps were kept, or -ENOMEM.
  */
 static int parse_steps(struct matrix *m, struct kjob *k, const struct vh_guest_out *g,
 		       struct vh_result_set *got, struct vh_result_set *out)
 {
-	char errbuf[256], gpath[PATH_MAX], line[192], cause[256];
-	int nsteps = m->plan.nobjs + m->plan.ntests, kept = 0, err = 0;
+	char errbuf[256];
+	int kept = 0, err = 0;
 
 	for (int i = 0; i < g->nresults && !err; i++) {
 		const struct vh_guest_section *s = &g->results[i];
@@ -547,23 +561,14 @@ static int parse_steps(struct matrix *m, struct kjob *k, const struct vh_guest_o
 		if (err == -ENOMEM)
 			break;
 		if (err) {
-			step_path(m, k, s->step, gpath, sizeof(gpath));
-			stderr_line(g->stderr_text, gpath, line, sizeof(line));
-			bfmt(cause, sizeof(cause), "guest: step %d of %d (exit status %d): %s",
-			     s->step, nsteps, s->rc, line[0] ? line : errbuf);
-			err = add_error(k, out, cause, g->stderr_text);
+			err = step_error(m, k, g, s, errbuf, out);
 			continue;
 		}
 		kept++;
 		/* bpfgate in the guest refused the step (exit 2) without a result row:
 		 * its one-line error is the result, as it is on the host */
-		if (s->rc >= VH_EXIT_USAGE && got->n == first) {
-			step_path(m, k, s->step, gpath, sizeof(gpath));
-			stderr_line(g->stderr_text, gpath, line, sizeof(line));
-			bfmt(cause, sizeof(cause), "guest: step %d of %d (exit status %d): %s",
-			     s->step, nsteps, s->rc, line[0] ? line : "no result");
-			err = add_error(k, out, cause, g->stderr_text);
-		}
+		if (s->rc >= VH_EXIT_USAGE && got->n == first)
+			err = step_error(m, k, g, s, "no result", out);
 		for (size_t j = first; j < got->n && !err; j++) {
 			struct vh_result *r = &got->v[j];
 
