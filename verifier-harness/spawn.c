@@ -74,7 +74,7 @@ static void __attribute__((noreturn)) command(const struct vh_spawn_opts *o, pid
 	if (!o->argv)
 		_exit(o->fn(o->fn_arg));
 	execvp(o->argv[0], o->argv);
-	dprintf(STDERR_FILENO, "bpfgate: %s: %s\n", o->argv[0], strerror(errno));
+	dprintf(STDERR_FILENO, "bpfgate: %s: cannot execute: %s\n", o->argv[0], strerror(errno));
 	_exit(127);
 }
 

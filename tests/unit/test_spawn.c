@@ -119,7 +119,7 @@ START_TEST(test_cannot_execute)
 	ck_assert_int_eq(vh_spawn__run(&s, &o), 0);
 	ck_assert(WIFEXITED(s.status));
 	ck_assert_int_eq(WEXITSTATUS(s.status), 127);
-	ck_assert_ptr_nonnull(strstr(s.out, "bpfgate-no-such-program: No such file"));
+	ck_assert_ptr_nonnull(strstr(s.out, "bpfgate-no-such-program: cannot execute: No such file"));
 	vh_spawn__free(&s);
 }
 END_TEST
@@ -195,6 +195,10 @@ static const char tree[] =
 	"sleep 300 & echo $! >bg.pid; setsid sleep 300 & echo $! >sid.pid; "
 	"echo $$ >sh.pid; sleep 300";
 
+struct tree_pids {
+	pid_t sh, bg, sid;
+};
+
 static void start_tree(struct vh_spawn *s, double timeout_s)
 {
 	static char *argv[] = { "sh", "-c", (char *)tree, NULL };
@@ -204,26 +208,36 @@ static void start_tree(struct vh_spawn *s, double timeout_s)
 	ck_assert_int_eq(vh_spawn__start(s, &o), 0);
 }
 
+/* The tree's pids, once it has written them all. */
+static struct tree_pids tree_pids(void)
+{
+	return (struct tree_pids){ read_pid("sh.pid"), read_pid("bg.pid"), read_pid("sid.pid") };
+}
+
+/* Every process of the tree is gone within seconds. */
+static void tree_gone(const struct tree_pids *t, double seconds)
+{
+	ck_assert_msg(gone_within(t->sh, seconds), "the shell survived");
+	ck_assert_msg(gone_within(t->bg, seconds), "its background child survived");
+	ck_assert_msg(gone_within(t->sid, seconds), "its setsid child survived");
+}
+
 START_TEST(test_deadline_kills_the_tree)
 {
 	struct vh_spawn s;
 	double t0 = now_s();
-	pid_t bg, sid, sh;
+	struct tree_pids t;
 	char how[64];
 
 	start_tree(&s, 2);
-	bg = read_pid("bg.pid");
-	sid = read_pid("sid.pid");
-	sh = read_pid("sh.pid");
+	t = tree_pids();
 	ck_assert_int_eq(vh_spawn__wait(&s), 0);
 	ck_assert(s.timed_out);
 	ck_assert_double_lt(now_s() - t0, 15);
 	vh_spawn__describe(&s, how, sizeof(how));
 	ck_assert_str_eq(how, "timed out after 2 s");
 	/* everything is reaped by the time it is done */
-	ck_assert(gone_within(sh, 0));
-	ck_assert(gone_within(bg, 0));
-	ck_assert(gone_within(sid, 0));
+	tree_gone(&t, 0);
 	vh_spawn__free(&s);
 }
 END_TEST
@@ -231,20 +245,16 @@ END_TEST
 START_TEST(test_kill_stops_the_tree)
 {
 	struct vh_spawn s;
-	pid_t bg, sid, sh;
+	struct tree_pids t;
 
 	start_tree(&s, 0);
-	bg = read_pid("bg.pid");
-	sid = read_pid("sid.pid");
-	sh = read_pid("sh.pid");
+	t = tree_pids();
 	ck_assert_int_eq(vh_spawn__poll(&s), 0);
 	vh_spawn__kill(&s);
 	ck_assert(s.done && s.killed && !s.timed_out);
 	ck_assert(WIFSIGNALED(s.status));
 	ck_assert_int_eq(WTERMSIG(s.status), SIGKILL);
-	ck_assert(gone_within(sh, 0));
-	ck_assert(gone_within(bg, 0));
-	ck_assert(gone_within(sid, 0));
+	tree_gone(&t, 0);
 	vh_spawn__free(&s);
 }
 END_TEST
@@ -253,7 +263,8 @@ END_TEST
  * tree may outlive it by more than 2 s. */
 START_TEST(test_parent_killed_leaves_no_orphans)
 {
-	pid_t parent, bg, sid, sh;
+	struct tree_pids t;
+	pid_t parent;
 	int st;
 
 	parent = fork();
@@ -265,14 +276,10 @@ START_TEST(test_parent_killed_leaves_no_orphans)
 		pause();
 		_exit(0);
 	}
-	bg = read_pid("bg.pid");
-	sid = read_pid("sid.pid");
-	sh = read_pid("sh.pid");
+	t = tree_pids();
 	ck_assert_int_eq(kill(parent, SIGKILL), 0);
 	ck_assert_int_eq(waitpid(parent, &st, 0), parent);
-	ck_assert(gone_within(sh, 2));
-	ck_assert(gone_within(bg, 2));
-	ck_assert(gone_within(sid, 2));
+	tree_gone(&t, 2);
 }
 END_TEST
 
