@@ -643,6 +643,46 @@ int vh_project_config__match(const struct vh_project_config *conf, const char *o
 	return 0;
 }
 
+int vh_project_config__get(const struct vh_project_config *conf, const char *key, char **out)
+{
+	const char *dot = strchr(key, '.');
+	const char *field;
+	const struct keydef *k = NULL;
+
+	*out = NULL;
+	for (size_t i = 0; dot && i < NKEYS; i++)
+		if (keys[i].sect < S_PROGRAM && !strncmp(key, sect_names[keys[i].sect], dot - key) &&
+		    !sect_names[keys[i].sect][dot - key] && !strcmp(dot + 1, keys[i].key))
+			k = &keys[i];
+	if (!k)
+		return -EINVAL;
+	field = (const char *)conf + k->off;
+	switch (k->kind) {
+	case K_PERCENT:
+		if (k->off == offsetof(struct vh_project_config, max_growth) ? !conf->has_max_growth
+									    : !conf->has_max_share)
+			return -ENOENT;
+		*out = vh_strfmt("%g%%", *(const double *)field);
+		break;
+	case K_BOOL:
+		if (*(const int *)field < 0)
+			return -ENOENT;
+		*out = strdup(*(const int *)field ? "true" : "false");
+		break;
+	case K_MISSING:
+		if (!*(const int *)field)
+			return -ENOENT;
+		*out = strdup(*(const int *)field == VH_PCONF_MISSING_WARN ? "warn" : "error");
+		break;
+	default:
+		if (!*(char *const *)field)
+			return -ENOENT;
+		*out = strdup(*(char *const *)field);
+		break;
+	}
+	return *out ? 0 : -ENOMEM;
+}
+
 const char *vh_pconf_expect__str(enum vh_pconf_expect e)
 {
 	switch (e) {

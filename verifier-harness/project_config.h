@@ -117,6 +117,11 @@ struct vh_pconf_match {
 int vh_project_config__match(const struct vh_project_config *conf, const char *object,
 			     const char *func, struct vh_pconf_match *m);
 
+/* The value of KEY ("project.programs", "gate.max_share", ...; keys of [project],
+ * [gate] and [build]) as text, malloc'd in *out: paths resolved, percentages with
+ * '%', booleans true/false. 0, -ENOENT unset, -EINVAL no such key, -ENOMEM. */
+int vh_project_config__get(const struct vh_project_config *conf, const char *key, char **out);
+
 /* "pass", "fail", "skip" or NULL for unset. */
 const char *vh_pconf_expect__str(enum vh_pconf_expect e);
 
