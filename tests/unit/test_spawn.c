@@ -25,6 +25,7 @@ static void teardown(void)
 {
 	char cmd[128];
 
+	ck_assert_int_eq(chdir("/"), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	strcpy(dir, "/tmp/bpfgate-test-spawn.XXXXXX");
