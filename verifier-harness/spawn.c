@@ -15,6 +15,9 @@
 
 #include "spawn.h"
 
+/* How long bpfgate waits for a keeper asked to stop before it kills it. */
+#define KEEPER_GRACE_MS 5000
+
 /* What the keeper sends when the command has ended and everything is reaped. */
 struct report {
 	int status;
@@ -401,8 +404,19 @@ void vh_spawn__kill(struct vh_spawn *s)
 		return;
 	/* the keeper kills the group while the command's pid still holds it */
 	if (!keeper_ended(s)) {
+		double until = now_s() + KEEPER_GRACE_MS / 1000.0;
+		struct pollfd pfd = { .fd = s->status_fd, .events = POLLIN };
+		int r;
+
 		kill(s->pid, SIGTERM);
+		kill(s->pid, SIGCONT); /* a stopped keeper would never answer */
 		s->killed = true;
+		/* it answers at once; if it cannot, its command dies with it (PDEATHSIG) */
+		do
+			r = poll(&pfd, 1, 100);
+		while (r <= 0 && now_s() < until);
+		if (r <= 0)
+			kill(s->pid, SIGKILL);
 	}
 	finish(s);
 }
