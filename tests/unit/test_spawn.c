@@ -260,6 +260,25 @@ START_TEST(test_kill_stops_the_tree)
 }
 END_TEST
 
+/* A keeper that was stopped (SIGSTOP) still stops its tree when asked, at once. */
+START_TEST(test_kill_with_keeper_stopped)
+{
+	struct vh_spawn s;
+	struct tree_pids t;
+	double t0;
+
+	start_tree(&s, 0);
+	t = tree_pids();
+	ck_assert_int_eq(kill(s.pid, SIGSTOP), 0);
+	t0 = now_s();
+	vh_spawn__kill(&s);
+	ck_assert_double_lt(now_s() - t0, 4);
+	ck_assert(s.done && s.killed);
+	tree_gone(&t, 0);
+	vh_spawn__free(&s);
+}
+END_TEST
+
 /* A process that spawns the tree and is then killed with SIGKILL: nothing of the
  * tree may outlive it by more than 2 s. */
 START_TEST(test_parent_killed_leaves_no_orphans)
@@ -339,6 +358,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_output_to_file_and_fd);
 	tcase_add_test(tc, test_deadline_kills_the_tree);
 	tcase_add_test(tc, test_kill_stops_the_tree);
+	tcase_add_test(tc, test_kill_with_keeper_stopped);
 	tcase_add_test(tc, test_parent_killed_leaves_no_orphans);
 	tcase_add_test(tc, test_inherited_files);
 	suite_add_tcase(s, tc);
