@@ -68,6 +68,14 @@ static void __attribute__((noreturn)) command(const struct vh_spawn_opts *o, pid
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != keeper)
 		_exit(127);
+	/* bpfgate's handlers are not the command's (exec would reset them; fn does not) */
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+
+		if (!sigaction(sig, NULL, &sa) && sa.sa_handler != SIG_IGN &&
+		    sa.sa_handler != SIG_DFL)
+			signal(sig, SIG_DFL);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* a pipe closed under it ends it, as in a shell */

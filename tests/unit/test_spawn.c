@@ -130,15 +130,37 @@ static int return_five(void *arg)
 	return *(int *)arg + 5;
 }
 
+static int raise_term(void *unused)
+{
+	(void)unused;
+	raise(SIGTERM);
+	return 0;
+}
+
+static void ignore_it(int sig)
+{
+	(void)sig;
+}
+
 START_TEST(test_function_child)
 {
 	int zero = 0;
 	struct vh_spawn_opts o = { .fn = return_five, .fn_arg = &zero };
+	struct sigaction sa = { .sa_handler = ignore_it }, old;
 	struct vh_spawn s;
 
 	ck_assert_int_eq(vh_spawn__run(&s, &o), 0);
 	ck_assert(WIFEXITED(s.status));
 	ck_assert_int_eq(WEXITSTATUS(s.status), 5);
+	vh_spawn__free(&s);
+	/* the parent's handler is not the child's: SIGTERM ends it */
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGTERM, &sa, &old), 0);
+	o = (struct vh_spawn_opts){ .fn = raise_term };
+	ck_assert_int_eq(vh_spawn__run(&s, &o), 0);
+	sigaction(SIGTERM, &old, NULL);
+	ck_assert(WIFSIGNALED(s.status));
+	ck_assert_int_eq(WTERMSIG(s.status), SIGTERM);
 	vh_spawn__free(&s);
 }
 END_TEST
