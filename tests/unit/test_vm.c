@@ -523,6 +523,8 @@ int main(void)
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	/* hundreds of small files and parses: slow under ASan on a loaded machine */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, guest_out_framed);
 	tcase_add_test(tc, guest_out_cut_short);
 	tcase_add_test(tc, guest_out_garbled_end);
