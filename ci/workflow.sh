@@ -7,8 +7,9 @@
 #   ci/workflow.sh build       build bpfgate, the project's programs and its tests
 #   ci/workflow.sh verify K    verify every program (and run the tests) on kernel K,
 #                              gated against the baseline: $OUT/K.json; exit like verify
-#   ci/workflow.sh merge       merge $OUT/*.json, gate them, write $OUT/junit.xml and the
-#                              Markdown summary to $SUMMARY; exit like verify
+#   ci/workflow.sh merge       merge $OUT/*.json, gate them, write $OUT/merged.json,
+#                              $OUT/junit.xml and the Markdown summary $SUMMARY (bpfgate
+#                              also appends it to $GITHUB_STEP_SUMMARY); exit like verify
 #   ci/workflow.sh settings    print what the steps use (from inputs, config, defaults)
 #
 # Environment (the workflow's inputs; all optional):
@@ -22,7 +23,7 @@
 #   BASELINE      the baseline, relative to PROJECT_DIR (default: the config's; bpfgate's
 #                 own ci/baseline.json for bpfgate itself)
 #   OUT           where results go (default: PROJECT_DIR/bpfgate-results)
-#   SUMMARY       the Markdown summary (default: $GITHUB_STEP_SUMMARY, else OUT/summary.md)
+#   SUMMARY       the Markdown summary (default: OUT/summary.md)
 #   O             bpfgate's build folder (default: BPFGATE_DIR/build)
 #   BPFGATE       a bpfgate already built (default: O/bpfgate, built when missing)
 # Exit status: 0 ok, 1 a program failed or regressed, 2 usage or environment error.
@@ -168,7 +169,7 @@ verify)
 	;;
 merge)
 	need_bpfgate
-	summary=${SUMMARY:-${GITHUB_STEP_SUMMARY:-$OUT/summary.md}}
+	summary=${SUMMARY:-$OUT/summary.md}
 	shopt -s nullglob
 	results=("$OUT"/*.json)
 	[ ${#results[@]} -gt 0 ] || die "$OUT" "no results to merge"

@@ -152,11 +152,13 @@ static void write_config(FILE *f, const char *name, const char *programs,
 		name, programs, list->n, list->n == 1 ? "" : "s");
 	for (size_t i = 0; i < list->n; i++)
 		fprintf(f, "#   %s\n", list->names[i]);
+	/* where make baseline PROGRAMS_DIR=... writes it by default */
 	fprintf(f,
 		"# the gate's reference statistics, per kernel ('make baseline' writes them;\n"
 		"# check the file in)\n"
-		"baseline = bpfgate-baseline.json\n"
-		"# the kernels to verify on: series of the kernel matrix, or host\n");
+		"baseline = %s%sbpfgate-baseline.json\n"
+		"# the kernels to verify on: series of the kernel matrix, or host\n",
+		strcmp(programs, ".") ? programs : "", strcmp(programs, ".") ? "/" : "");
 	if (!vh_kernel_conf__load(&kconf, errbuf, sizeof(errbuf))) {
 		fprintf(f, "kernels =");
 		for (size_t i = 0; i < kconf.n; i++)

@@ -47,7 +47,7 @@ expect_eq "$rc" 2 "get of an unknown key"
 expect_contains "$err" "bpfgate: gate.nope: no such key" "unknown key message"
 # from the project's folder: the default file, paths relative to it
 run bash -c "cd '$P' && '$BPFGATE' config get project.baseline"
-expect_eq "$out" "bpfgate-baseline.json" "relative path from the project's folder"
+expect_eq "$out" "src/bpf/bpfgate-baseline.json" "relative path from the project's folder"
 
 # never replaced without --force; with it, replaced whole
 sum=$(sha256sum <"$P/bpfgate.conf")
