@@ -173,7 +173,7 @@ merge)
 	shopt -s nullglob
 	results=("$OUT"/*.json)
 	[ ${#results[@]} -gt 0 ] || die "$OUT" "no results to merge"
-	args=(--junit "$OUT/junit.xml" --markdown "$summary")
+	args=(--json --junit "$OUT/junit.xml" --markdown "$summary")
 	b=$(baseline)
 	[ -n "$b" ] && args+=(--baseline "$b")
 	"$bpfgate" merge "${args[@]}" "${results[@]}" >"$OUT/merged.json.tmp" && status=0 || status=$?

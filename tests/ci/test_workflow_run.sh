@@ -42,7 +42,9 @@ if "$BPFGATE" merge --help >/dev/null 2>&1; then
 	expect_eq "$rc" 0 "merge: $err"
 	[ -s "$OUT/junit.xml" ] || fail "merge wrote no JUnit"
 	[ -s "$SUMMARY" ] || fail "merge wrote no summary"
-	[ -s "$OUT/merged.json" ] || fail "merge wrote no merged JSON"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(len(d["results"]) != 4)' \
+		"$OUT/merged.json" || fail "merged.json is not the merged result: $(head -c 300 "$OUT/merged.json")"
+	expect_contains "$err" "0 regressions" "the gate's verdict is shown"
 	echo "workflow steps ran: kernels, build, verify host (gated), merge"
 else
 	echo "workflow steps ran: kernels, build, verify host (gated); merge: this bpfgate has none"
