@@ -171,7 +171,10 @@ merge)
 	need_bpfgate
 	summary=${SUMMARY:-$OUT/summary.md}
 	shopt -s nullglob
-	results=("$OUT"/*.json)
+	results=()
+	for r in "$OUT"/*.json; do
+		[ "$r" = "$OUT/merged.json" ] || results+=("$r")
+	done
 	[ ${#results[@]} -gt 0 ] || die "$OUT" "no results to merge"
 	args=(--json --junit "$OUT/junit.xml" --markdown "$summary")
 	b=$(baseline)
