@@ -80,10 +80,10 @@ static int bad_value(const struct vh_opt *o, const char *arg)
 	snprintf(opt, sizeof(opt), "--%s", o->name);
 	switch (o->type) {
 	case VH_OPT_INT:
-		vh_err(opt, "'%s' is not a whole number from %g to %g", arg, o->min, o->max);
+		vh_err(opt, "'%s' is not a whole number from %.15g to %.15g", arg, o->min, o->max);
 		break;
 	case VH_OPT_PCT:
-		vh_err(opt, "'%s' is not a percentage from %g to %g", arg, o->min, o->max);
+		vh_err(opt, "'%s' is not a percentage from %.15g to %.15g", arg, o->min, o->max);
 		break;
 	case VH_OPT_ENUM:
 		vh_err(opt, "'%s' is not one of %s", arg, o->choices);
@@ -130,8 +130,9 @@ int vh_opts__value(const struct vh_opt *o, const char *arg, struct vh_opt_val *v
 		break;
 	}
 	/* strtod skips leading blanks and reads "nan", "inf" and hex: a number
-	 * starts with a digit (or a sign, refused by the range) */
-	if (!isdigit((unsigned char)arg[0]) && arg[0] != '-' && arg[0] != '.')
+	 * starts with a digit (or a sign, refused by the range) and is decimal */
+	if ((!isdigit((unsigned char)arg[0]) && arg[0] != '-' && arg[0] != '.') ||
+	    arg[strspn(arg, "0123456789.eE+-%")])
 		return bad_value(o, arg);
 	errno = 0;
 	if (o->type == VH_OPT_INT) {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "json_reader.h"
@@ -568,10 +569,18 @@ static int slurp(const char *path, size_t max, char **out, size_t *out_len)
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	size_t len = 0, cap = 0;
 	char *buf = NULL;
+	struct stat st;
 	int err = 0;
 
 	if (fd < 0)
 		return -errno;
+	/* a file known to be too big (or a folder) is refused before any read */
+	if (!fstat(fd, &st) && S_ISDIR(st.st_mode))
+		err = -EISDIR;
+	else if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (size_t)st.st_size > max)
+		err = -EFBIG;
+	if (err)
+		goto cleanup;
 	for (;;) {
 		ssize_t n;
 
