@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * cmd_baseline.c: bpfgate baseline update FILE RESULT.json...: a project's baseline
- * grows kernel by kernel. The rows of the kernels in the results replace that
- * kernel's rows of FILE; the rows of every other kernel stay. The file is written
+ * grows kernel by kernel. The rows of the kernels in the results replace the rows
+ * of FILE the gate would compare them with (the same release, or another release
+ * of the same series and kind); the rows of every other kernel stay. The file is written
  * sorted (kernel, oldest first; object file name; program) and without what
  * changes on every run (verification times, boot times, probes), so the diff of a
  * refresh shows only what changed for the gate.
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "compare.h"
 #include "diag.h"
 #include "options.h"
 #include "report.h"
@@ -28,7 +30,8 @@ static const struct vh_cmd_opts baseline_cmd = {
 	.cmd = "baseline",
 	.synopsis = "update FILE RESULT.json...",
 	.about = "Refresh a baseline: the rows of the kernels in the results (of 'bpfgate verify\n"
-		 "--json') replace those kernels' rows of FILE, the rows of other kernels stay.\n"
+		 "--json') replace those kernels' rows of FILE (the same release, or another one\n"
+		 "of the same series and kind), the rows of other kernels stay.\n"
 		 "FILE is created when missing and replaced atomically, sorted and without\n"
 		 "timings, so that the diff of a refresh is reviewable.",
 	.epilog = "Exit status: 0 written, 2 usage error, an unreadable or malformed file, or a\n"
@@ -47,12 +50,20 @@ static bool is_test(const struct vh_result *r)
 	return r->prog_type && !strcmp(r->prog_type, "test");
 }
 
-static bool has_kernel(const struct vh_result_set *set, const char *release)
+/* Whether the fresh results replace the old rows of kernel release: a kernel of
+ * theirs the gate would compare with it (the same release, or the same series
+ * and kind: a refresh on another patch build replaces, it does not pile up). */
+static bool replaced_by(const struct vh_result_set *fresh, const struct vh_result_set *old,
+			const char *release)
 {
-	for (size_t i = 0; i < set->n; i++)
-		if (!strcmp(set->v[i].kernel ?: "", release ?: ""))
+	for (size_t i = 0; i < fresh->n; i++)
+		if (vh_kernel__match(fresh, fresh->v[i].kernel, old, release) != VH_MATCH_NONE)
 			return true;
-	return vh_result_set__find_kernel(set, release) != NULL;
+	for (size_t i = 0; i < fresh->nkernels; i++)
+		if (vh_kernel__match(fresh, fresh->kernels[i].release, old, release) !=
+		    VH_MATCH_NONE)
+			return true;
+	return false;
 }
 
 /* the rows a baseline keeps, without what differs from run to run */
@@ -150,7 +161,7 @@ static int update(const char *path, char **results, int nresults)
 	if (!out.version)
 		err = -ENOMEM;
 	for (size_t i = 0; i < old.n && !err; i++) {
-		if (has_kernel(&fresh, old.v[i].kernel)) {
+		if (replaced_by(&fresh, &old, old.v[i].kernel)) {
 			replaced += !is_test(&old.v[i]);
 			continue;
 		}
@@ -158,7 +169,7 @@ static int update(const char *path, char **results, int nresults)
 		kept += !err && !is_test(&old.v[i]);
 	}
 	for (size_t i = 0; i < old.nkernels && !err; i++)
-		if (!has_kernel(&fresh, old.kernels[i].release))
+		if (!replaced_by(&fresh, &old, old.kernels[i].release))
 			err = keep_kernel(&out, &old.kernels[i]);
 	for (size_t i = 0; i < fresh.n && !err; i++) {
 		err = keep(&out, &fresh.v[i]);

@@ -599,6 +599,7 @@ int vh_verify__finish(const struct verify_cfg *cfg, struct vh_result_set *set, i
 	co.width = vh_term__width(fileno(text));
 	co.color = !cfg->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	co.json = false;
+	co.table = cfg->table;
 	if (!cfg->json && !cfg->table)
 		vh_run_summary__print(text, set, co.width);
 	if (compared) {

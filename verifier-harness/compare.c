@@ -155,31 +155,37 @@ static long distinct_kernels(const struct vh_result_set *set, const char ***out)
 	return (long)n;
 }
 
+enum vh_baseline_match vh_kernel__match(const struct vh_result_set *cur, const char *k,
+					const struct vh_result_set *base, const char *bk)
+{
+	char series[32], bseries[32];
+	int host, bhost;
+
+	if (!strcmp(k ?: "", bk ?: ""))
+		return VH_MATCH_RELEASE;
+	if (!vh_release__series(k, series, sizeof(series)) ||
+	    !vh_release__series(bk, bseries, sizeof(bseries)) || strcmp(series, bseries))
+		return VH_MATCH_NONE;
+	host = is_host_kernel(cur, k);
+	bhost = is_host_kernel(base, bk);
+	return host >= 0 && bhost >= 0 && host != bhost ? VH_MATCH_NONE : VH_MATCH_SERIES;
+}
+
 /* The base kernel a kernel of the run is compared with: the same release, else
  * the newest of the same series and kind (host or VM). */
 static void match_kernel(struct vh_compare_kernel *ck, const struct vh_result_set *base,
 			 const char **bk, size_t nbk, const struct vh_result_set *cur)
 {
-	char series[32], bseries[32];
-	int host = is_host_kernel(cur, ck->kernel);
-
 	for (size_t i = 0; i < nbk; i++) {
-		if (!strcmp(bk[i], ck->kernel)) {
+		enum vh_baseline_match m = vh_kernel__match(cur, ck->kernel, base, bk[i]);
+
+		if (m == VH_MATCH_RELEASE) {
 			ck->base_kernel = bk[i];
-			ck->match = VH_MATCH_RELEASE;
+			ck->match = m;
 			return;
 		}
-	}
-	if (!vh_release__series(ck->kernel, series, sizeof(series)))
-		return;
-	for (size_t i = 0; i < nbk; i++) {
-		int bhost = is_host_kernel(base, bk[i]);
-
-		if (!vh_release__series(bk[i], bseries, sizeof(bseries)) || strcmp(series, bseries))
-			continue;
-		if (host >= 0 && bhost >= 0 && host != bhost)
-			continue;
-		if (!ck->base_kernel || vh_release__cmp(bk[i], ck->base_kernel) > 0)
+		if (m == VH_MATCH_SERIES &&
+		    (!ck->base_kernel || vh_release__cmp(bk[i], ck->base_kernel) > 0))
 			ck->base_kernel = bk[i];
 	}
 	if (ck->base_kernel)
@@ -450,8 +456,8 @@ static void print_reasons(FILE *f, size_t width, const struct vh_compare *c,
 	const char *k = r->kernel ?: "?";
 
 	if (row->why & VH_CMP_GONE)
-		vh_term__line(f, width, "regression: %s:%s on %s: removed (in the baseline, not "
-			      "in this run; --allow-removed accepts it)", row_name(row),
+		vh_term__line(f, width, "regression: %s:%s on %s: removed (--allow-removed "
+			      "accepts it)", row_name(row),
 			      r->program ?: "?", k);
 	if (row->why & VH_CMP_NEW_FAILURE)
 		vh_term__line(f, width, "regression: %s:%s on %s: newly %s%s%s", row_name(row),

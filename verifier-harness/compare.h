@@ -132,6 +132,11 @@ const struct vh_compare_kernel *vh_compare__kernel(const struct vh_compare *c,
 						   const char *release);
 const char *vh_baseline_match__name(enum vh_baseline_match m); /* NULL for NONE */
 
+/* How base kernel bk (of base) stands for kernel k of a run (of cur): the same
+ * release, the same series and kind (host or VM), or not at all. */
+enum vh_baseline_match vh_kernel__match(const struct vh_result_set *cur, const char *k,
+					const struct vh_result_set *base, const char *bk);
+
 /* "6.18" of "6.18.44-fc-v1045" into buf; false when release has no major.minor. */
 bool vh_release__series(const char *release, char *buf, size_t len);
 
