@@ -492,8 +492,9 @@ static int write_reports(const struct verify_cfg *cfg, const struct vh_result_se
 	if (cfg->json) {
 		if (vh_result_set__write_json(stdout, set, cfg->pretty))
 			status = VH_EXIT_USAGE;
-	} else if (set->n && cfg->table) {
-		vh_report__table(stdout, set, color);
+	} else if (set->n) {
+		if (cfg->table) /* else the short summary (vh_verify__finish) */
+			vh_report__table(stdout, set, color);
 		for (size_t i = 0; i < set->n; i++)
 			if (set->v[i].verdict == VH_FAIL || set->v[i].verdict == VH_ERROR)
 				vh_report__failure(stdout, &set->v[i], color);
