@@ -29,9 +29,9 @@ static const struct vh_opt *const baseline_opts[] = { &vh_opt_help, NULL };
 static const struct vh_cmd_opts baseline_cmd = {
 	.cmd = "baseline",
 	.synopsis = "update FILE RESULT.json...",
-	.about = "Refresh a baseline: the rows of the kernels in the results (of 'bpfgate verify\n"
-		 "--json') replace those kernels' rows of FILE (the same release, or another one\n"
-		 "of the same series and kind), the rows of other kernels stay.\n"
+	.about = "Refresh a baseline: the rows of the kernels in the results (the JSON of\n"
+		 "'bpfgate verify -j') replace those kernels' rows of FILE (the same release,\n"
+		 "or another one of the same series and kind); the rows of other kernels stay.\n"
 		 "FILE is created when missing and replaced atomically, sorted and without\n"
 		 "timings, so that the diff of a refresh is reviewable.",
 	.epilog = "Exit status: 0 written, 2 usage error, an unreadable or malformed file, or a\n"
