@@ -610,7 +610,12 @@ static void print_table(FILE *f, const struct vh_compare *c, bool color, size_t 
 	free(cells);
 }
 
-/* "5.10.0-32-amd64, 6.1.0-56-amd64" (at most len bytes) */
+static int release_cmp(const void *a, const void *b)
+{
+	return vh_release__cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "5.10.0-32-amd64, 6.1.0-56-amd64", oldest first (at most len bytes) */
 static void base_kernel_list(const struct vh_compare *c, char *buf, size_t len)
 {
 	const char **k = NULL;
@@ -618,6 +623,8 @@ static void base_kernel_list(const struct vh_compare *c, char *buf, size_t len)
 	size_t used = 0;
 
 	buf[0] = '\0';
+	if (n > 1)
+		qsort(k, (size_t)n, sizeof(*k), release_cmp);
 	for (long i = 0; i < n && used < len; i++)
 		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", k[i]);
 	if (n <= 0)
