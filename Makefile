@@ -108,25 +108,31 @@ verify: deps
 	@$(MAKE) verify-host
 
 # The baseline belongs to the project verified: bpfgate's own in ci/, another
-# folder's beside its programs. verify gates on the default one when it exists,
-# on one given as BASELINE=FILE always.
-BASELINE ?= $(if $(OWN_PROGRAMS),ci/baseline.json,$(PROGRAMS_DIR)/bpfgate-baseline.json)
+# folder's where its bpfgate.conf says, else beside its programs. verify gates on
+# the default one when it exists, on one given as BASELINE=FILE always.
+BASELINE ?= $(or $(BPF_CONFIG_BASELINE),$(if $(OWN_PROGRAMS),ci/baseline.json,$(PROGRAMS_DIR)/bpfgate-baseline.json))
 GATE_BASELINE = $(if $(filter file,$(origin BASELINE)),$(wildcard $(BASELINE)),$(BASELINE))
+# The gate's thresholds are bpfgate's defaults (or the config's) unless given here.
 MAX_GROWTH ?= 10%
-# The project's programs must stay well clear of the verifier's limit on every kernel.
 MAX_SHARE ?= 25%
-# A developer's own host kernel is rarely in a baseline: a warning there; the
-# matrix's kernels are strict.
-BASELINE_MISSING ?= $(if $(filter-out host,$(KERNELS)),error,warn)
-GATE_FLAGS = --baseline $(GATE_BASELINE) --max-growth $(MAX_GROWTH) --max-share $(MAX_SHARE) \
-	--baseline-missing=$(BASELINE_MISSING)
+# A developer's own host kernel is rarely in a baseline: a warning there (unless
+# the config says); the matrix's kernels are strict.
+BASELINE_MISSING ?= $(if $(BPF_CONFIG_BASELINE_MISSING),,$(if $(filter-out host,$(KERNELS)),error,warn))
+given = $(filter command line environment,$(origin $(1)))
+GATE_FLAGS = --baseline $(GATE_BASELINE) \
+	$(if $(call given,MAX_GROWTH),--max-growth $(MAX_GROWTH)) \
+	$(if $(call given,MAX_SHARE),--max-share $(MAX_SHARE)) \
+	$(if $(BASELINE_MISSING),--baseline-missing=$(BASELINE_MISSING))
 # With KERNELS, the functional tests run on every kernel too; statically linked,
 # since the qemu backend's guest holds only busybox.
-verify-host: all $(if $(KERNELS),functional-static)
-	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(KERNELS), and functional tests))
+# (bpfgate's own tests: another project's come from its bpfgate.conf)
+VERIFY_TESTS = $(if $(and $(KERNELS),$(OWN_PROGRAMS)),$(FUNC_STATIC_BINS))
+verify-host: all $(if $(VERIFY_TESTS),functional-static)
+	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(VERIFY_TESTS), and functional tests))
 	$(if $(GATE_BASELINE),,@echo "  no baseline $(BASELINE): not gated ('make baseline' writes it)")
-	$(Q)$(BPFGATE) verify $(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k))) \
-		$(if $(KERNELS),$(foreach t,$(FUNC_STATIC_BINS),--test $(t))) \
+	$(Q)$(BPFGATE) verify $(if $(BPF_CONFIG),--config $(BPF_CONFIG)) \
+		$(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k)),--kernel host) \
+		$(foreach t,$(VERIFY_TESTS),--test $(t)) \
 		$(if $(JOBS),--jobs $(JOBS)) $(if $(GATE_BASELINE),$(GATE_FLAGS)) \
 		$(if $(filter 1,$(V)),--table) $(BPF_OBJS)
 

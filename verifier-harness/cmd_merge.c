@@ -18,7 +18,7 @@
 #endif
 
 static const struct vh_opt *const merge_opts[] = {
-	&vh_opt_json, &vh_opt_pretty, &vh_opt_table, &vh_opt_junit, &vh_opt_markdown,
+	&vh_opt_config, &vh_opt_json, &vh_opt_pretty, &vh_opt_table, &vh_opt_junit, &vh_opt_markdown,
 	&vh_opt_baseline, &vh_opt_max_growth, &vh_opt_max_share, &vh_opt_baseline_missing,
 	&vh_opt_allow_removed, &vh_opt_help, NULL,
 };
@@ -56,6 +56,8 @@ int do_merge(int argc, char **argv)
 		vh_err("merge", "no result files given (try 'bpfgate merge --help')");
 		return VH_EXIT_USAGE;
 	}
+	if (vh_verify_cfg__config(&cfg, false))
+		goto cleanup;
 	for (int i = first; i < argc; i++) {
 		if (vh_result_set__read_json(argv[i], &set, errbuf, sizeof(errbuf))) {
 			vh_err(argv[i], "%s", errbuf);
@@ -67,5 +69,6 @@ int do_merge(int argc, char **argv)
 	status = vh_verify__finish(&cfg, &set, VH_EXIT_OK);
 cleanup:
 	vh_result_set__free(&set);
+	vh_verify_cfg__free(&cfg);
 	return status;
 }

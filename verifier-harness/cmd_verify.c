@@ -70,7 +70,8 @@ static const struct vh_opt opt_backend = {
 };
 
 static const struct vh_opt *const verify_opts[] = {
-	&vh_opt_json, &vh_opt_pretty, &vh_opt_table, &vh_opt_junit, &vh_opt_markdown, &opt_kernel,
+	&vh_opt_config, &vh_opt_json, &vh_opt_pretty, &vh_opt_table, &vh_opt_junit,
+	&vh_opt_markdown, &opt_kernel,
 	&vh_opt_jobs, &vh_opt_baseline, &vh_opt_max_growth, &vh_opt_max_share,
 	&vh_opt_baseline_missing, &vh_opt_allow_removed, &opt_type, &opt_btf, &opt_prog,
 	&opt_test, &vh_opt_test_timeout, &opt_probe, &vh_opt_timeout, &opt_backend,
@@ -91,7 +92,12 @@ static const struct vh_cmd_opts verify_cmd = {
 int vh_verify_cfg__shared_opt(struct verify_cfg *cfg, const struct vh_opt *o,
 			      const struct vh_opt_val *v)
 {
+	if (!v->dflt && o->id < 64)
+		cfg->given |= 1ULL << o->id;
 	switch (o->id) {
+	case VH_OPT_CONFIG:
+		cfg->config = v->str;
+		return 1;
 	case VH_OPT_JSON:
 		cfg->json = true;
 		return 1;
@@ -129,19 +135,6 @@ int vh_verify_cfg__shared_opt(struct verify_cfg *cfg, const struct vh_opt *o,
 	return 0;
 }
 
-static int append(const char ***list, int *n, const char *s)
-{
-	const char **grown = realloc(*list, (*n + 1) * sizeof(char *));
-
-	if (!grown) {
-		vh_err(s, "out of memory");
-		return -ENOMEM;
-	}
-	grown[(*n)++] = s;
-	*list = grown;
-	return 0;
-}
-
 /* a --btf file must be BTF: raw, or an ELF file with a .BTF section */
 static int check_btf(const char *path)
 {
@@ -166,7 +159,7 @@ static int verify_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val
 		return ret < 0 ? ret : 0;
 	switch (o->id) {
 	case OPT_KERNEL:
-		return append(&cfg->kernels, &cfg->nkernels, v->str);
+		return vh_verify_cfg__append(&cfg->kernels, &cfg->nkernels, v->str);
 	case VH_OPT_JOBS:
 		cfg->jobs = (int)v->num;
 		break;
@@ -181,7 +174,7 @@ static int verify_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val
 			vh_err(v->str, "cannot execute: %s", strerror(errno));
 			return -EINVAL;
 		}
-		return append(&cfg->tests, &cfg->ntests, v->str);
+		return vh_verify_cfg__append(&cfg->tests, &cfg->ntests, v->str);
 	case OPT_PROBE:
 		cfg->probe = v->str;
 		break;
@@ -215,6 +208,8 @@ static int parse_args(int argc, char **argv, struct verify_cfg *cfg)
 
 	if (first <= 0)
 		return first ?: 1;
+	if (vh_verify_cfg__config(cfg, true))
+		return -EINVAL;
 	if (first >= argc && !cfg->ntests) {
 		vh_err("verify", "no BPF objects given (try 'bpfgate verify --help')");
 		return -EINVAL;
@@ -632,8 +627,7 @@ int do_verify(int argc, char **argv)
 
 	err = parse_args(argc, argv, &cfg);
 	if (err) {
-		free(cfg.kernels);
-		free(cfg.tests);
+		vh_verify_cfg__free(&cfg);
 		return err > 0 ? VH_EXIT_OK : VH_EXIT_USAGE;
 	}
 	vh_diag__set_verbosity(cfg.verbose);
@@ -671,7 +665,6 @@ int do_verify(int argc, char **argv)
 
 	status = vh_verify__finish(&cfg, &set, status);
 	vh_result_set__free(&set);
-	free(cfg.kernels);
-	free(cfg.tests);
+	vh_verify_cfg__free(&cfg);
 	return status;
 }

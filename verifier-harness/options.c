@@ -43,7 +43,7 @@ const struct vh_opt vh_opt_baseline = {
 	.help = "compare statistics with a baseline (a saved JSON result); exit 1 on regression",
 };
 const struct vh_opt vh_opt_max_growth = {
-	VH_OPT_MAX_GROWTH, "max-growth", 0, VH_OPT_PCT, "PCT", 0, 1000000, .def = "10",
+	VH_OPT_MAX_GROWTH, "max-growth", 0, VH_OPT_PCT, "PCT", 0, 1000, .def = "10",
 	.help = "gate: largest allowed growth of a program's insns processed",
 };
 const struct vh_opt vh_opt_max_share = {
@@ -66,6 +66,11 @@ const struct vh_opt vh_opt_table = {
 const struct vh_opt vh_opt_verbose = {
 	VH_OPT_VERBOSE, "verbose", 'v', VH_OPT_FLAG,
 	.help = "print the full verifier log of failures; twice: libbpf debug output",
+};
+const struct vh_opt vh_opt_config = {
+	VH_OPT_CONFIG, "config", 0, VH_OPT_STR, "FILE", .def_doc = "./bpfgate.conf when there is one",
+	.help = "the project's config: its baseline, gate, kernels and tests, under the options "
+		"given here",
 };
 const struct vh_opt vh_opt_help = {
 	VH_OPT_HELP, "help", 'h', VH_OPT_FLAG, .help = "show this help",
@@ -249,7 +254,10 @@ int vh_opts__parse(const struct vh_cmd_opts *c, int argc, char **argv, vh_opt_fn
 			if (has_arg)
 				shorts[ns++] = ':';
 		}
-		if (o->def && (vh_opts__value(o, o->def, &v) || fn(ctx, o, &v)))
+		if (o->def && vh_opts__value(o, o->def, &v))
+			goto cleanup;
+		v.dflt = true;
+		if (o->def && fn(ctx, o, &v))
 			goto cleanup;
 	}
 	shorts[ns] = '\0';

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "compare.h"
+#include "project_config.h"
 #include "object_verify.h"
 #include "options.h"
 #include "result.h"
@@ -27,7 +28,23 @@ struct verify_cfg {
 	const char *probe;
 	int jobs, timeout_s, test_timeout_s, verbose;
 	struct vh_compare_opts cmp;
+	const char *config;         /* --config FILE */
+	unsigned long long given;   /* 1 << id of each shared option on the command line */
+	struct vh_project_config *conf; /* the config read, or NULL */
+	char **conf_strs;           /* what was taken from it (freed with it) */
+	size_t nconf_strs;
 };
+
+/*
+ * Read the project's config (--config FILE, else ./bpfgate.conf when it exists) and
+ * take from it what the command line did not say: the baseline, the gate, and for
+ * verify (with_run) the kernels and the functional tests. 0, or -EINVAL after one
+ * line on stderr ("bpfgate: FILE:LINE: KEY: why").
+ */
+int vh_verify_cfg__config(struct verify_cfg *cfg, bool with_run);
+void vh_verify_cfg__free(struct verify_cfg *cfg);
+/* Add s to a list of options (--kernel, --test); 0 or -ENOMEM (said). */
+int vh_verify_cfg__append(const char ***list, int *n, const char *s);
 
 /*
  * Take one of the options verify and merge share (output, report files, the

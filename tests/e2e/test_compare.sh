@@ -145,7 +145,7 @@ expect_gate 2 "one file" "$T/base.json"
 expect_gate 2 "three files" "$T/base.json" "$T/base.json" "$T/base.json"
 expect_gate 2 "unknown option" --frobnicate "$T/base.json" "$T/base.json"
 expect_gate 2 "bad percentage" --max-growth ten "$T/base.json" "$T/base.json"
-expect_eq "$err" "bpfgate: --max-growth: 'ten' is not a percentage from 0 to 1000000" "bad percentage: message"
+expect_eq "$err" "bpfgate: --max-growth: 'ten' is not a percentage from 0 to 1000" "bad percentage: message"
 expect_gate 2 "share over 100" --max-share 101 "$T/base.json" "$T/base.json"
 for bad in nan inf -1 "" 5x 5%% " 5" 0x10; do
 	expect_gate 2 "--max-share '$bad'" --max-share="$bad" "$T/base.json" "$T/base.json"

@@ -133,4 +133,41 @@ mk baseline KERNELS=host
 cmp -s "$T/first.json" "$P/bpfgate-baseline.json" ||
 	fail "a refresh with nothing changed changed the file: $(diff "$T/first.json" "$P/bpfgate-baseline.json" | head)"
 expect_eq "$(sha256sum ci/baseline.json 2>/dev/null)" "$own" "ci/baseline.json still untouched"
+
+# the project's bpfgate.conf: its baseline and gate are make verify's and bpfgate
+# verify's defaults; options on the command line win
+rm -f "$P/bpfgate-baseline.json"
+cat >"$T/project/bpfgate.conf" <<'CONF'
+[project]
+programs = programs
+baseline = gate/baseline.json
+[gate]
+max_growth = 150%
+CONF
+mkdir -p "$T/project/gate"
+mk baseline KERNELS=host
+expect_eq "$rc" 0 "make baseline with a config ($err)"
+[ -s "$T/project/gate/baseline.json" ] || fail "make baseline did not write the config's baseline"
+[ ! -e "$P/bpfgate-baseline.json" ] || fail "make baseline wrote beside the programs despite the config"
+edit "$T/project/gate/baseline.json" "
+for r in d['results']:
+    if r['program'] == 'byte_sum': r['insns_processed'] //= 2"
+mk verify-host
+expect_make 0 "the config's max_growth (150%) allows a doubling"
+expect_contains "$out" "max growth 150%" "the config's threshold used"
+expect_contains "$out" "gate/baseline.json)" "the config's baseline used"
+mk verify-host MAX_GROWTH=10%
+expect_make 1 "MAX_GROWTH on the command line wins over the config"
+run "$OUT/bpfgate" verify --config "$T/project/bpfgate.conf" "$OUT"/programs/*.bpf.o
+expect_eq "$rc" 0 "bpfgate verify --config"
+expect_contains "$out" "max growth 150%" "bpfgate verify --config: the config's threshold"
+run "$OUT/bpfgate" verify --config "$T/project/bpfgate.conf" --max-growth 10 "$OUT"/programs/*.bpf.o
+expect_eq "$rc" 1 "--max-growth wins over the config"
+(cd "$T/project" && "$OUT/bpfgate" merge "$T/run.json" >"$T/merge.out" 2>&1)
+expect_contains "$(cat "$T/merge.out")" "against gate/baseline.json" "merge finds ./bpfgate.conf"
+printf '[gate]\nmax_growth = lots\n' >"$T/bad.conf"
+run "$OUT/bpfgate" verify --config "$T/bad.conf" "$OUT"/programs/*.bpf.o
+expect_eq "$rc" 2 "a bad config"
+expect_eq "$(echo "$err" | wc -l)" 1 "a bad config: one line"
+expect_contains "$err" "bpfgate: $T/bad.conf:2: " "a bad config: FILE:LINE"
 echo "another project's baseline gates across machines, says why when it cannot"
