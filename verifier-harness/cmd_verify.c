@@ -22,6 +22,7 @@
 #include "report.h"
 #include "result_json.h"
 #include "run_summary.h"
+#include "source_path.h"
 #include "term_line.h"
 #include "verify_cfg.h"
 #include "verify_pool.h"
@@ -478,6 +479,19 @@ static void print_full_logs(const struct verify_cfg *cfg, const struct vh_result
 	}
 }
 
+/* GitHub's annotations point at files of the repository: the sources' paths from
+ * its root, not their bare names. */
+static void gh_annotations(const struct vh_result_set *set)
+{
+	struct vh_result_set rel;
+
+	if (vh_source__relative_set(&rel, set))
+		vh_report__gh_annotations(stderr, set);
+	else
+		vh_report__gh_annotations(stderr, &rel);
+	vh_result_set__free(&rel);
+}
+
 static int write_reports(const struct verify_cfg *cfg, const struct vh_result_set *set)
 {
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
@@ -507,7 +521,7 @@ static int write_reports(const struct verify_cfg *cfg, const struct vh_result_se
 	if (summary && summary[0] && vh_report__markdown(summary, set, true))
 		vh_warn(summary, "cannot append to $GITHUB_STEP_SUMMARY: %s", strerror(errno));
 	if (getenv("GITHUB_ACTIONS") && !strcmp(getenv("GITHUB_ACTIONS"), "true"))
-		vh_report__gh_annotations(stderr, set);
+		gh_annotations(set);
 	return status;
 }
 

@@ -65,8 +65,14 @@ expect_eq "$rc" 1 "merge with reports"
 [ "$(grep -c '<testsuite ' "$T/m.xml")" = 2 ] || fail "JUnit: one testsuite per kernel: $(cat "$T/m.xml")"
 grep -q 'bug_oob' "$T/m.md" || fail "Markdown without the failure"
 expect_contains "$out" "fail  bug_oob.bpf.o:bug_oob on 6.1.0-56-amd64" "merge: the summary of each kernel"
-run env GITHUB_ACTIONS=true "$BPFGATE" merge "$T/host.json"
-expect_contains "$err" "::error file=" "merge: GitHub annotations"
+# annotations point at the source's path in the repository ($GITHUB_WORKSPACE, else
+# the current folder), found by its name; a file not in it keeps its bare name
+run env GITHUB_ACTIONS=true GITHUB_WORKSPACE="$TOP" "$BPFGATE" merge "$T/host.json"
+expect_contains "$err" "::error file=tests/bpf/bug_oob.bpf.c,line=11," "annotation: repository path"
+run env -u GITHUB_WORKSPACE GITHUB_ACTIONS=true "$BPFGATE" merge "$T/host.json"
+expect_contains "$err" "::error file=tests/bpf/bug_oob.bpf.c,line=11," "annotation: from the current folder"
+run env GITHUB_ACTIONS=true GITHUB_WORKSPACE="$T" "$BPFGATE" merge "$T/host.json"
+expect_contains "$err" "::error file=bug_oob.bpf.c,line=11," "annotation: not in the repository"
 # gated like verify: a baseline of the host only gates the host, and says so for 6.1
 run "$BPFGATE" merge --baseline "$T/host.json" "$T/host.json" "$T/vm.json"
 expect_eq "$rc" 1 "merge --baseline: the failure still fails"
