@@ -469,6 +469,8 @@ static int run_script(const struct vh_kernel_cache *cache, const struct vh_kerne
 		_exit(127);
 	}
 	setpgid(pid, pid);
+	/* orphans of the group (kernels.sh's children) come to us, so we can reap them */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	for (;;) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
 

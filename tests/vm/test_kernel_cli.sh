@@ -50,8 +50,11 @@ expect_contains "$err" "bpfgate: 6.1: not in the cache (run 'bpfgate kernel fetc
 run "$BPFGATE" kernel fetch host
 expect_eq "$rc" 0 "fetch host is a no-op"
 
-# path also takes an image or a build tree
+# path also takes an image or a build tree (a kernel image: "HdrS" at 0x202)
 head -c 4096 /dev/zero >"$T/vmlinuz-9.9.9-test"
+run "$BPFGATE" kernel path "$T/vmlinuz-9.9.9-test"
+expect_eq "$rc" 2 "a file of zeros is no kernel image"
+printf 'HdrS' | dd of="$T/vmlinuz-9.9.9-test" bs=1 seek=$((0x202)) conv=notrunc status=none
 run "$BPFGATE" kernel path "$T/vmlinuz-9.9.9-test"
 expect_eq "$out" "$T/vmlinuz-9.9.9-test" "an image path"
 mkdir -p "$T/tree/arch/x86/boot" && cp "$T/vmlinuz-9.9.9-test" "$T/tree/arch/x86/boot/bzImage"
@@ -69,4 +72,47 @@ echo "$out" >"$T/probe.json"
 expect_eq "$(json_py 'd["kernel"]' "$T/probe.json")" "$(uname -r)" "probe names the kernel"
 expect_eq "$(json_py '"xdp" in d["prog_types"] and "hash" in d["map_types"]' "$T/probe.json")" True "probe finds xdp and hash maps"
 [ ! -e "$T/cache" ] || fail "read-only commands created the cache"
+
+# --- untrusted kernels.conf --------------------------------------------------------------
+# A release such as /../victim used to make `kernel fetch` remove ROOT/victim recursively.
+mkdir -p "$T/cache/victim/precious" "$T/cache/kernels"
+echo data >"$T/cache/victim/precious/file"
+for rel in /../victim ../../x ../victim 5.10/../../victim; do
+	printf '9.9 bullseye %s linux-image-x=1\n' "$rel" >"$T/evil.conf"
+	run env BPFGATE_KERNELS_CONF="$T/evil.conf" "$BPFGATE" kernel fetch 9.9
+	expect_eq "$rc" 2 "release $rel: exit status"
+	expect_contains "$err" "bpfgate: $T/evil.conf:1: release: " "release $rel: FILE:LINE: field"
+	expect_eq "$(echo "$err" | wc -l)" 1 "release $rel: one line"
+	[ -f "$T/cache/victim/precious/file" ] || fail "release $rel removed a folder outside the cache"
+	# the shell side refuses it too, and removes nothing
+	mkdir -p "$T/dir" && touch "$T/dir/keep"
+	run env BPFGATE_KERNELS_CONF="$T/evil.conf" ci/kernels.sh fetch 9.9 "$T/dir"
+	expect_eq "$rc" 2 "kernels.sh fetch, release $rel"
+	run ci/kernels.sh fetch-entry "$T/dir" 9.9 bullseye "$rel" linux-image-x=1
+	expect_eq "$rc" 2 "kernels.sh fetch-entry, release $rel"
+	[ -f "$T/dir/keep" ] || fail "kernels.sh removed what it did not make"
+done
+# a non-empty folder is not the fetch's to fill (nor to clean up)
+run ci/kernels.sh fetch-entry "$T/dir" 9.9 bullseye 9.9.0-1-amd64 linux-image-x=1
+expect_eq "$rc" 2 "kernels.sh fetch-entry into a non-empty folder"
+expect_contains "$err" "not empty" "kernels.sh says why"
+[ -f "$T/dir/keep" ] || fail "kernels.sh removed what it did not make"
+# errors name the file read; a folder, an empty file, no kernels: exit 2, never an empty matrix
+: >"$T/empty.conf"
+printf '# nothing\n' >"$T/comments.conf"
+for c in "$T/empty.conf" "$T/comments.conf" "$T" /dev/null "$T/missing.conf"; do
+	run env BPFGATE_KERNELS_CONF="$c" "$BPFGATE" kernel list
+	expect_eq "$rc" 2 "kernel list with $c"
+	expect_contains "$err" "bpfgate: $c: " "the error names $c"
+	run "$BPFGATE" kernel list --conf "$c"
+	expect_eq "$rc" 2 "kernel list --conf $c"
+done
+run env BPFGATE_KERNELS_CONF="$T/empty.conf" "$BPFGATE" verify --kernel 6.1 "$O/programs/flow.bpf.o"
+expect_eq "$rc" 2 "verify --kernel with an empty matrix"
+expect_contains "$err" "$T/empty.conf" "verify names the file read"
+run "$BPFGATE" kernel path /etc/passwd
+expect_eq "$rc" 2 "kernel path /etc/passwd"
+expect_contains "$err" "not a kernel image" "kernel path /etc/passwd says why"
+run "$BPFGATE" kernel --allow-newer list
+expect_eq "$rc" 2 "--allow-newer is only for fetch"
 echo "ok"
