@@ -57,8 +57,10 @@ static int walk(const char *dir, const char *rel, int depth, walk_fn fn, void *c
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		/* the stamp itself, and the matrix's timings of the last run (not the kernel) */
 		if (!*rel && (!strcmp(de->d_name, VH_STAMP_NAME) ||
-			      !strcmp(de->d_name, "." VH_STAMP_NAME ".tmp")))
+			      !strcmp(de->d_name, "." VH_STAMP_NAME ".tmp") ||
+			      !strncmp(de->d_name, "last-run-", 9)))
 			continue;
 		if ((size_t)snprintf(r, sizeof(r), "%s%s%s", rel, *rel ? "/" : "", de->d_name) >=
 		    sizeof(r)) {
