@@ -185,7 +185,7 @@ static int cmd_list(const struct kopts *o)
 
 			snprintf(c, sizeof(c), "%s", st == VH_ENTRY_DAMAGED ? "damaged" : "no");
 			if (st == VH_ENTRY_WHOLE)
-				snprintf(c, sizeof(c), "%llu MB%s", size >> 20, sub[0] ? "*" : "");
+				snprintf(c, sizeof(c), "%lluMB%s", size >> 20, sub[0] ? "*" : "");
 			printf("%-6s %-18s %-24s %-8s %-6s %s\n", e->series, e->suite, e->release, c,
 			       is_stale < 0 ? "?" : is_stale ? "yes" : "no", e->packages);
 			if (sub[0])

@@ -12,13 +12,20 @@ export BPFGATE_CACHE=$T/cache
 export BPFGATE_DATADIR=$T/data
 REL=9.9.0-1-fake
 mkdir -p "$T/data" "$T/custom"
-printf '9.9 sid %s linux-image-%s=9.9.1-1\nhost - - -\n' $REL $REL >"$T/custom/k.conf"
+printf '# a custom matrix\n9.9 sid %s linux-image-%s=9.9.1-1  # pinned\nhost - - -\n' $REL $REL \
+	>"$T/custom/k.conf"
 export BPFGATE_KERNELS_CONF=$T/custom/k.conf
 cat >"$T/data/kernels.sh" <<'SH'
 #!/usr/bin/env bash
-# stand-in for ci/kernels.sh fetch-entry DIR SERIES SUITE RELEASE PACKAGES
+# stand-in for ci/kernels.sh fetch-entry DIR SERIES SUITE RELEASE PACKAGES, and for
+# newest SERIES SUITE RELEASE PACKAGES MODE: 9.9.0-2-fake is the newest 9.9
+if [ "$1" = newest ]; then
+	echo "9.9.0-2-fake linux-image-9.9.0-2-fake=9.9.2-1"
+	exit 0
+fi
 [ "$1" = fetch-entry ] || exit 2
 dir=$2 series=$3 release=$5
+[ "${FAKE:-}" != gone ] || [ "$release" = 9.9.0-1-fake ] || FAKE=ok
 echo "fetch: $series: downloading" >&2
 echo "Get:1 fake" >>"$BPFGATE_FETCH_LOG"
 case ${FAKE:-ok} in
@@ -100,6 +107,37 @@ expect_eq "$rc" 2 "pin gone"
 expect_contains "$err" "no longer on the mirror of sid" "pin gone: said"
 expect_contains "$err" "--allow-newer" "pin gone: the way out"
 
+# --allow-newer: the newest of the series stands in, said and recorded
+run env FAKE=gone "$BPFGATE" kernel fetch --allow-newer 9.9
+expect_eq "$rc" 0 "fetch --allow-newer ($err)"
+expect_contains "$err" "9.9.0-2-fake stands in for the pinned $REL" "the substitution is said"
+grep -q "^pinned-release $REL$" "$T/cache/kernels/9.9.0-2-fake/manifest" ||
+	fail "the manifest records the pin it replaces"
+run "$BPFGATE" kernel path 9.9
+expect_eq "$out" "$T/cache/kernels/9.9.0-2-fake/vmlinuz" "later runs of 9.9 use the newer kernel"
+run "$BPFGATE" kernel list --json
+echo "$out" >"$T/list.json"
+expect_eq "$(python3 -c 'import json,sys; k = json.load(open(sys.argv[1]))["kernels"][0]
+print(k["substitute"], k["cached"], k["stale"])' "$T/list.json")" "9.9.0-2-fake True None" \
+	"list: the substitute; staleness unknown without apt lists"
+run "$BPFGATE" kernel list --refresh
+expect_contains "$out" "newest: linux-image-9.9.0-2-fake=9.9.2-1" "list --refresh: the stale pin"
+expect_eq "$(echo "$out" | awk '$1 == "9.9" {print $5}')" yes "list --refresh: STALE column"
+rm -rf "$T/cache/kernels/9.9.0-2-fake" "$T/cache/kernels/$REL.substitute"
+
+# update: only the pins move, atomically; --dry-run changes nothing
+cp "$T/custom/k.conf" "$T/k.before"
+run "$BPFGATE" kernel update --dry-run
+expect_eq "$rc" 0 "update --dry-run ($err)"
+expect_contains "$out" "-> linux-image-9.9.0-2-fake=9.9.2-1" "update --dry-run says the change"
+cmp -s "$T/custom/k.conf" "$T/k.before" || fail "update --dry-run changed the file"
+run "$BPFGATE" kernel update --conf "$T/custom/k.conf"
+expect_eq "$rc" 0 "update ($err)"
+expect_eq "$(cat "$T/custom/k.conf")" "$(printf '# a custom matrix\n9.9 sid 9.9.0-2-fake linux-image-9.9.0-2-fake=9.9.2-1  # pinned\nhost - - -')" \
+	"update rewrites the pin and keeps the rest"
+expect_eq "$(ls -A "$T/custom")" "k.conf" "update leaves no temporary file"
+cp "$T/k.before" "$T/custom/k.conf"
+
 # SIGINT and SIGTERM stop a fetch within 2 s: children gone, lock free, nothing left
 for sig in INT TERM; do
 	rm -f "$T/pids"
@@ -132,9 +170,10 @@ rm -f "$T/pids"
 FAKE=hang FAKE_PIDS=$T/pids "$BPFGATE" kernel fetch 9.9 2>/dev/null &
 pid=$!
 for _ in $(seq 200); do started && break; sleep 0.05; done
-kill -9 $pid
-wait $pid 2>/dev/null
-sleep 0.5
+{
+	kill -9 $pid
+	wait $pid
+} 2>/dev/null
 for p in $(cat "$T/pids"); do
 	for _ in $(seq 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
 	! kill -0 "$p" 2>/dev/null || fail "kill -9: child $p outlived bpfgate"
