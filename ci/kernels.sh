@@ -27,7 +27,8 @@
 # this script created itself is ever removed.
 #
 # Environment: BPFGATE_KERNELS_CONF (default: kernels.conf next to this script),
-# BPFGATE_APT_STATE (apt lists per suite; default $XDG_CACHE_HOME/bpfgate/apt),
+# BPFGATE_APT_STATE (apt lists per suite; default the apt/ folder of the cache root:
+# $BPFGATE_CACHE, else $XDG_CACHE_HOME/bpfgate, else ~/.cache/bpfgate),
 # BPFGATE_FETCH_LOG (a file that receives apt's output and every message).
 # Exit status: 0 done, 1 download or extraction failed, 2 usage, unknown series or a
 # field outside its grammar, 3 a pinned version is no longer on the mirror.
@@ -103,7 +104,7 @@ show)
 	;;
 fetch | fetch-entry | vmlinux | newest) ;;
 -h | --help | "")
-	sed -n '3,34s/^# \{0,1\}//p' "$0"
+	sed -n '3,35s/^# \{0,1\}//p' "$0"
 	[ -n "$cmd" ]
 	exit $?
 	;;
@@ -164,7 +165,7 @@ check_fields "$series" "$suite" "$release" "$packages"
 
 # shellcheck source=ci/apt-suites.sh
 . "$here/apt-suites.sh"
-state=${BPFGATE_APT_STATE:-${XDG_CACHE_HOME:-$HOME/.cache}/bpfgate/apt}
+state=${BPFGATE_APT_STATE:-${BPFGATE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bpfgate}/apt}
 mkdir -p "$state"
 
 # One apt state per suite, used by one run at a time (apt locks its lists too, but

@@ -115,4 +115,31 @@ expect_eq "$rc" 2 "kernel path /etc/passwd"
 expect_contains "$err" "not a kernel image" "kernel path /etc/passwd says why"
 run "$BPFGATE" kernel --allow-newer list
 expect_eq "$rc" 2 "--allow-newer is only for fetch"
+
+# --- stale pins, from apt lists already in the cache (no network) ------------------------
+mirror=$(. ci/apt-suites.sh && apt_mirror)
+[ -n "$mirror" ] || { echo "ok (no Debian mirror configured: stale pins not checked)"; exit 0; }
+lists=$T/cache/apt/sid/lists
+mkdir -p "$lists"
+m=${mirror#*://}
+m=${m%/}
+pkg() { printf 'Package: %s\nVersion: %s\nArchitecture: amd64\nFilename: pool/%s.deb\nSize: 1\nDescription: x\n\n' "$1" "$2" "$1"; }
+{
+	pkg linux-image-6.1.0-56-amd64-unsigned 6.1.192-2
+	pkg linux-image-6.1.0-58-amd64-unsigned 6.1.200-1
+	pkg linux-image-6.1.0-57-amd64-unsigned 6.1.195-1
+	# neither another flavour nor another series is a newer 6.1
+	pkg linux-image-6.1.0-99-cloud-amd64-unsigned 6.1.300-1
+	pkg linux-image-6.10.0-1-amd64-unsigned 6.10.1-1
+} >"$lists/${m//\//_}_dists_sid_main_binary-amd64_Packages"
+printf '6.1 sid 6.1.0-56-amd64 linux-image-6.1.0-56-amd64-unsigned=6.1.192-2\n' >"$T/stale.conf"
+run ci/kernels.sh newest 6.1 sid 6.1.0-56-amd64 linux-image-6.1.0-56-amd64-unsigned=6.1.192-2 --offline
+expect_eq "$out" "6.1.0-58-amd64 linux-image-6.1.0-58-amd64-unsigned=6.1.200-1" "kernels.sh newest"
+run "$BPFGATE" kernel list --json --conf "$T/stale.conf"
+echo "$out" >"$T/stale.json"
+expect_eq "$(json_py '[(k["stale"], k["newest"]) for k in d["kernels"]]' "$T/stale.json")" \
+	"[(True, 'linux-image-6.1.0-58-amd64-unsigned=6.1.200-1')]" "kernel list: a stale pin"
+printf '6.1 sid 6.1.0-58-amd64 linux-image-6.1.0-58-amd64-unsigned=6.1.200-1\n' >"$T/fresh.conf"
+run "$BPFGATE" kernel list --conf "$T/fresh.conf"
+expect_eq "$(echo "$out" | awk '$1 == "6.1" {print $5}')" no "kernel list: a current pin"
 echo "ok"
