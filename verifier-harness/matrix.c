@@ -755,7 +755,7 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 			need_conf = true;
 	err = vh_kernel_conf__load(&m->conf, errbuf, sizeof(errbuf));
 	if (err && need_conf)
-		return vh_err("ci/kernels.conf", "%s", errbuf), err;
+		return vh_err(NULL, "%s", errbuf), err; /* errbuf names the file */
 	m->have_conf = !err;
 	err = vh_kernel_cache__init(&m->cache);
 	if (err)
