@@ -24,6 +24,7 @@
 #include "expect.h"
 #include "line_info.h"
 #include "loader_crash.h"
+#include "object_maps.h"
 #include "object_verify.h"
 #include "prog_type.h"
 #include "strfmt.h"
@@ -141,6 +142,19 @@ static char *last_libbpf_line(const char *msg)
 	start = end;
 	while (start > msg && start[-1] != '\n')
 		start--;
+	if (end - start >= 8 && !memcmp(start, "libbpf: ", 8))
+		start += 8;
+	return end > start ? strndup(start, end - start) : NULL;
+}
+
+/* The first line of libbpf's warnings, trimmed: the cause, before the
+ * "failed to load object" lines that follow it. */
+static char *first_libbpf_line(const char *msg)
+{
+	const char *start = msg + strspn(msg, "\n "), *end = strchr(start, '\n');
+
+	if (!end)
+		end = start + strlen(start);
 	if (end - start >= 8 && !memcmp(start, "libbpf: ", 8))
 		start += 8;
 	return end > start ? strndup(start, end - start) : NULL;
@@ -389,6 +403,9 @@ struct load_run {
 	char *guess;       /* how the type was guessed, or NULL */
 	char *skip;        /* why it cannot be loaded standalone, or NULL */
 	long insn_cnt;
+	char *note;        /* what was changed for the load (object_maps.h), or NULL */
+	char *fault;       /* the load failed before the kernel saw the program: why */
+	const char *fault_class; /* and its class (error_class.h) */
 	struct vh_expect expect;
 	char expect_strs[VH_EXPECT_MAX_MSGS + 3][256]; /* copies: the BTF dies with obj */
 };
@@ -400,6 +417,8 @@ static void load_run__free(struct load_run *run)
 	free(run->prog_type);
 	free(run->guess);
 	free(run->skip);
+	free(run->note);
+	free(run->fault);
 	memset(run, 0, sizeof(*run));
 }
 
@@ -445,6 +464,29 @@ static void choose_type(struct bpf_program *prog, const struct btf *btf,
 }
 
 /*
+ * The load failed before the kernel saw the program (libbpf wrote no "BPF
+ * program load failed"): a map it could not create, or an object it could not
+ * prepare (relocations, sections). libbpf's words that name a missing kernel
+ * feature (CO-RE, kfuncs, attach targets: error_class.h) keep their class.
+ */
+static void find_object_fault(struct bpf_object *obj, struct load_run *run)
+{
+	const struct vh_error_class *cls;
+
+	vh_object_maps__create_failure(obj, run->libbpf_msg, &run->fault, &run->fault_class);
+	if (run->fault_class)
+		return;
+	cls = vh_error__classify(run->libbpf_msg, run->err);
+	if (strcmp(cls->name, "unsupported_prog_type") && strcmp(cls->name, "other"))
+		return;
+	run->fault_class = "object_invalid";
+	run->fault = first_libbpf_line(run->libbpf_msg);
+	if (!run->fault)
+		run->fault = vh_strfmt("libbpf could not prepare the program: %s",
+				       strerror(-run->err));
+}
+
+/*
  * Open path, keep only prog_name for loading, load with log level `level` into
  * a buffer of `size` bytes. -ENOSPC in run->err means the log did not fit.
  */
@@ -453,7 +495,6 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 {
 	struct bpf_object *obj;
 	struct bpf_program *prog, *p;
-	struct bpf_map *map;
 	char errbuf[256];
 	int err = 0, phase;
 
@@ -469,9 +510,8 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 	}
 	bpf_object__for_each_program(p, obj)
 		bpf_program__set_autoload(p, p == prog);
-	/* Never pin: a verification must leave nothing behind in bpffs. */
-	bpf_object__for_each_map(map, obj)
-		bpf_map__set_pin_path(map, NULL);
+	free(run->note);
+	run->note = vh_object_maps__fixup(obj);
 
 	free(run->section);
 	run->section = strdup(bpf_program__section_name(prog));
@@ -507,6 +547,12 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 	vh_loader__enter(phase);
 	vh_diag__capture(NULL, 0);
 	run->insn_cnt = bpf_program__insn_cnt(prog);
+	free(run->fault);
+	run->fault = NULL;
+	run->fault_class = NULL;
+	if (run->err && !(run->log && run->log[0]) &&
+	    !strstr(run->libbpf_msg, "BPF program load failed"))
+		find_object_fault(obj, run);
 cleanup:
 	bpf_object__close(obj);
 	return err;
@@ -653,6 +699,18 @@ int vh_object__verify_prog(const char *path, const char *prog,
 		r->stats.prog_insns = stats_run.insn_cnt;
 	if (stats_run.guess)
 		r->reason = strdup(stats_run.guess);
+	if (stats_run.note)
+		r->note = strdup(stats_run.note);
+	if (stats_run.fault_class) {
+		/* the object is at fault, not the verifier: one load says it all */
+		const struct vh_error_class *cls = vh_error__by_name(stats_run.fault_class);
+
+		r->verdict = VH_ERROR;
+		r->error = strdup(stats_run.fault);
+		r->error_class = strdup(stats_run.fault_class);
+		r->error_kind = cls ? strdup(cls->kind) : NULL;
+		goto cleanup;
+	}
 
 	if (stats_run.err == -EPERM && !(stats_run.log && stats_run.log[0])) {
 		/* Privilege was checked up front: the kernel refused the program

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "error_class.h"
 #include "loader_crash.h"
 #include "result_json.h"
 #include "strfmt.h"
@@ -73,8 +74,10 @@ static void add_lost(struct vh_result_set *out, const struct vh_prog_ref *p,
 	r->verdict = VH_ERROR;
 	r->error = strdup(why);
 	if (crashed) {
-		r->error_class = strdup("loader_crash");
-		r->error_kind = strdup("object is at fault");
+		const struct vh_error_class *cls = vh_error__by_name("loader_crash");
+
+		r->error_class = strdup(cls->name);
+		r->error_kind = strdup(cls->kind);
 	}
 }
 
