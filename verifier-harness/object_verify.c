@@ -9,6 +9,7 @@
 #include <string.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -275,15 +276,19 @@ static void list_child(int fd, const char *path, const struct vh_verify_opts *op
 static int list_answer(const char *path, char *buf, size_t len, struct vh_prog_ref **progs,
 		       char *errbuf, size_t errlen)
 {
-	char *nl = memchr(buf, '\n', len), *p, *end = buf + len;
+	char *nl = memchr(buf, '\n', len), *p, *end = buf + len, head[16];
 	int n, i = 0;
 
-	if (!nl || sscanf(buf, "%d", &n) != 1)
+	/* the buffer holds no NUL after the names: the count is parsed from a copy */
+	if (!nl || nl - buf >= (ptrdiff_t)sizeof(head))
+		return -EPROTO;
+	snprintf(head, sizeof(head), "%.*s", (int)(nl - buf), buf);
+	if (sscanf(head, "%d", &n) != 1)
 		return -EPROTO;
 	p = nl + 1;
 	if (n < 0) {
 		snprintf(errbuf, errlen, "%.*s", (int)(end - p), p);
-		return n;
+		return errbuf[0] ? n : -EPROTO;
 	}
 	*progs = calloc(n ?: 1, sizeof(**progs));
 	if (!*progs)

@@ -4,6 +4,7 @@
  * crashed, and give the results back in the order the programs were given.
  */
 #include <stdatomic.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -190,11 +191,15 @@ static void take_frames(struct pool *p, struct worker *w)
 	size_t off = 0;
 
 	while (off < w->len) {
-		char *nl = memchr(w->buf + off, '\n', w->len - off);
+		char *nl = memchr(w->buf + off, '\n', w->len - off), head[48];
 		size_t len;
 		int k;
 
-		if (!nl || sscanf(w->buf + off, "%d %zu", &k, &len) != 2 || k < 0 || k >= p->n ||
+		/* the buffer holds no NUL: the header is parsed from a copy */
+		if (!nl || nl - (w->buf + off) >= (ptrdiff_t)sizeof(head))
+			return;
+		snprintf(head, sizeof(head), "%.*s", (int)(nl - (w->buf + off)), w->buf + off);
+		if (sscanf(head, "%d %zu", &k, &len) != 2 || k < 0 || k >= p->n ||
 		    len > w->len - (nl + 1 - w->buf))
 			return;
 		off = nl + 1 - w->buf;
