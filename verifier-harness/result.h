@@ -64,6 +64,7 @@ struct vh_result {
 	char *log_tail;    /* fail: last lines of the log */
 	char *log;         /* fail: the whole log (kept for -v), not in JSON */
 	char *reason;      /* skip: why */
+	char *note;        /* what bpfgate changed to load it (max_entries fixed up), or NULL */
 	char *expect;      /* expectation checked (from the program's tags), or NULL */
 };
 

@@ -44,6 +44,7 @@ static const struct str_field {
 	{ "source_text", offsetof(struct vh_result, source_text), ON_FAILURE, false },
 	{ "log_tail", offsetof(struct vh_result, log_tail), ON_FAILURE, false },
 	{ "reason", offsetof(struct vh_result, reason), ON_SKIP, false },
+	{ "note", offsetof(struct vh_result, note), IF_SET, false },
 };
 
 static const struct stat_field {
