@@ -129,6 +129,26 @@ START_TEST(guest_out_too_big)
 }
 END_TEST
 
+/* The last lines of a console far larger than memory: only its end is read. */
+START_TEST(tail_of_a_flooded_console)
+{
+	const char *end = "\nsecond to last\nlast line\n";
+	char *tail;
+	FILE *f;
+
+	write_file(tpath("console.log"), "", 0);
+	ck_assert_int_eq(truncate(tpath("console.log"), 64LL << 30), 0);
+	f = fopen(tpath("console.log"), "a");
+	ck_assert_ptr_nonnull(f);
+	fputs(end, f);
+	fclose(f);
+	tail = vh_vm__tail(tpath("console.log"), 2);
+	ck_assert_ptr_nonnull(tail);
+	ck_assert_str_eq(tail, "second to last\nlast line");
+	free(tail);
+}
+END_TEST
+
 /* A channel of three steps whose VM died while the third step's results were sent. */
 static int steps_channel(char *text, size_t size)
 {
@@ -529,6 +549,7 @@ int main(void)
 	tcase_add_test(tc, guest_out_cut_short);
 	tcase_add_test(tc, guest_out_garbled_end);
 	tcase_add_test(tc, guest_out_too_big);
+	tcase_add_test(tc, tail_of_a_flooded_console);
 	tcase_add_test(tc, guest_out_steps);
 	tcase_add_test(tc, guest_out_cut_everywhere);
 	tcase_add_test(tc, guest_out_hostile);
