@@ -10,8 +10,9 @@
 
 #include "kernel_cache.h"
 #include "vm.h"
+#include "unit_main.h"
 
-static char tmpdir[] = "/tmp/bpfgate-test-vm.XXXXXX";
+static char tmpdir[64];
 
 static void write_file(const char *path, const char *data, size_t len)
 {
@@ -34,16 +35,12 @@ static const char *tpath(const char *name)
 
 static void setup(void)
 {
-	ck_assert_msg(mkdtemp(tmpdir), "mkdtemp");
+	vh_unit_dir_make(tmpdir, sizeof(tmpdir), "vm");
 }
 
 static void teardown(void)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-	strcpy(tmpdir, "/tmp/bpfgate-test-vm.XXXXXX");
+	vh_unit_dir_remove(tmpdir);
 }
 
 /* The JSON in a section may itself contain marker-like text; lengths decide. */
@@ -539,8 +536,6 @@ int main(void)
 {
 	Suite *s = suite_create("vm");
 	TCase *tc = tcase_create("host side");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	/* hundreds of small files and parses: slow under ASan on a loaded machine */
@@ -559,9 +554,5 @@ int main(void)
 	tcase_add_test(tc, preflight);
 	tcase_add_test(tc, resolve);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vh_unit_run(s);
 }
