@@ -216,6 +216,8 @@ void vh_kernel_info__free(struct vh_kernel_info *k)
 	free(k->backend);
 	free(k->accel);
 	free(k->probe);
+	free(k->baseline_kernel);
+	free(k->baseline_match);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -244,6 +246,8 @@ int vh_result_set__merge_kernel(struct vh_result_set *dst, const struct vh_kerne
 	err = err ?: dup_str(&copy.backend, src->backend);
 	err = err ?: dup_str(&copy.accel, src->accel);
 	err = err ?: dup_str(&copy.probe, src->probe);
+	err = err ?: dup_str(&copy.baseline_kernel, src->baseline_kernel);
+	err = err ?: dup_str(&copy.baseline_match, src->baseline_match);
 	if (err)
 		goto cleanup;
 	for (size_t i = 0; i < dst->nkernels && !k; i++)

@@ -80,6 +80,8 @@ struct vh_kernel_info {
 	double boot_s;  /* seconds to boot, < 0 unknown (null) */
 	double verify_s; /* seconds of verification and functional tests, < 0 unknown */
 	char *probe;    /* `bpfgate kernel probe --json` as compact JSON text, or NULL */
+	char *baseline_kernel; /* with a baseline: the release it was compared with */
+	char *baseline_match;  /* "release" or "series" (compare.h), NULL: not gated */
 };
 
 struct vh_result_set {
