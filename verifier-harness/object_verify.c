@@ -355,14 +355,15 @@ static int lister_start(const struct vh_verify_opts *opts)
 	return 0;
 }
 
-/* Collect a lister that closed its end (it crashed): its wait status. */
+/* Collect a lister that closed its end (it crashed), or stop one that sent a
+ * broken answer: its wait status. */
 static int lister_reap(void)
 {
 	int status = 0;
 
 	close(lister.fd);
-	if (lister.pid > 0 && kill(lister.pid, SIGKILL) && errno != ESRCH)
-		status = 0;
+	/* a crashed lister is gone already; one that broke the protocol is not */
+	kill(lister.pid, SIGKILL);
 	while (lister.pid > 0 && waitpid(lister.pid, &status, 0) < 0 && errno == EINTR)
 		;
 	lister.pid = 0;
