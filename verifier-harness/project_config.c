@@ -19,6 +19,9 @@
 #include "project_config.h"
 #include "strfmt.h"
 
+/* Characters that would make a shell run something else than the compiler. */
+#define SHELL_CHARS "`$;&|<>()\\"
+
 enum sect { S_PROJECT, S_GATE, S_BUILD, S_PROGRAM, S_TEST, S_NONE };
 static const char *const sect_names[] = { "project", "gate", "build", "program", "test" };
 
@@ -234,6 +237,10 @@ static int set_value(struct parser *p, const struct keydef *k, const char *val)
 		s = strdup(val);
 		break;
 	case K_FLAGS:
+		/* flags reach a shell in make's recipes: nothing that runs a command */
+		if (strpbrk(val, SHELL_CHARS))
+			return fail(p, k->key, "'%s': the characters %s are not allowed in flags",
+				    val, SHELL_CHARS);
 		s = strdup(val);
 		break;
 	case K_PATH:

@@ -168,6 +168,12 @@ START_TEST(test_errors_at_file_line)
 	ck_refused("[build]\ncflags = \"\\n\"\n",
 		   "p/bpfgate.conf:2: cflags: only \\\" and \\\\ are escapes in a quoted value");
 	ck_refused("[project]\nname = a\x01\n", "p/bpfgate.conf:2: control character 0x01");
+	ck_refused("[build]\ncflags = -DX $(touch y)\n",
+		   "p/bpfgate.conf:2: cflags: '-DX $(touch y)': the characters `$;&|<>()\\ are not "
+		   "allowed in flags");
+	ck_refused("[program \"a\"]\ncflags = \"-DA; rm x\"\n",
+		   "p/bpfgate.conf:2: cflags: '-DA; rm x': the characters `$;&|<>()\\ are not "
+		   "allowed in flags");
 	ck_refused("[project\n", "p/bpfgate.conf:1: project: expected ']' to end the section header");
 	ck_refused("[project]\njunk\n",
 		   "p/bpfgate.conf:2: junk: expected '=' after the key");
