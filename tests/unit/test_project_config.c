@@ -195,11 +195,17 @@ START_TEST(test_paths_stay_inside)
 	ck_refused("[build]\nincludes = inc ../up\n",
 		   "p/bpfgate.conf:2: includes: '../up' leaves the folder of p/bpfgate.conf");
 	ck_refused("[project]\nprograms = a b\n",
-		   "p/bpfgate.conf:2: programs: 'a b': blanks, quotes, '\\' and '$' are not allowed "
-		   "in a path");
+		   "p/bpfgate.conf:2: programs: 'a b': blanks, quotes and the characters "
+		   "`$;&|<>()\\ are not allowed in a path");
+	ck_refused("[project]\nbaseline = \"a;rm\"\n",
+		   "p/bpfgate.conf:2: baseline: 'a;rm': blanks, quotes and the characters "
+		   "`$;&|<>()\\ are not allowed in a path");
 	ck_refused("[build]\nincludes = $(HOME)\n",
-		   "p/bpfgate.conf:2: includes: '$(HOME)': quotes, '\\' and '$' are not allowed in "
-		   "a word");
+		   "p/bpfgate.conf:2: includes: '$(HOME)': quotes and the characters `$;&|<>()\\ "
+		   "are not allowed in a word");
+	ck_refused("[build]\nincludes = inc `id`\n",
+		   "p/bpfgate.conf:2: includes: '`id`': quotes and the characters `$;&|<>()\\ "
+		   "are not allowed in a word");
 	ck_assert_int_eq(parse("[project]\nprograms = a/b/../../c//d/.\n"), 0);
 	ck_assert_str_eq(conf.programs, "p/c/d");
 	vh_project_config__free(&conf);
