@@ -479,6 +479,28 @@ static void print_full_logs(const struct verify_cfg *cfg, const struct vh_result
 	}
 }
 
+/* With --table the table of every program (else the short summary follows, from
+ * vh_verify__finish), and the explanation of each failure; lines cut to the
+ * terminal's width (120 columns off a terminal). */
+static void print_results(const struct verify_cfg *cfg, const struct vh_result_set *set,
+			  bool color)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len), *f = mem ?: stdout;
+
+	if (cfg->table)
+		vh_report__table(f, set, color);
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].verdict == VH_FAIL || set->v[i].verdict == VH_ERROR)
+			vh_report__failure(f, &set->v[i], color);
+	if (!mem)
+		return;
+	fclose(mem);
+	vh_term__cut_lines(stdout, text ?: "", vh_term__width(STDOUT_FILENO));
+	free(text);
+}
+
 /* GitHub's annotations point at files of the repository: the sources' paths from
  * its root, not their bare names. */
 static void gh_annotations(const struct vh_result_set *set)
@@ -502,11 +524,7 @@ static int write_reports(const struct verify_cfg *cfg, const struct vh_result_se
 		if (vh_result_set__write_json(stdout, set, cfg->pretty))
 			status = VH_EXIT_USAGE;
 	} else if (set->n) {
-		if (cfg->table) /* else the short summary (vh_verify__finish) */
-			vh_report__table(stdout, set, color);
-		for (size_t i = 0; i < set->n; i++)
-			if (set->v[i].verdict == VH_FAIL || set->v[i].verdict == VH_ERROR)
-				vh_report__failure(stdout, &set->v[i], color);
+		print_results(cfg, set, color);
 	}
 	if (cfg->verbose)
 		print_full_logs(cfg, set);

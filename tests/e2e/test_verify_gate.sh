@@ -130,4 +130,15 @@ run "$BPFGATE" verify --btf /etc/passwd "$B/ok_counter.bpf.o"
 expect_eq "$rc" 2 "--btf that is not BTF"
 expect_contains "$err" "bpfgate: /etc/passwd: not a BTF file" "--btf: message"
 expect_eq "$(echo "$err" | wc -l)" 1 "--btf: one line"
+# no line wider than 120 columns off a terminal, nor than the terminal on one
+too_wide() { sed 's/\x1b\[[0-9;]*m//g; s/\r$//' | awk -v w="$1" 'length > w'; }
+run "$BPFGATE" verify --table --baseline "$T/base.json" "$B"/*.bpf.o "$O"/programs/*.bpf.o
+[ -z "$(echo "$out" | too_wide 120)" ] || fail "--table: lines over 120 columns: $(echo "$out" | too_wide 120 | head -3)"
+run "$BPFGATE" verify "$B"/*.bpf.o "$O"/programs/*.bpf.o
+[ -z "$(echo "$out" | too_wide 120)" ] || fail "summary: lines over 120 columns: $(echo "$out" | too_wide 120 | head -3)"
+if command -v script >/dev/null; then
+	script -qc "stty cols 70; $BPFGATE verify --table --baseline $T/base.json $B/*.bpf.o" /dev/null >"$T/tty.out"
+	grep -q 'PROGRAM' "$T/tty.out" || fail "no table on the terminal: $(head -3 "$T/tty.out")"
+	[ -z "$(too_wide 70 <"$T/tty.out")" ] || fail "a 70-column terminal: $(too_wide 70 <"$T/tty.out" | head -3)"
+fi
 echo "the gate adds to the exit status; merge is the multi-kernel run; option values checked"
