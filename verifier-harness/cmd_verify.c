@@ -592,13 +592,15 @@ static int compare_baseline(const struct verify_cfg *cfg, struct vh_result_set *
 
 /* The last line: the verdict of the run and of its gate. */
 static void print_verdict(FILE *f, size_t width, const struct verify_cfg *cfg,
-			  const struct vh_compare *c, int gate, int status)
+			  const struct vh_compare *c, int status)
 {
 	const char *word = status == VH_EXIT_OK ? "PASS" : status == VH_EXIT_FAIL ? "FAIL" : "ERROR";
 
 	if (!cfg->baseline)
 		vh_term__line(f, width, "%s (not gated: no baseline)", word);
-	else if (gate == VH_EXIT_USAGE || !c || c->uncovered == c->nkernels)
+	else if (!c)
+		vh_term__line(f, width, "%s (not gated: %s could not be read)", word, cfg->baseline);
+	else if (c->nkernels && c->uncovered == c->nkernels)
 		vh_term__line(f, width, "%s (not gated: %s has no row of the kernels run)", word,
 			      cfg->baseline);
 	else
@@ -642,7 +644,7 @@ int vh_verify__finish(const struct verify_cfg *cfg, struct vh_result_set *set, i
 		status = worst(status, VH_EXIT_USAGE);
 	status = worst(status, gate);
 	if (!cfg->json)
-		print_verdict(text, co.width, cfg, compared ? &c : NULL, gate, status);
+		print_verdict(text, co.width, cfg, compared ? &c : NULL, status);
 	vh_compare__free(&c);
 	vh_result_set__free(&base);
 	return status;
