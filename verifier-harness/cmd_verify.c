@@ -491,6 +491,28 @@ static void print_full_logs(const struct verify_cfg *cfg, const struct vh_result
 	}
 }
 
+/* With --table the table of every program (else the short summary follows, from
+ * vh_verify__finish), and the explanation of each failure; lines cut to the
+ * terminal's width (120 columns off a terminal). */
+static void print_results(const struct verify_cfg *cfg, const struct vh_result_set *set,
+			  FILE *out, bool color)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len), *f = mem ?: out;
+
+	if (cfg->table)
+		vh_report__table(f, set, color);
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].verdict == VH_FAIL || set->v[i].verdict == VH_ERROR)
+			vh_report__failure(f, &set->v[i], color);
+	if (!mem)
+		return;
+	fclose(mem);
+	vh_term__cut_lines(out, text ?: "", vh_term__width(STDOUT_FILENO));
+	free(text);
+}
+
 /* The results on stdout (table or JSON); a full or closed stdout is an error. */
 static int write_stdout(const struct verify_cfg *cfg, const struct vh_result_set *set)
 {
@@ -500,15 +522,10 @@ static int write_stdout(const struct verify_cfg *cfg, const struct vh_result_set
 
 	err = vh_out_file__stdout(&out);
 	if (!err) {
-		if (cfg->json) {
+		if (cfg->json)
 			werr = vh_result_set__write_json(out.f, set, cfg->pretty);
-		} else if (set->n) {
-			if (cfg->table) /* else the short summary (vh_verify__finish) */
-				vh_report__table(out.f, set, color);
-			for (size_t i = 0; i < set->n; i++)
-				if (set->v[i].verdict == VH_FAIL || set->v[i].verdict == VH_ERROR)
-					vh_report__failure(out.f, &set->v[i], color);
-		}
+		else if (set->n)
+			print_results(cfg, set, out.f, color);
 		/* the write error itself (ENOSPC) says more than the writer's EIO */
 		err = vh_out_file__commit(&out) ?: werr;
 	}
@@ -606,13 +623,15 @@ static int compare_baseline(const struct verify_cfg *cfg, struct vh_result_set *
 
 /* The last line: the verdict of the run and of its gate. */
 static void print_verdict(FILE *f, size_t width, const struct verify_cfg *cfg,
-			  const struct vh_compare *c, int gate, int status)
+			  const struct vh_compare *c, int status)
 {
 	const char *word = status == VH_EXIT_OK ? "PASS" : status == VH_EXIT_FAIL ? "FAIL" : "ERROR";
 
 	if (!cfg->baseline)
 		vh_term__line(f, width, "%s (not gated: no baseline)", word);
-	else if (gate == VH_EXIT_USAGE || !c || c->uncovered == c->nkernels)
+	else if (!c)
+		vh_term__line(f, width, "%s (not gated: %s could not be read)", word, cfg->baseline);
+	else if (c->nkernels && c->uncovered == c->nkernels)
 		vh_term__line(f, width, "%s (not gated: %s has no row of the kernels run)", word,
 			      cfg->baseline);
 	else
@@ -656,7 +675,7 @@ int vh_verify__finish(const struct verify_cfg *cfg, struct vh_result_set *set, i
 		status = worst(status, VH_EXIT_USAGE);
 	status = worst(status, gate);
 	if (!cfg->json)
-		print_verdict(text, co.width, cfg, compared ? &c : NULL, gate, status);
+		print_verdict(text, co.width, cfg, compared ? &c : NULL, status);
 	if (!cfg->json && (err = vh_out_file__flush_stdout())) {
 		vh_err("stdout", "cannot write the results: %s", strerror(-err));
 		status = worst(status, VH_EXIT_USAGE);
