@@ -151,6 +151,8 @@ os.execv(sys.argv[1], sys.argv[1:])' "$BPFGATE" kernel fetch 9.9 2>"$T/sig.err" 
 	started || fail "SIG$sig: the fetch never started: $(cat "$T/sig.err")"
 	t0=$(date +%s%N)
 	kill -$sig $pid
+	for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+	! kill -0 $pid 2>/dev/null || fail "SIG$sig: bpfgate still runs 5 s later"
 	wait $pid
 	st=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))
