@@ -46,7 +46,9 @@ die() {
 say() { echo "fetch: $*" | tee -a "$log" >&2; }
 
 # The grammar of kernels.conf's fields (the same as verifier-harness/kernel_conf.c).
-valid_series() { [[ $1 == host || ($1 =~ ^[0-9]{1,3}\.[0-9]{1,3}([.-][a-z0-9]+)*$ && ${#1} -le 15) ]]; }
+valid_series() {
+	[[ $1 == host || ($1 =~ ^[0-9]{1,3}\.[0-9]{1,3}([.-][a-z0-9]+)*$ && ${#1} -le 15) ]]
+}
 valid_suite() { [[ $1 =~ ^[a-z][a-z0-9-]*$ && ${#1} -le 47 ]]; }
 valid_release() { [[ $1 =~ ^[0-9][A-Za-z0-9.+~_-]*$ && $1 != *..* && ${#1} -le 64 ]]; }
 valid_packages() {
@@ -155,9 +157,13 @@ fetch-entry)
 	dir=$2 series=$3 suite=$4 release=$5 packages=$6
 	;;
 newest)
-	[ $# -eq 6 ] || die kernels.sh "usage: kernels.sh newest SERIES SUITE RELEASE PACKAGES --offline|--refresh" 2
+	[ $# -eq 6 ] ||
+		die kernels.sh "usage: kernels.sh newest SERIES SUITE RELEASE PACKAGES --offline|--refresh" 2
 	series=$2 suite=$3 release=$4 packages=$5 mode=$6
-	case $mode in --offline | --refresh) ;; *) die kernels.sh "newest: --offline or --refresh" 2 ;; esac
+	case $mode in
+	--offline | --refresh) ;;
+	*) die kernels.sh "newest: --offline or --refresh" 2 ;;
+	esac
 	;;
 esac
 check_fields "$series" "$suite" "$release" "$packages"
@@ -193,7 +199,9 @@ IFS=, read -r -a pkgs <<<"$packages"
 # shellcheck disable=SC2086
 apt_update() { pd apt-get $opts update >>"$log" 2>&1; }
 # shellcheck disable=SC2086
-version_of() { pd apt-cache $opts show --no-all-versions "$1" 2>/dev/null | awk '/^Version:/ {print $2; exit}'; }
+version_of() {
+	pd apt-cache $opts show --no-all-versions "$1" 2>/dev/null | awk '/^Version:/ {print $2; exit}'
+}
 # versions_of NAME...: "NAME VERSION" of each package apt knows (candidate versions)
 # shellcheck disable=SC2086
 versions_of() {
@@ -277,11 +285,13 @@ pin_gone() {
 	done
 }
 # The lists are refreshed at most hourly; a download that fails refreshes them.
-fresh=$(find "$state/$suite/lists" -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null | head -n 1)
+fresh=$(find "$state/$suite/lists" -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null |
+	head -n 1)
 [ -z "$fresh" ] || say "$series: downloading ${pkgs[*]}"
 if [ -z "$fresh" ] || ! download; then
 	say "$series: updating the package lists of $suite"
-	apt_update || die "$series" "apt-get update of $suite failed: $(grep -E '^(E|W):' "$log" | tail -n 1)"
+	apt_update ||
+		die "$series" "apt-get update of $suite failed: $(grep -E '^(E|W):' "$log" | tail -n 1)"
 	say "$series: downloading ${pkgs[*]}"
 	if ! download; then
 		pin_gone

@@ -24,19 +24,7 @@
 #include "fs_util.h"
 #include "kernel_cache.h"
 #include "kernel_stamp.h"
-
-static int errf(char *buf, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int errf(char *buf, size_t len, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return err;
-}
+#include "strfmt.h"
 
 static bool is_file(const char *p)
 {
@@ -110,10 +98,10 @@ int vh_kernel_conf__load_file(struct vh_kernel_conf *conf, const char *path, cha
 		path = env;
 	if (!path) {
 		if (!have_dir)
-			return errf(errbuf, errlen, -ENOENT, "kernels.conf: not found (set "
+			return vh_errf(errbuf, errlen, -ENOENT, "kernels.conf: not found (set "
 				    "BPFGATE_DATADIR or BPFGATE_KERNELS_CONF)");
 		if (pathf(cand, sizeof(cand), "%s/kernels.conf", dir))
-			return errf(errbuf, errlen, -ENAMETOOLONG, "%s: path too long", dir);
+			return vh_errf(errbuf, errlen, -ENAMETOOLONG, "%s: path too long", dir);
 		path = cand;
 	}
 	err = vh_kernel_conf__read(conf, path, errbuf, errlen);
@@ -589,16 +577,16 @@ static int fetch_locked(const struct vh_kernel_cache *cache, const struct vh_ker
 	    vh_kernel_cache__path(cache, tmp, sizeof(tmp), NULL, ".tmp-%s.XXXXXX", e->release) ||
 	    vh_kernel_cache__path(cache, log, sizeof(log), NULL, "%s.fetch.log", e->release) ||
 	    vh_kernel_cache__entry_dir(cache, e->release, final, sizeof(final)))
-		return errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry name",
+		return vh_errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry name",
 			    e->release);
 
 	/* not O_CLOEXEC: kernels.sh inherits it (see run_script) */
 	lock = open(lockp, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
 	if (lock < 0)
-		return errf(errbuf, errlen, -errno, "%s: %s", lockp, strerror(errno));
+		return vh_errf(errbuf, errlen, -errno, "%s: %s", lockp, strerror(errno));
 	err = take_lock(lock, log_fd, e->series);
 	if (err) {
-		err = errf(errbuf, errlen, err, "%s", err == -EINTR ? "interrupted" :
+		err = vh_errf(errbuf, errlen, err, "%s", err == -EINTR ? "interrupted" :
 			   strerror(-err));
 		goto cleanup;
 	}
@@ -617,44 +605,44 @@ static int fetch_locked(const struct vh_kernel_cache *cache, const struct vh_ker
 	}
 	remove_stale(cache, e->release);
 	if (!mkdtemp(tmp)) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
 		goto cleanup;
 	}
 	chmod(tmp, 0755);
 	logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (logfd < 0) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", log, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", log, strerror(errno));
 		goto cleanup_tmp;
 	}
 	close(logfd);
 	err = run_script(cache, conf, args, log, log_fd, log_fd);
 	if (err == -EINTR) {
-		err = errf(errbuf, errlen, -EINTR, "interrupted");
+		err = vh_errf(errbuf, errlen, -EINTR, "interrupted");
 		unlink(log);
 		goto cleanup_tmp;
 	}
 	if (err == KSH_PIN_GONE) {
-		err = errf(errbuf, errlen, -ESTALE, "the pinned %s is no longer on the mirror "
+		err = vh_errf(errbuf, errlen, -ESTALE, "the pinned %s is no longer on the mirror "
 			   "of %s (log: %s)", e->packages, e->suite, log);
 		goto cleanup_tmp;
 	}
 	if (err) {
-		err = errf(errbuf, errlen, err < 0 ? err : -EIO, "fetching %s failed: %s (log: %s)",
+		err = vh_errf(errbuf, errlen, err < 0 ? err : -EIO, "fetching %s failed: %s (log: %s)",
 			   e->release, err < 0 ? strerror(-err) : "kernels.sh failed", log);
 		goto cleanup_tmp;
 	}
 	err = write_manifest(tmp, e, pinned);
 	if (err) {
-		err = errf(errbuf, errlen, err, "manifest: %s", strerror(-err));
+		err = vh_errf(errbuf, errlen, err, "manifest: %s", strerror(-err));
 		goto cleanup_tmp;
 	}
 	err = vh_stamp__write(tmp, why, sizeof(why));
 	if (err) {
-		err = errf(errbuf, errlen, err, "stamp: %s", why);
+		err = vh_errf(errbuf, errlen, err, "stamp: %s", why);
 		goto cleanup_tmp;
 	}
 	if (rename(tmp, final)) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", final, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", final, strerror(errno));
 		goto cleanup_tmp;
 	}
 	unlink(log);
@@ -678,16 +666,16 @@ int vh_kernel_cache__fetch_opts(const struct vh_kernel_cache *cache,
 	int err;
 
 	if (!strcmp(e->suite, "-"))
-		return errf(errbuf, errlen, -EINVAL, "nothing to fetch (the running kernel)");
+		return vh_errf(errbuf, errlen, -EINVAL, "nothing to fetch (the running kernel)");
 	/* the entry may not come from vh_kernel_conf__read: check it here too */
 	if (vh_kernel_entry__check(e, &field, why, sizeof(why)))
-		return errf(errbuf, errlen, -EINVAL, "%s: %s", field, why);
+		return vh_errf(errbuf, errlen, -EINVAL, "%s: %s", field, why);
 	if (!conf->script[0])
-		return errf(errbuf, errlen, -ENOENT, "kernels.sh: not found in bpfgate's data "
+		return vh_errf(errbuf, errlen, -ENOENT, "kernels.sh: not found in bpfgate's data "
 			    "folder (set BPFGATE_DATADIR)");
 	err = mkdir_p(cache->kernels);
 	if (err)
-		return errf(errbuf, errlen, err, "%s: %s", cache->kernels, strerror(-err));
+		return vh_errf(errbuf, errlen, err, "%s: %s", cache->kernels, strerror(-err));
 	catch_stop_signals(old);
 	vh_kernel_cache__substitute(cache, e->release, sub, sizeof(sub));
 	if (opts->allow_newer && sub[0] && vh_kernel_cache__has(cache, sub)) {
@@ -703,7 +691,7 @@ int vh_kernel_cache__fetch_opts(const struct vh_kernel_cache *cache,
 		    errbuf, e->series, e->suite);
 		err = vh_kernel_cache__newest(cache, conf, e, false, &newest, errbuf, errlen);
 		if (err == -ENOENT)
-			err = errf(errbuf, errlen, -ESTALE, "the pinned %s left the mirror of %s "
+			err = vh_errf(errbuf, errlen, -ESTALE, "the pinned %s left the mirror of %s "
 				   "and no other %s is there", e->packages, e->suite, e->series);
 		if (!err) {
 			say(opts->log_fd, "fetch: %s: taking %s instead of the pinned %s\n",
@@ -751,28 +739,28 @@ int vh_kernel_cache__newest(const struct vh_kernel_cache *cache, const struct vh
 
 	fd = mkstemp(tmpl);
 	if (fd < 0)
-		return errf(errbuf, errlen, -errno, "%s: %s", tmpl, strerror(errno));
+		return vh_errf(errbuf, errlen, -errno, "%s: %s", tmpl, strerror(errno));
 	unlink(tmpl);
 	err = run_script(cache, conf, args, NULL, fd, refresh ? -1 : fd);
 	first_line(fd, out, sizeof(out));
 	close(fd);
 	if (err == -EINTR)
-		return errf(errbuf, errlen, -EINTR, "interrupted");
+		return vh_errf(errbuf, errlen, -EINTR, "interrupted");
 	if (err == 1 || (!err && !out[0]))
-		return errf(errbuf, errlen, -ENOENT, "no %s in %s", e->series, e->suite);
+		return vh_errf(errbuf, errlen, -ENOENT, "no %s in %s", e->series, e->suite);
 	if (err)
-		return errf(errbuf, errlen, err < 0 ? err : -EIO, "looking up the newest %s in %s "
+		return vh_errf(errbuf, errlen, err < 0 ? err : -EIO, "looking up the newest %s in %s "
 			    "failed", e->series, e->suite);
 	/* "RELEASE PACKAGES", from apt's lists: checked like a kernels.conf line */
 	*newest = *e;
 	sp = strchr(out, ' ');
 	if (!sp || (size_t)(sp - out) >= sizeof(newest->release) ||
 	    strlen(sp + 1) >= sizeof(newest->packages))
-		return errf(errbuf, errlen, -EINVAL, "kernels.sh newest: malformed answer");
+		return vh_errf(errbuf, errlen, -EINVAL, "kernels.sh newest: malformed answer");
 	snprintf(newest->release, sizeof(newest->release), "%.*s", (int)(sp - out), out);
 	snprintf(newest->packages, sizeof(newest->packages), "%s", sp + 1);
 	if (vh_kernel_entry__check(newest, &field, why, sizeof(why)))
-		return errf(errbuf, errlen, -EINVAL, "kernels.sh newest: %s: %s", field, why);
+		return vh_errf(errbuf, errlen, -EINVAL, "kernels.sh newest: %s: %s", field, why);
 	return 0;
 }
 
@@ -812,12 +800,12 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 	char abs[PATH_MAX], p[PATH_MAX], dir[PATH_MAX], *slash;
 
 	if (!realpath(arg, abs))
-		return errf(errbuf, errlen, -ENOENT, "no such kernel, image or build tree");
+		return vh_errf(errbuf, errlen, -ENOENT, "no such kernel, image or build tree");
 	if (is_dir(abs)) {
 		/* a kernel build tree */
 		if (!pathf(p, sizeof(p), "%s/arch/x86/boot/bzImage", abs) && is_file(p)) {
 			if (!vh_kernel__is_image(p))
-				return errf(errbuf, errlen, -EINVAL,
+				return vh_errf(errbuf, errlen, -EINVAL,
 					    "arch/x86/boot/bzImage is not a kernel image");
 			snprintf(spec->image, sizeof(spec->image), "%s", p);
 			if (!pathf(p, sizeof(p), "%s/.config", abs) && is_file(p))
@@ -829,7 +817,7 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 		/* a folder laid out like a cache entry */
 		if (!pathf(p, sizeof(p), "%s/vmlinuz", abs) && is_file(p)) {
 			if (!vh_kernel__is_image(p))
-				return errf(errbuf, errlen, -EINVAL, "vmlinuz is not a kernel image");
+				return vh_errf(errbuf, errlen, -EINVAL, "vmlinuz is not a kernel image");
 			snprintf(spec->image, sizeof(spec->image), "%s", p);
 			if (!pathf(p, sizeof(p), "%s/config", abs) && is_file(p))
 				snprintf(spec->config, sizeof(spec->config), "%s", p);
@@ -839,11 +827,11 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 				snprintf(spec->vmlinux, sizeof(spec->vmlinux), "%s", p);
 			return 0;
 		}
-		return errf(errbuf, errlen, -EINVAL,
+		return vh_errf(errbuf, errlen, -EINVAL,
 			    "a folder but no kernel build tree (arch/x86/boot/bzImage) nor vmlinuz");
 	}
 	if (!is_file(abs) || !vh_kernel__is_image(abs))
-		return errf(errbuf, errlen, -EINVAL, "not a kernel image (no bzImage header, not ELF)");
+		return vh_errf(errbuf, errlen, -EINVAL, "not a kernel image (no bzImage header, not ELF)");
 	snprintf(spec->image, sizeof(spec->image), "%s", abs);
 	release_from_name(abs, spec->release, sizeof(spec->release));
 	snprintf(dir, sizeof(dir), "%s", abs);
@@ -874,7 +862,7 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 
 	memset(spec, 0, sizeof(*spec));
 	if (pathf(spec->name, sizeof(spec->name), "%s", arg))
-		return errf(errbuf, errlen, -ENAMETOOLONG, "name too long");
+		return vh_errf(errbuf, errlen, -ENAMETOOLONG, "name too long");
 	if (!strcmp(arg, "host")) {
 		struct utsname u;
 
@@ -898,7 +886,7 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 			spec->cached = true;
 		}
 		if (vh_kernel_cache__entry_dir(cache, spec->release, dir, sizeof(dir)))
-			return errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry",
+			return vh_errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry",
 				    spec->release);
 		pathf(spec->image, sizeof(spec->image), "%s/vmlinuz", dir);
 		pathf(spec->config, sizeof(spec->config), "%s/config", dir);
@@ -914,7 +902,7 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 		for (size_t i = 0; conf && i < conf->n && off < sizeof(known); i++)
 			off += snprintf(known + off, sizeof(known) - off, "%s%s", i ? " " : "",
 					conf->v[i].series);
-		return errf(errbuf, errlen, -ENOENT,
+		return vh_errf(errbuf, errlen, -ENOENT,
 			    "not a kernel of the matrix (%s), nor a kernel image or build tree",
 			    known);
 	}
