@@ -1,30 +1,22 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* vm.c: boot a kernel under QEMU or virtme-ng, build its initramfs, read what the guest sent. */
+/* vm.c: what every kind of VM shares: the guest script, starting the runner, kinds. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fs_util.h"
 #include "vm.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #endif
 
-static int errf(char *buf, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int errf(char *buf, size_t len, int err, const char *fmt, ...)
+int vh_vm__errf(char *buf, size_t len, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -32,78 +24,6 @@ static int errf(char *buf, size_t len, int err, const char *fmt, ...)
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 	return err;
-}
-
-/* --- processes --------------------------------------------------------------------- */
-
-int vh_proc__spawn(struct vh_proc *p, char *const argv[], int out_fd)
-{
-	int devnull = -1;
-
-	memset(p, 0, sizeof(*p));
-	if (out_fd < 0) {
-		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (devnull < 0)
-			return -errno;
-		out_fd = devnull;
-	}
-	p->pid = fork();
-	if (p->pid < 0) {
-		int err = -errno;
-
-		if (devnull >= 0)
-			close(devnull);
-		return err;
-	}
-	if (p->pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-
-		/* own group, so a deadline kills QEMU and whatever vng started */
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (in >= 0)
-			dup2(in, STDIN_FILENO);
-		dup2(out_fd, STDOUT_FILENO);
-		dup2(out_fd, STDERR_FILENO);
-		execvp(argv[0], argv);
-		dprintf(STDERR_FILENO, "bpfgate: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	/* also from the parent, so a kill right after spawn finds the group */
-	setpgid(p->pid, p->pid);
-	if (devnull >= 0)
-		close(devnull);
-	return 0;
-}
-
-int vh_proc__poll(struct vh_proc *p)
-{
-	pid_t r;
-
-	if (p->exited)
-		return 1;
-	if (p->pid <= 0)
-		return -ECHILD;
-	r = waitpid(p->pid, &p->status, WNOHANG);
-	if (r < 0)
-		return errno == EINTR ? 0 : -errno;
-	if (r == 0)
-		return 0;
-	p->exited = true;
-	/* nothing the guest runner left behind may outlive it */
-	kill(-p->pid, SIGKILL);
-	return 1;
-}
-
-void vh_proc__kill(struct vh_proc *p)
-{
-	if (p->pid <= 0 || p->exited)
-		return;
-	kill(-p->pid, SIGKILL);
-	kill(p->pid, SIGKILL);
-	while (waitpid(p->pid, &p->status, 0) < 0 && errno == EINTR)
-		;
-	p->exited = true;
 }
 
 /* --- the guest script ---------------------------------------------------------------- */
@@ -119,48 +39,6 @@ static void sh_quote(FILE *f, const char *s)
 			fputc(*s, f);
 	}
 	fputc('\'', f);
-}
-
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
-
-int vh_vm__guest_obj(const char *backend, const struct vh_guest_plan *plan, int i, char *buf,
-		     size_t len)
-{
-	int n;
-
-	if (!strcmp(backend, "vng")) {
-		char abs[PATH_MAX];
-
-		if (!realpath(plan->objs[i], abs))
-			return -errno;
-		n = snprintf(buf, len, "%s", abs);
-	} else {
-		n = snprintf(buf, len, "o/%d/%s", i, base_name(plan->objs[i]));
-	}
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-int vh_vm__guest_test(const char *backend, const struct vh_guest_plan *plan, int i, char *buf,
-		      size_t len)
-{
-	int n;
-
-	if (!strcmp(backend, "vng")) {
-		char abs[PATH_MAX];
-
-		if (!realpath(plan->tests[i], abs))
-			return -errno;
-		n = snprintf(buf, len, "%s", abs);
-	} else {
-		/* absolute: a test may run itself again by argv[0] from anywhere */
-		n = snprintf(buf, len, "/w/t/%d/%s", i, base_name(plan->tests[i]));
-	}
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 /* The arguments of one step after "step I": the extra args, then what it verifies. */
@@ -179,27 +57,19 @@ static void step_args(FILE *f, const struct vh_guest_plan *plan, const char *wha
 }
 
 /*
- * The guest's /init (qemu) or guest.sh (vng): mount what BPF needs, probe, verify
- * each object and run each test in a step of its own (one results section each, sent
- * as soon as the step ends), frame the outputs on fd 3, power off. qemu's guest has
- * only busybox; vng's has the host's userspace. Both run as root.
+ * The guest's script (qemu: /init; vng: guest.sh): mount what BPF needs, probe,
+ * verify each object and run each test in a step of its own (one results section
+ * each, sent as soon as the step ends), frame the outputs on fd 3, power off. What
+ * differs by kind (busybox or the host's userspace, the channel) comes from kind.
+ * It runs as root.
  */
-static int write_script(FILE *f, const char *backend, const char *bpfgate, const char *out,
-			const char *scratch, const struct vh_guest_plan *plan)
+int vh_vm__write_script(FILE *f, const struct vh_vm_kind *kind, const char *bpfgate,
+			const char *out, const char *scratch, const struct vh_guest_plan *plan)
 {
-	bool qemu = !strcmp(backend, "qemu");
 	int nsteps = plan->nobjs + plan->ntests;
 	char obj[PATH_MAX];
 
-	fprintf(f, "%s\n", qemu ? "#!/bin/busybox sh" : "#!/bin/sh");
-	fprintf(f, "# Generated by bpfgate for one VM run, do not edit.\n");
-	if (qemu) {
-		fprintf(f, "/bin/busybox --install -s /bin\n"
-			   "export PATH=/bin\n"
-			   "mount -t proc proc /proc\n"
-			   "mount -t sysfs sysfs /sys\n"
-			   "mount -t devtmpfs devtmpfs /dev 2>/dev/null\n");
-	}
+	fprintf(f, "%s", kind->script_head);
 	fprintf(f, "mounted() { grep -q \" $1 \" /proc/mounts; }\n"
 		   "mounted /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf 2>/dev/null\n"
 		   "mounted /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug "
@@ -213,7 +83,7 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 	fprintf(f, "\nB=");
 	sh_quote(f, bpfgate);
 	fprintf(f, "\n");
-	if (qemu) {
+	if (kind->channel_tty) {
 		/* raw: no \n -> \r\n, so byte counts hold */
 		fprintf(f, "stty -F %s raw -echo 2>/dev/null\nexec 3>%s\n", out, out);
 	} else {
@@ -239,8 +109,8 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 		   "}\n"
 		   "echo \"@@bpfgate hello $(uname -r) $(up)\" >&3\n",
 		nsteps);
-	if (qemu)
-		fprintf(f, "cd /w\n");
+	if (kind->workdir)
+		fprintf(f, "cd %s\n", kind->workdir);
 	/* verify records the probe taken here instead of probing again */
 	fprintf(f, "set --\n");
 	if (plan->probe)
@@ -251,7 +121,7 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 	fprintf(f, ": >\"$T/stderr.txt\"\n"
 		   "echo \"@@bpfgate verify $(up)\" >&3\n");
 	for (int i = 0; i < plan->nobjs; i++) {
-		int err = vh_vm__guest_obj(backend, plan, i, obj, sizeof(obj));
+		int err = kind->guest_path(plan, false, i, obj, sizeof(obj));
 
 		if (err)
 			return err;
@@ -259,7 +129,7 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 		step_args(f, plan, NULL, obj);
 	}
 	for (int i = 0; i < plan->ntests; i++) {
-		int err = vh_vm__guest_test(backend, plan, i, obj, sizeof(obj));
+		int err = kind->guest_path(plan, true, i, obj, sizeof(obj));
 
 		if (err)
 			return err;
@@ -270,216 +140,17 @@ static int write_script(FILE *f, const char *backend, const char *bpfgate, const
 		   "emit stderr \"$T/stderr.txt\" $w >&3\n"
 		   "echo \"@@bpfgate done $(up)\" >&3\n");
 	/* closing the tty waits until the UART has sent everything */
-	fprintf(f, "exec 3>&-\n");
-	if (qemu)
-		fprintf(f, "sync\nreboot -f\n");
+	fprintf(f, "exec 3>&-\n%s", kind->script_tail);
 	return ferror(f) ? -EIO : 0;
-}
-
-int vh_vm__write_vng_script(const char *path, const char *bpfgate_path, const char *rundir,
-			    const struct vh_guest_plan *plan, char *errbuf, size_t errlen)
-{
-	char out[PATH_MAX];
-	FILE *f;
-	int err;
-
-	if ((size_t)snprintf(out, sizeof(out), "%s/guest.out", rundir) >= sizeof(out))
-		return errf(errbuf, errlen, -ENAMETOOLONG, "run folder path too long");
-	f = fopen(path, "we");
-	if (!f)
-		return errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
-	err = write_script(f, "vng", bpfgate_path, out, rundir, plan);
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err)
-		chmod(path, 0755);
-	return err ? errf(errbuf, errlen, err, "%s: %s", path, strerror(-err)) : 0;
-}
-
-/* --- initramfs: newc cpio, every entry owned by root, mtime 0 ------------------------ */
-
-struct cpio {
-	FILE *f;
-	unsigned int ino;
-	unsigned long long off;
-};
-
-static int cpio_pad(struct cpio *c)
-{
-	static const char zeros[4];
-	size_t pad = (4 - c->off % 4) % 4;
-
-	if (pad && fwrite(zeros, 1, pad, c->f) != pad)
-		return -EIO;
-	c->off += pad;
-	return 0;
-}
-
-static int cpio_entry(struct cpio *c, const char *name, unsigned int mode, unsigned int rmaj,
-		      unsigned int rmin, const void *data, size_t size)
-{
-	size_t nlen = strlen(name) + 1;
-	int n, err;
-
-	n = fprintf(c->f, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
-		    ++c->ino, mode, 0, 0, 1, 0, size, 0, 0, rmaj, rmin, nlen, 0);
-	if (n != 110 || fwrite(name, 1, nlen, c->f) != nlen)
-		return -EIO;
-	c->off += 110 + nlen;
-	err = cpio_pad(c);
-	if (err)
-		return err;
-	if (size && fwrite(data, 1, size, c->f) != size)
-		return -EIO;
-	c->off += size;
-	return cpio_pad(c);
-}
-
-static int read_file(const char *path, char **data, size_t *size)
-{
-	struct stat st;
-	int fd, err = 0;
-	char *buf;
-	ssize_t n;
-	size_t got = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto cleanup;
-	}
-	buf = malloc(st.st_size ? st.st_size : 1);
-	if (!buf) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	while (got < (size_t)st.st_size && (n = read(fd, buf + got, st.st_size - got)) > 0)
-		got += n;
-	*data = buf;
-	*size = got;
-cleanup:
-	close(fd);
-	return err;
-}
-
-static int cpio_file(struct cpio *c, const char *name, const char *host_path, unsigned int perm)
-{
-	char *data = NULL;
-	size_t size = 0;
-	int err = read_file(host_path, &data, &size);
-
-	if (err)
-		return err;
-	err = cpio_entry(c, name, S_IFREG | perm, 0, 0, data, size);
-	free(data);
-	return err;
-}
-
-int vh_vm__build_initramfs(const char *path, const char *busybox, const char *bpfgate_static,
-			   const struct vh_guest_plan *plan, char *errbuf, size_t errlen)
-{
-	static const char *const dirs[] = { "bin", "dev", "proc", "sys", "tmp", "w", "w/o", NULL };
-	struct cpio c = { 0 };
-	char *script = NULL, name[PATH_MAX];
-	size_t script_len = 0;
-	FILE *mem;
-	int err = 0;
-
-	c.f = fopen(path, "we");
-	if (!c.f)
-		return errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
-	mem = open_memstream(&script, &script_len);
-	if (!mem) {
-		err = errf(errbuf, errlen, -ENOMEM, "out of memory");
-		goto cleanup;
-	}
-	err = write_script(mem, "qemu", "/bin/bpfgate", "/dev/ttyS1", "/tmp", plan);
-	if (fclose(mem) && !err)
-		err = -EIO;
-	if (err) {
-		err = errf(errbuf, errlen, err, "guest script: %s", strerror(-err));
-		goto cleanup;
-	}
-	for (int i = 0; dirs[i] && !err; i++)
-		err = cpio_entry(&c, dirs[i], S_IFDIR | 0755, 0, 0, NULL, 0);
-	/* the kernel opens /dev/console for init before devtmpfs is mounted */
-	err = err ?: cpio_entry(&c, "dev/console", S_IFCHR | 0600, 5, 1, NULL, 0);
-	err = err ?: cpio_entry(&c, "init", S_IFREG | 0755, 0, 0, script, script_len);
-	if (err) {
-		err = errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
-		goto cleanup;
-	}
-	err = cpio_file(&c, "bin/busybox", busybox, 0755);
-	if (err) {
-		err = errf(errbuf, errlen, err, "%s: %s", busybox, strerror(-err));
-		goto cleanup;
-	}
-	err = cpio_file(&c, "bin/bpfgate", bpfgate_static, 0755);
-	if (err) {
-		err = errf(errbuf, errlen, err, "%s: %s", bpfgate_static, strerror(-err));
-		goto cleanup;
-	}
-	for (int i = 0; i < plan->nobjs; i++) {
-		snprintf(name, sizeof(name), "w/o/%d", i);
-		err = cpio_entry(&c, name, S_IFDIR | 0755, 0, 0, NULL, 0);
-		err = err ?: vh_vm__guest_obj("qemu", plan, i, name + 2, sizeof(name) - 2);
-		if (!err) {
-			memcpy(name, "w/", 2);
-			err = cpio_file(&c, name, plan->objs[i], 0644);
-		}
-		if (err) {
-			err = errf(errbuf, errlen, err, "%s: %s", plan->objs[i], strerror(-err));
-			goto cleanup;
-		}
-	}
-	err = plan->ntests ? cpio_entry(&c, "w/t", S_IFDIR | 0755, 0, 0, NULL, 0) : 0;
-	if (err) {
-		err = errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
-		goto cleanup;
-	}
-	for (int i = 0; i < plan->ntests; i++) {
-		snprintf(name, sizeof(name), "w/t/%d", i);
-		err = cpio_entry(&c, name, S_IFDIR | 0755, 0, 0, NULL, 0);
-		/* "/w/t/N/NAME" without its leading slash */
-		err = err ?: vh_vm__guest_test("qemu", plan, i, name, sizeof(name));
-		if (!err) {
-			memmove(name, name + 1, strlen(name));
-			err = cpio_file(&c, name, plan->tests[i], 0755);
-		}
-		if (err) {
-			err = errf(errbuf, errlen, err, "%s: %s", plan->tests[i], strerror(-err));
-			goto cleanup;
-		}
-	}
-	err = cpio_entry(&c, "TRAILER!!!", 0, 0, 0, NULL, 0);
-	if (err)
-		err = errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
-cleanup:
-	free(script);
-	if (fclose(c.f) && !err)
-		err = errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
-	return err;
 }
 
 /* --- starting a VM ----------------------------------------------------------------- */
 
-#define MAX_ARGS 64
-
-struct argv_buf {
-	char *v[MAX_ARGS + 1];
-	char store[MAX_ARGS][PATH_MAX + 64];
-	int n;
-};
-
-static void arg_add(struct argv_buf *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void arg_add(struct argv_buf *a, const char *fmt, ...)
+void vh_argv__add(struct vh_argv *a, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (a->n >= MAX_ARGS)
+	if (a->n >= VH_ARGV_MAX)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(a->store[a->n], sizeof(a->store[a->n]), fmt, ap);
@@ -488,100 +159,81 @@ static void arg_add(struct argv_buf *a, const char *fmt, ...)
 	a->v[++a->n] = NULL;
 }
 
+/* In the runner: its temporary files go where the run's go (a killed vng leaves
+ * them behind; the next run removes the folder) */
+static void runner_env(void *vm)
+{
+	const char *tmp = ((const struct vh_vm *)vm)->run->tmp;
+
+	if (tmp)
+		setenv("TMPDIR", tmp, 1);
+}
+
 int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 {
-	struct argv_buf *a = calloc(1, sizeof(*a));
+	struct vh_argv *a = calloc(1, sizeof(*a));
+	struct vh_spawn_opts so = {
+		.out = VH_SPAWN_OUT_FILE,
+		.timeout_s = vm->run->timeout_s,
+		.child_setup = runner_env,
+		.setup_arg = vm,
+	};
 	char log[PATH_MAX];
-	int fd = -1, err;
+	int err;
 
 	if (!a)
-		return errf(errbuf, errlen, -ENOMEM, "out of memory");
-	snprintf(log, sizeof(log), "%s/%s", vm->rundir,
-		 strcmp(vm->backend, "vng") ? "qemu.log" : "console.log");
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", log, strerror(errno));
-		goto cleanup;
-	}
-	if (vm->timeout_s > 0) {
-		/* timeout(1) kills its whole process group: vng's QEMU too */
-		arg_add(a, "timeout");
-		arg_add(a, "--signal=KILL");
-		arg_add(a, "%d", vm->timeout_s + 5);
-	}
-	if (!strcmp(vm->backend, "qemu")) {
-		arg_add(a, "qemu-system-x86_64");
-		if (vm->kvm) {
-			arg_add(a, "-accel");
-			arg_add(a, "kvm");
-			arg_add(a, "-cpu");
-			arg_add(a, "host");
-		} else {
-			arg_add(a, "-accel");
-			arg_add(a, "tcg");
-		}
-		/* microvm without ACPI: under TCG, ACPI microvm hangs calibrating the TSC,
-		 * and reboot=t (triple fault) + -no-reboot is how the guest stops */
-		arg_add(a, "-M");
-		arg_add(a, "microvm,acpi=off");
-		arg_add(a, "-m");
-		arg_add(a, "%d", vm->mem_mb);
-		arg_add(a, "-smp");
-		arg_add(a, "1");
-		arg_add(a, "-nodefaults");
-		arg_add(a, "-no-user-config");
-		arg_add(a, "-display");
-		arg_add(a, "none");
-		arg_add(a, "-no-reboot");
-		arg_add(a, "-kernel");
-		arg_add(a, "%s", vh_kernel__qemu_image(vm->kernel));
-		arg_add(a, "-initrd");
-		arg_add(a, "%s", vm->initrd);
-		arg_add(a, "-append");
-		if (!vm->kvm && vm->tsc_khz)
-			arg_add(a, "console=ttyS0 panic=-1 reboot=t oops=panic rdinit=/init "
-				   "tsc_early_khz=%lu tsc=reliable %s",
-				vm->tsc_khz, getenv("BPFGATE_VM_APPEND") ?: "");
-		else
-			arg_add(a, "console=ttyS0 panic=-1 reboot=t oops=panic rdinit=/init %s",
-				getenv("BPFGATE_VM_APPEND") ?: "");
-		arg_add(a, "-serial");
-		arg_add(a, "file:%s/console.log", vm->rundir);
-		arg_add(a, "-chardev");
-		arg_add(a, "file,id=results,path=%s/guest.out", vm->rundir);
-		arg_add(a, "-device");
-		arg_add(a, "isa-serial,chardev=results,iobase=0x2f8,irq=3");
-	} else if (!strcmp(vm->backend, "vng")) {
-		arg_add(a, "vng");
-		arg_add(a, "--run");
-		arg_add(a, "%s", vh_kernel__qemu_image(vm->kernel));
-		if (!vm->kvm)
-			arg_add(a, "--disable-kvm");
-		arg_add(a, "--user");
-		arg_add(a, "root");
-		arg_add(a, "--memory");
-		arg_add(a, "%dM", vm->mem_mb);
-		arg_add(a, "--cpus");
-		arg_add(a, "1");
-		/* GUEST=HOST: vng checks a bare path relative to its cwd */
-		arg_add(a, "--rwdir");
-		arg_add(a, "%s=%s", vm->rundir, vm->rundir);
-		arg_add(a, "--append");
-		arg_add(a, "panic=-1");
-		arg_add(a, "--exec");
-		arg_add(a, "sh %s/guest.sh", vm->rundir);
-	} else {
-		err = errf(errbuf, errlen, -EINVAL, "unknown VM backend '%s'", vm->backend);
-		goto cleanup;
-	}
-	err = vh_proc__spawn(&vm->proc, a->v, fd);
+		return vh_vm__errf(errbuf, errlen, -ENOMEM, "out of memory");
+	snprintf(log, sizeof(log), "%s/%s", vm->rundir, vm->kind->runner_log);
+	vm->kind->runner_args(vm, a);
+	so.argv = a->v;
+	so.out_path = log;
+	err = vh_spawn__start(&vm->proc, &so);
 	if (err)
-		errf(errbuf, errlen, err, "%s: %s", a->v[0], strerror(-err));
-cleanup:
-	if (fd >= 0)
-		close(fd);
+		vh_vm__errf(errbuf, errlen, err, "%s: %s", a->v[0], strerror(-err));
 	free(a);
 	return err;
+}
+
+static const struct vh_vm_kind *const kinds[] = { &vh_vm_qemu, &vh_vm_vng };
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+const struct vh_vm_kind *vh_vm_kind__find(const char *name)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (!strcmp(kinds[i]->name, name))
+			return kinds[i];
+	return NULL;
+}
+
+const struct vh_vm_kind *vh_vm_kind__default(const char *bpfgate_path)
+{
+	for (size_t i = 0; i + 1 < NKINDS; i++)
+		if (kinds[i]->usable(bpfgate_path))
+			return kinds[i];
+	return kinds[NKINDS - 1];
+}
+
+const char *vh_vm_kind__names(void)
+{
+	static char names[64];
+
+	if (!names[0])
+		for (size_t i = 0; i < NKINDS; i++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 i ? ", " : "", kinds[i]->name);
+	return names;
+}
+
+int vh_vm__step_path(const struct vh_vm_kind *kind, const struct vh_guest_plan *plan, int step,
+		     char *buf, size_t len)
+{
+	int i = step - 1;
+
+	if (i >= 0 && i < plan->nobjs)
+		return kind->guest_path(plan, false, i, buf, len);
+	if (i >= plan->nobjs && i < plan->nobjs + plan->ntests)
+		return kind->guest_path(plan, true, i - plan->nobjs, buf, len);
+	return -ENOENT;
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -632,190 +284,13 @@ unsigned long vh_vm__host_tsc_khz(void)
 }
 #endif
 
-/* --- what the guest sent ------------------------------------------------------------ */
-
-static char *dup_bytes(const char *data, size_t len)
-{
-	char *d = malloc(len + 1);
-
-	if (d) {
-		memcpy(d, data, len);
-		d[len] = '\0';
-	}
-	return d;
-}
-
-static int store_section(struct vh_guest_out *g, const char *name, const char *data, size_t len,
-			 int rc, int step)
-{
-	char **dst = NULL;
-	size_t *dlen = NULL;
-
-	if (!strcmp(name, "results")) {
-		struct vh_guest_section *s, *grown;
-
-		grown = realloc(g->results, (g->nresults + 1) * sizeof(*g->results));
-		if (!grown)
-			return -ENOMEM;
-		g->results = grown;
-		s = &g->results[g->nresults];
-		s->data = dup_bytes(data, len);
-		if (!s->data)
-			return -ENOMEM;
-		s->len = len;
-		s->rc = rc;
-		s->step = step;
-		g->nresults++;
-		if (rc > g->verify_rc)
-			g->verify_rc = rc;
-		return 0;
-	}
-	if (!strcmp(name, "probe")) {
-		dst = &g->probe;
-		dlen = &g->probe_len;
-	} else if (!strcmp(name, "stderr")) {
-		dst = &g->stderr_text;
-		dlen = &g->stderr_len;
-	}
-	if (!dst)
-		return 0;
-	free(*dst);
-	*dst = dup_bytes(data, len);
-	if (!*dst)
-		return -ENOMEM;
-	*dlen = len;
-	return 0;
-}
-
-/* A decimal in [lo, hi] at *p, then a space or the end; false leaves *p anywhere. */
-static bool take_int(const char **p, long lo, long hi, long *v)
-{
-	char *e;
-
-	errno = 0;
-	if (**p < '0' || **p > '9')
-		return false;
-	*v = strtol(*p, &e, 10);
-	if (errno || *v < lo || *v > hi || (*e && *e != ' '))
-		return false;
-	*p = *e ? e + 1 : e;
-	return true;
-}
-
-/* "@@bpfgate step I N" with 1 <= I <= N; anything else is noise. */
-static void parse_step(struct vh_guest_out *g, const char *line)
-{
-	const char *p = line + strlen("@@bpfgate step ");
-	long i, n;
-
-	if (!take_int(&p, 1, INT_MAX, &i) || !take_int(&p, 1, INT_MAX, &n) || *p || i > n)
-		return;
-	g->steps_started = (int)i;
-	g->steps_total = (int)n;
-}
-
-/* "@@bpfgate end NAME RC" closing the section NAME, RC an exit status. */
-static bool end_marker(const char *line, const char *name, int *rc)
-{
-	const char *p = line;
-	size_t n = strlen(name);
-	long v;
-
-	if (strncmp(p, "@@bpfgate end ", 14))
-		return false;
-	p += 14;
-	if (strncmp(p, name, n) || p[n] != ' ')
-		return false;
-	p += n + 1;
-	if (!take_int(&p, 0, INT_MAX, &v) || *p)
-		return false;
-	*rc = (int)v;
-	return true;
-}
-
-int vh_guest_out__parse(const char *path, struct vh_guest_out *g)
-{
-	char *buf = NULL, *p, *end;
-	size_t size = 0;
-	int err;
-
-	memset(g, 0, sizeof(*g));
-	g->verify_rc = -1;
-	err = read_file(path, &buf, &size);
-	if (err)
-		return err;
-	p = buf;
-	end = buf + size;
-	while (p < end) {
-		char *nl = memchr(p, '\n', end - p), name[32];
-		size_t len;
-		int rc = 0, n = 0;
-
-		if (!nl)
-			break;
-		*nl = '\0';
-		if (sscanf(p, "@@bpfgate hello %127s %lf", g->release, &g->init_uptime) == 2) {
-			g->hello = true;
-		} else if (!strncmp(p, "@@bpfgate step ", 15)) {
-			parse_step(g, p);
-		} else if (sscanf(p, "@@bpfgate verify %lf", &g->verify_start) == 1) {
-		} else if (sscanf(p, "@@bpfgate verified %lf", &g->verify_end) == 1) {
-			g->verified = true;
-		} else if (!strncmp(p, "@@bpfgate done", 14)) {
-			g->done = true;
-		} else if (sscanf(p, "@@bpfgate begin %31s %zu%n", name, &len, &n) == 2 && n) {
-			char *data = nl + 1;
-
-			/* LEN bytes, then "\n@@bpfgate end NAME RC" */
-			if ((size_t)(end - data) <= len || data[len] != '\n') {
-				snprintf(g->problem, sizeof(g->problem), "section '%s' is cut short",
-					 name);
-				break;
-			}
-			nl = memchr(data + len + 1, '\n', end - data - len - 1);
-			if (!nl) {
-				snprintf(g->problem, sizeof(g->problem), "section '%s' has no end",
-					 name);
-				break;
-			}
-			*nl = '\0';
-			if (!end_marker(data + len + 1, name, &rc)) {
-				snprintf(g->problem, sizeof(g->problem),
-					 "section '%s' is garbled", name);
-				break;
-			}
-			err = store_section(g, name, data, len, rc, g->steps_started);
-			if (err)
-				goto cleanup;
-		}
-		p = nl + 1;
-	}
-cleanup:
-	free(buf);
-	if (err)
-		vh_guest_out__free(g);
-	return err;
-}
-
-void vh_guest_out__free(struct vh_guest_out *g)
-{
-	for (int i = 0; i < g->nresults; i++)
-		free(g->results[i].data);
-	free(g->results);
-	free(g->probe);
-	free(g->stderr_text);
-	g->results = NULL;
-	g->nresults = 0;
-	g->probe = g->stderr_text = NULL;
-}
-
 char *vh_vm__tail(const char *path, int n)
 {
 	char *buf = NULL, *p, *out;
 	size_t size = 0;
 	int lines = 0;
 
-	if (read_file(path, &buf, &size))
+	if (vh_read_file(path, 0, &buf, &size))
 		return NULL;
 	/* drop a trailing newline, then walk back n lines */
 	while (size && (buf[size - 1] == '\n' || buf[size - 1] == '\r'))

@@ -113,6 +113,22 @@ START_TEST(guest_out_garbled_end)
 }
 END_TEST
 
+/* A guest that writes without end: its channel is refused, not read into memory. */
+START_TEST(guest_out_too_big)
+{
+	struct vh_guest_out g;
+	const char *text = "@@bpfgate hello 6.1.0 1.0\n";
+
+	write_file(tpath("out"), text, strlen(text));
+	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+	ck_assert(g.hello);
+	vh_guest_out__free(&g);
+	/* sparse: takes no disk */
+	ck_assert_int_eq(truncate(tpath("out"), VH_GUEST_OUT_MAX + 1), 0);
+	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), -EFBIG);
+}
+END_TEST
+
 /* A channel of three steps whose VM died while the third step's results were sent. */
 static int steps_channel(char *text, size_t size)
 {
@@ -416,9 +432,12 @@ int main(void)
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	/* hundreds of small files and parses: slow under ASan on a loaded machine */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, guest_out_framed);
 	tcase_add_test(tc, guest_out_cut_short);
 	tcase_add_test(tc, guest_out_garbled_end);
+	tcase_add_test(tc, guest_out_too_big);
 	tcase_add_test(tc, guest_out_steps);
 	tcase_add_test(tc, guest_out_cut_everywhere);
 	tcase_add_test(tc, guest_out_hostile);
