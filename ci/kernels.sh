@@ -113,13 +113,6 @@ fetch | fetch-entry | vmlinux | newest) ;;
 *) die kernels.sh "unknown command '$cmd' (try --help)" 2 ;;
 esac
 
-# Heavy children die with this script (which dies with bpfgate): PR_SET_PDEATHSIG.
-if setpriv --help 2>/dev/null | grep -q -- --pdeathsig; then
-	pd() { setpriv --pdeathsig KILL -- "$@"; }
-else
-	pd() { "$@"; }
-fi
-
 # vmlinux IMAGE OUT: find the compressed payload by its magic and unpack it; the
 # result must be an ELF file. Compressions of Debian's kernels: xz, zstd (gzip too).
 extract_vmlinux() {
@@ -127,7 +120,7 @@ extract_vmlinux() {
 	for magic in xz:'\xfd7zXZ\x00' zstd:'\x28\xb5\x2f\xfd' gzip:'\x1f\x8b\x08'; do
 		tool=${magic%%:*}
 		for off in $(grep -abo -P "${magic#*:}" "$img" 2>/dev/null | cut -d: -f1 | head -n 4); do
-			tail -c +$((off + 1)) "$img" | pd "$tool" -dc >"$out.tmp" 2>/dev/null || true
+			tail -c +$((off + 1)) "$img" | "$tool" -dc >"$out.tmp" 2>/dev/null || true
 			if [ "$(head -c 4 "$out.tmp" | od -An -c | tr -d ' ')" = '177ELF' ]; then
 				mv "$out.tmp" "$out"
 				return 0
@@ -197,15 +190,15 @@ mkdir -p "$state/$suite/cache"
 pkgs=()
 IFS=, read -r -a pkgs <<<"$packages"
 # shellcheck disable=SC2086
-apt_update() { pd apt-get $opts update >>"$log" 2>&1; }
+apt_update() { apt-get $opts update >>"$log" 2>&1; }
 # shellcheck disable=SC2086
 version_of() {
-	pd apt-cache $opts show --no-all-versions "$1" 2>/dev/null | awk '/^Version:/ {print $2; exit}'
+	apt-cache $opts show --no-all-versions "$1" 2>/dev/null | awk '/^Version:/ {print $2; exit}'
 }
 # versions_of NAME...: "NAME VERSION" of each package apt knows (candidate versions)
 # shellcheck disable=SC2086
 versions_of() {
-	pd apt-cache $opts show --no-all-versions "$@" 2>/dev/null |
+	apt-cache $opts show --no-all-versions "$@" 2>/dev/null |
 		awk '/^Package:/ {p = $2} /^Version:/ && p != "" {print p, $2; p = ""}' || true
 }
 
@@ -228,7 +221,7 @@ if [ "$cmd" = newest ]; then
 	pre=${first%%"$release"*} suf=${first#*"$release"}
 	cands=()
 	# shellcheck disable=SC2086
-	for name in $(pd apt-cache $opts pkgnames "$pre" 2>/dev/null | sort -u); do
+	for name in $(apt-cache $opts pkgnames "$pre" 2>/dev/null | sort -u); do
 		[[ $name == *"$suf" ]] || continue
 		r=${name#"$pre"}
 		r=${r%"$suf"}
@@ -268,7 +261,7 @@ mkdir "$dir/debs" "$dir/x"
 download() {
 	cd "$dir/debs"
 	# shellcheck disable=SC2086
-	pd apt-get $opts download "${pkgs[@]}" >>"$log" 2>&1
+	apt-get $opts download "${pkgs[@]}" >>"$log" 2>&1
 	local rc=$?
 	cd - >/dev/null
 	return $rc
@@ -279,7 +272,7 @@ pin_gone() {
 	for p in "${pkgs[@]}"; do
 		# shellcheck disable=SC2086
 		if [ "$(version_of "${p%%=*}")" != "${p#*=}" ] &&
-			! pd apt-cache $opts show "$p" >/dev/null 2>&1; then
+			! apt-cache $opts show "$p" >/dev/null 2>&1; then
 			die "$series" "$p is no longer on the mirror of $suite" 3
 		fi
 	done
@@ -303,7 +296,7 @@ exec 9>&-
 
 say "$series: extracting"
 for deb in "$dir"/debs/*.deb; do
-	pd dpkg-deb -x "$deb" "$dir/x" 2>>"$log" || die "$series" "dpkg-deb -x $(basename "$deb") failed"
+	dpkg-deb -x "$deb" "$dir/x" 2>>"$log" || die "$series" "dpkg-deb -x $(basename "$deb") failed"
 done
 
 # 5.10 to 6.12 ship boot/vmlinuz-RELEASE and lib/modules/; sid's split merged-/usr
@@ -337,5 +330,5 @@ extract_vmlinux "$dir/vmlinuz" "$dir/vmlinux" || say "$series: no ELF kernel ins
 
 say "$series: depmod"
 depmod=$(command -v depmod || echo /sbin/depmod)
-pd "$depmod" -a -b "$dir" "$release" 2>>"$log" || die "$series" "depmod failed"
+"$depmod" -a -b "$dir" "$release" 2>>"$log" || die "$series" "depmod failed"
 rm -rf "$dir/x" "$dir/debs"

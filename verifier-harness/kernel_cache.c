@@ -24,6 +24,7 @@
 #include "fs_util.h"
 #include "kernel_cache.h"
 #include "kernel_stamp.h"
+#include "spawn.h"
 #include "strfmt.h"
 
 static bool is_file(const char *p)
@@ -385,46 +386,46 @@ static void release_stop_signals(const struct sigaction old[3])
 		raise(fetch_signal);
 }
 
-static double now_s(void)
+/* Environment of kernels.sh, set in the spawned child. */
+struct script_env {
+	const char *conf, *log, *apt;
+};
+
+static void script_setup(void *arg)
 {
-	struct timespec ts;
+	const struct script_env *e = arg;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Kill the group pgid: SIGTERM, then SIGKILL after grace seconds; wait until it is gone. */
-static void kill_group(pid_t pgid, double grace)
-{
-	double t0 = now_s();
-
-	if (kill(-pgid, SIGTERM))
-		return;
-	while (!kill(-pgid, 0)) {
-		if (now_s() - t0 > grace) {
-			kill(-pgid, SIGKILL);
-			grace = 1e9;
-		}
-		while (waitpid(-pgid, NULL, WNOHANG) > 0)
-			;
-		usleep(20 * 1000);
-	}
+	setenv("BPFGATE_KERNELS_CONF", e->conf, 1);
+	if (e->log)
+		setenv("BPFGATE_FETCH_LOG", e->log, 1);
+	if (!getenv("BPFGATE_APT_STATE"))
+		setenv("BPFGATE_APT_STATE", e->apt, 1);
 }
 
 /*
- * Run kernels.sh with args in its own process group, dying with bpfgate
- * (PR_SET_PDEATHSIG; kernels.sh passes it on to apt-get, dpkg-deb, depmod). Its
- * stdout goes to out_fd, stderr to err_fd (-1: bpfgate's stderr). Fds without
- * O_CLOEXEC (the cache lock) are inherited on purpose: the lock is held as long as
- * anything of the fetch runs. Returns its exit status (0-255), -EINTR when a stop
- * signal came (the group is then gone), or -errno.
+ * Run kernels.sh with args through the spawn module: its own process group, killed
+ * with bpfgate (kill -9 included) together with everything it started (apt-get,
+ * dpkg-deb, depmod). Its output goes to out_fd (-1: stderr), or into *captured
+ * (malloc'd) when captured is not NULL. Fds without O_CLOEXEC (the cache lock) are
+ * inherited on purpose: the lock is held as long as anything of the fetch runs.
+ * Returns its exit status (0-255), -EINTR when a stop signal came (the whole tree is
+ * then gone), or -errno.
  */
 static int run_script(const struct vh_kernel_cache *cache, const struct vh_kernel_conf *conf,
-		      char *const args[], const char *log, int out_fd, int err_fd)
+		      char *const args[], const char *log, int out_fd, char **captured)
 {
 	char apt[PATH_MAX], *argv[16];
-	pid_t parent = getpid(), pid;
-	int status, n = 0;
+	struct script_env env = { .conf = conf->path, .log = log, .apt = apt };
+	struct vh_spawn_opts so = {
+		.argv = argv,
+		.out = captured ? VH_SPAWN_OUT_BUFFER : VH_SPAWN_OUT_FD,
+		.out_fd = out_fd >= 0 ? out_fd : STDERR_FILENO,
+		.out_max = 65536,
+		.child_setup = script_setup,
+		.setup_arg = &env,
+	};
+	struct vh_spawn sp;
+	int n = 0, r;
 
 	if (!conf->script[0])
 		return -ENOEXEC;
@@ -435,50 +436,27 @@ static int run_script(const struct vh_kernel_cache *cache, const struct vh_kerne
 	for (int i = 0; args[i] && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		for (int i = 0; i < 3; i++)
-			signal(stop_sigs[i], SIG_DFL);
-		dup2(out_fd >= 0 ? out_fd : STDERR_FILENO, STDOUT_FILENO);
-		if (err_fd >= 0)
-			dup2(err_fd, STDERR_FILENO);
-		setenv("BPFGATE_KERNELS_CONF", conf->path, 1);
-		if (log)
-			setenv("BPFGATE_FETCH_LOG", log, 1);
-		if (!getenv("BPFGATE_APT_STATE"))
-			setenv("BPFGATE_APT_STATE", apt, 1);
-		execvp("bash", argv);
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	/* orphans of the group (kernels.sh's children) come to us, so we can reap them */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return -errno;
+	r = vh_spawn__start(&sp, &so);
+	if (r)
+		return r;
+	while ((r = vh_spawn__poll(&sp)) == 0) {
 		if (fetch_signal) {
-			kill_group(pid, 0.8);
-			waitpid(pid, &status, 0);
+			vh_spawn__kill(&sp);
+			vh_spawn__free(&sp);
 			return -EINTR;
 		}
 		usleep(50 * 1000);
 	}
-	/* nothing of the group outlives the script */
-	if (!kill(-pid, 0))
-		kill_group(pid, 0.5);
+	if (r > 0 && captured) {
+		*captured = sp.out;
+		sp.out = NULL;
+	}
+	vh_spawn__free(&sp);
+	if (r < 0)
+		return r;
 	if (fetch_signal)
 		return -EINTR;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return WIFEXITED(sp.status) ? WEXITSTATUS(sp.status) : 128 + WTERMSIG(sp.status);
 }
 
 /* --- fetch ---------------------------------------------------------------------------- */
@@ -615,7 +593,7 @@ static int fetch_locked(const struct vh_kernel_cache *cache, const struct vh_ker
 		goto cleanup_tmp;
 	}
 	close(logfd);
-	err = run_script(cache, conf, args, log, log_fd, log_fd);
+	err = run_script(cache, conf, args, log, log_fd, NULL);
 	if (err == -EINTR) {
 		err = vh_errf(errbuf, errlen, -EINTR, "interrupted");
 		unlink(log);
@@ -716,13 +694,16 @@ int vh_kernel_cache__fetch(const struct vh_kernel_cache *cache, const struct vh_
 	return vh_kernel_cache__fetch_opts(cache, conf, e, &o, NULL, 0, errbuf, errlen);
 }
 
-/* Read the first line of fd (from its start) into buf. */
-static void first_line(int fd, char *buf, size_t len)
+/* The last non-empty line of text into buf (kernels.sh prints its answer last). */
+static void last_line(const char *text, char *buf, size_t len)
 {
-	ssize_t n = pread(fd, buf, len - 1, 0);
+	const char *end = text + strlen(text), *start;
 
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	while (end > text && end[-1] == '\n')
+		end--;
+	for (start = end; start > text && start[-1] != '\n'; start--)
+		;
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
 }
 
 int vh_kernel_cache__newest(const struct vh_kernel_cache *cache, const struct vh_kernel_conf *conf,
@@ -731,19 +712,14 @@ int vh_kernel_cache__newest(const struct vh_kernel_cache *cache, const struct vh
 {
 	char *args[] = { "newest", (char *)e->series, (char *)e->suite, (char *)e->release,
 			 (char *)e->packages, refresh ? "--refresh" : "--offline", NULL };
-	char out[sizeof(newest->release) + sizeof(newest->packages) + 8], tmpl[] =
-		"/tmp/bpfgate-newest.XXXXXX";
+	char out[sizeof(newest->release) + sizeof(newest->packages) + 8], *text = NULL;
 	const char *field;
 	char why[256], *sp;
-	int fd, err;
+	int err;
 
-	fd = mkstemp(tmpl);
-	if (fd < 0)
-		return vh_errf(errbuf, errlen, -errno, "%s: %s", tmpl, strerror(errno));
-	unlink(tmpl);
-	err = run_script(cache, conf, args, NULL, fd, refresh ? -1 : fd);
-	first_line(fd, out, sizeof(out));
-	close(fd);
+	err = run_script(cache, conf, args, NULL, -1, &text);
+	last_line(text ? text : "", out, sizeof(out));
+	free(text);
 	if (err == -EINTR)
 		return vh_errf(errbuf, errlen, -EINTR, "interrupted");
 	if (err == 1 || (!err && !out[0]))
