@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -246,7 +245,8 @@ enum vh_entry_state vh_kernel_cache__check(const struct vh_kernel_cache *cache,
 	}
 	err = vh_stamp__check(dir, full, why, len);
 	if (err == -ENOENT)
-		snprintf(why, len, "no stamp (an entry of an older bpfgate, or a fetch cut short)");
+		snprintf(why, len, "no stamp: written by an older bpfgate (the next fetch stamps "
+			 "it without a download) or cut short");
 	return err ? VH_ENTRY_DAMAGED : VH_ENTRY_WHOLE;
 }
 
@@ -520,6 +520,39 @@ static void say(int log_fd, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * An entry of a bpfgate from before stamps: a manifest naming release, a kernel
+ * image, no stamp and no stamp.damaged (which `kernel verify` leaves). Stamp it in
+ * place (under the kernel's lock) instead of downloading it again: its files were
+ * renamed into place whole, like today's. The packages' build/source links (outside
+ * the entry; today's fetch drops them) are removed first. 0 when stamped.
+ */
+static int stamp_legacy(const char *dir, const char *release)
+{
+	char p[PATH_MAX], line[256], want[128], why[256];
+	bool named = false;
+	struct stat st;
+	FILE *f;
+
+	if (pathf(p, sizeof(p), "%s/%s", dir, VH_STAMP_NAME) || !lstat(p, &st) ||
+	    pathf(p, sizeof(p), "%s/%s.damaged", dir, VH_STAMP_NAME) || !lstat(p, &st) ||
+	    pathf(p, sizeof(p), "%s/vmlinuz", dir) || !vh_kernel__is_image(p) ||
+	    pathf(p, sizeof(p), "%s/manifest", dir) || !(f = fopen(p, "re")))
+		return -ENOENT;
+	snprintf(want, sizeof(want), "release %s\n", release);
+	while (fgets(line, sizeof(line), f))
+		named |= !strcmp(line, want);
+	fclose(f);
+	if (!named)
+		return -ENOENT;
+	for (int i = 0; i < 2; i++)
+		if (!pathf(p, sizeof(p), "%s/lib/modules/%s/%s", dir, release,
+			   i ? "source" : "build") &&
+		    !lstat(p, &st) && S_ISLNK(st.st_mode))
+			unlink(p);
+	return vh_stamp__write(dir, why, sizeof(why));
+}
+
 /* Take the lock at fd, waiting (interruptibly) while another fetch holds it. */
 static int take_lock(int fd, int log_fd, const char *series)
 {
@@ -573,6 +606,11 @@ static int fetch_locked(const struct vh_kernel_cache *cache, const struct vh_ker
 	case VH_ENTRY_WHOLE:
 		goto cleanup;
 	case VH_ENTRY_DAMAGED:
+		if (!stamp_legacy(final, e->release)) {
+			say(log_fd, "fetch: %s: stamped the entry of an older bpfgate in %s (no "
+			    "download)\n", e->series, final);
+			goto cleanup;
+		}
 		say(log_fd, "fetch: %s: the cache entry %s is damaged (%s): fetching it again\n",
 		    e->series, final, why);
 		/* final was built by vh_kernel_cache__path: it is a folder inside the cache */

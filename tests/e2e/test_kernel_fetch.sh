@@ -90,8 +90,21 @@ run "$BPFGATE" kernel path 9.9
 expect_eq "$rc" 2 "after verify, the damaged entry is not used"
 run "$BPFGATE" kernel fetch 9.9
 expect_eq "$rc" 0 "fetch repairs it"
+expect_contains "$err" "fetching it again" "an entry verify found damaged is fetched, not stamped"
 run "$BPFGATE" kernel verify 9.9
 expect_eq "$rc" 0 "whole again"
+
+# an entry of an older bpfgate (no stamp, the packages' links): stamped, not downloaded
+rm "$entry/stamp"
+ln -s /usr/src/linux-headers-$REL "$entry/lib/modules/$REL/build"
+run "$BPFGATE" kernel path 9.9
+expect_eq "$rc" 2 "an unstamped entry is not used"
+run env FAKE=fail "$BPFGATE" kernel fetch 9.9
+expect_eq "$rc" 0 "fetch stamps an entry of an older bpfgate ($err)"
+expect_contains "$err" "stamped the entry of an older bpfgate" "said"
+[ ! -L "$entry/lib/modules/$REL/build" ] || fail "the link out of the entry stays"
+run "$BPFGATE" kernel verify 9.9
+expect_eq "$rc" 0 "the stamped entry is whole"
 
 # a failed fetch keeps its log where the error says
 rm -rf "$entry"
