@@ -15,6 +15,11 @@ ifeq ($(origin PROGRAMS_DIR),undefined)
 PROGRAMS_DIR := programs
 BPF_WERROR := 1
 endif
+# bpf.mk reads a project's bpfgate.conf through this bpfgate, built first (unless
+# BPFGATE= names one); the wrapper targets leave it to the make they start.
+BPFGATE := $(O)/bpfgate
+BPF_CONFIG_DEPS := $(if $(filter command line,$(origin BPFGATE)),,$(BPFGATE))
+BPF_CONFIG_NO_GOALS := clean help deps verify check matrix
 include compiler/bpf.mk
 
 CC ?= cc
@@ -38,7 +43,6 @@ endif
 HARNESS_SRCS := $(wildcard verifier-harness/*.c)
 HARNESS_OBJS := $(patsubst verifier-harness/%.c,$(O)/harness/%.o,$(HARNESS_SRCS))
 HARNESS_LIB_OBJS := $(filter-out $(O)/harness/main.o,$(HARNESS_OBJS))
-BPFGATE := $(O)/bpfgate
 
 $(O)/harness/%.o: verifier-harness/%.c
 	@mkdir -p $(@D)

@@ -20,9 +20,25 @@
 #	CLANG		BPF compiler (default: the newest clang-NN >= 14 installed)
 #	BPFTOOL		bpftool (default: bpftool on PATH)
 #	BPF_CFLAGS	extra flags for every BPF compile
+#	BPF_CFLAGS_NAME	extra flags for the compile units of program NAME only
 #	BPF_WERROR	1: compile with -Wall -Werror (the project sets it for its own programs)
 #	BPF_INCLUDES	extra -I flags
+#	BPF_EXCLUDE	names of programs in PROGRAMS_DIR not to build
+#	BPF_CONFIG	the project's bpfgate.conf (default: PROGRAMS_DIR/bpfgate.conf or
+#			PROGRAMS_DIR/../bpfgate.conf when one exists)
+#	BPFGATE		the bpfgate that reads BPF_CONFIG (default: bpfgate on PATH)
+#	BPF_CONFIG_DEPS	what to make before reading the config (the includer's rule
+#			that builds BPFGATE, if it has one)
 #	V		1: show full commands
+#
+# Header search order: the programs folder, BPF_INCLUDES, the config's includes,
+# then $(O)/programs and this folder (bpfgate's vmlinux.h and bpfgate.h), then
+# clang's own system folders (-idirafter): a project's own vmlinux.h wins.
+#
+# The config: make cannot parse it, so 'bpfgate config make' prints it as make
+# variables into $(O)/.config/KEY.mk, which is included here (make remakes it, after
+# BPF_CONFIG_DEPS, whenever the config changes).
+# Its values are defaults: variables given on the command line win.
 ifndef BPF_MK_INCLUDED
 BPF_MK_INCLUDED := 1
 
@@ -32,6 +48,7 @@ BPF_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 PROGRAMS_DIR ?= programs
 O ?= build
 BPF_OUT := $(O)/programs
+BPFGATE ?= bpfgate
 
 ifeq ($(V),1)
 Q :=
@@ -39,6 +56,26 @@ msg :=
 else
 Q := @
 msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+# The project's config, read through bpfgate (one parser), for every goal but these.
+BPF_CONFIG ?= $(firstword $(wildcard $(PROGRAMS_DIR)/bpfgate.conf $(PROGRAMS_DIR)/../bpfgate.conf))
+BPF_CONFIG_NO_GOALS ?= clean help deps
+ifneq ($(strip $(BPF_CONFIG)),)
+ifneq ($(filter-out $(BPF_CONFIG_NO_GOALS),$(or $(MAKECMDGOALS),all)),)
+BPF_PROGRAMS_DIR_GIVEN := $(PROGRAMS_DIR)
+# one generated file per config and programs folder, so that switching never reads
+# another project's variables
+BPF_CONFIG_MK := $(O)/.config/$(firstword $(shell printf '%s %s' \
+	'$(abspath $(BPF_CONFIG))' '$(abspath $(PROGRAMS_DIR))' | cksum)).mk
+$(BPF_CONFIG_MK): $(BPF_CONFIG) $(BPF_CONFIG_DEPS)
+	$(call msg,CONFIG,$<)
+	@mkdir -p $(@D)
+	$(Q)$(BPFGATE) config --config $< make --programs-dir $(BPF_PROGRAMS_DIR_GIVEN) >$@.tmp \
+		|| { rm -f $@.tmp; exit 2; }
+	$(Q)mv $@.tmp $@
+include $(BPF_CONFIG_MK)
+endif
 endif
 
 # The newest clang >= 14 unless the caller chose one.
@@ -59,21 +96,29 @@ BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
 BPF_PREFIX_MAP := -fdebug-prefix-map=$(CURDIR)/= -fdebug-compilation-dir=.
 BPF_ALL_CFLAGS = -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
 	$(if $(filter 1,$(BPF_WERROR)),-Wall -Werror) \
-	-I$(BPF_MK_DIR) -I$(PROGRAMS_DIR) -I$(BPF_OUT) $(BPF_INCLUDES) \
-	$(BPF_SYS_INCLUDES) $(BPF_PREFIX_MAP) $(BPF_CFLAGS)
+	-I$(PROGRAMS_DIR) $(BPF_INCLUDES) $(BPF_CONFIG_INCLUDES) -I$(BPF_OUT) -I$(BPF_MK_DIR) \
+	$(BPF_SYS_INCLUDES) $(BPF_PREFIX_MAP) $(BPF_CONFIG_CFLAGS) $(BPF_CFLAGS)
+# Flags of one program (ARG: a unit's stem, NAME or NAME/FILE): the config's, then
+# the make variable BPF_CFLAGS_NAME.
+bpf_prog_cflags = $(foreach n,$(firstword $(subst /, ,$(1))),\
+	$(BPF_CONFIG_CFLAGS_$(n)) $(BPF_CFLAGS_$(n)))
 
 # Programs: single files and multi-file folders.
-BPF_SINGLE := $(wildcard $(PROGRAMS_DIR)/*.bpf.c)
-BPF_MULTI := $(patsubst %/,%,$(sort $(dir $(wildcard $(PROGRAMS_DIR)/*/*.bpf.c))))
+BPF_SINGLE := $(filter-out $(patsubst %,$(PROGRAMS_DIR)/%.bpf.c,$(BPF_EXCLUDE)),\
+	$(wildcard $(PROGRAMS_DIR)/*.bpf.c))
+BPF_MULTI := $(filter-out $(addprefix $(PROGRAMS_DIR)/,$(BPF_EXCLUDE)),\
+	$(patsubst %/,%,$(sort $(dir $(wildcard $(PROGRAMS_DIR)/*/*.bpf.c)))))
 BPF_NAMES := $(patsubst $(PROGRAMS_DIR)/%.bpf.c,%,$(BPF_SINGLE)) $(notdir $(BPF_MULTI))
 BPF_OBJS := $(patsubst %,$(BPF_OUT)/%.bpf.o,$(BPF_NAMES))
 BPF_SKELS := $(patsubst %,$(BPF_OUT)/%.skel.h,$(BPF_NAMES))
 
 # One compile unit per source file, under .unit/ so a unit never shadows a program.
-$(BPF_OUT)/.unit/%.bpf.o: $(PROGRAMS_DIR)/%.bpf.c | bpf-toolcheck
+# (The config's variables are a prerequisite: a changed flag rebuilds.)
+$(BPF_OUT)/.unit/%.bpf.o: $(PROGRAMS_DIR)/%.bpf.c $(BPF_CONFIG_MK) | bpf-toolcheck
 	$(call msg,CLANG,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@
+	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) $(call bpf_prog_cflags,$*) -MMD -MP -MF $(@:.o=.d) -MT $@ \
+		-c $< -o $@
 
 # Link: all units of a program through bpftool's static linker.
 define bpf_link_rule

@@ -8,5 +8,7 @@
 int do_verify(int argc, char **argv);
 int do_compare(int argc, char **argv);
 int do_kernel(int argc, char **argv);
+int do_init(int argc, char **argv);
+int do_config(int argc, char **argv);
 
 #endif

@@ -5,31 +5,19 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "func_test.h"
+#include "spawn.h"
 
 /* Output kept per test: its end, where Check prints failures and the summary. */
 #define MAX_OUTPUT (8UL << 20)
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* In the child: a network namespace of its own, with loopback up as on any host. */
 static void enter_fresh_netns(void)
@@ -172,93 +160,36 @@ int vh_func_test__judge(struct vh_result *r, int status, bool timed_out, int tim
 	return 0;
 }
 
-/* The end of what the test wrote to fd (at most MAX_OUTPUT bytes). */
-static int read_output(int fd, char **text, size_t *len)
+static void in_fresh_netns(void *unused)
 {
-	struct stat st;
-	off_t from;
-	size_t got = 0;
-	char *buf;
-
-	if (fstat(fd, &st))
-		return -errno;
-	from = (size_t)st.st_size > MAX_OUTPUT ? st.st_size - (off_t)MAX_OUTPUT : 0;
-	buf = malloc(st.st_size - from + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (got < (size_t)(st.st_size - from)) {
-		ssize_t n = pread(fd, buf + got, st.st_size - from - got, from + got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	buf[got] = '\0';
-	*text = buf;
-	*len = got;
-	return 0;
+	(void)unused;
+	enter_fresh_netns();
 }
 
 int vh_func_test__run(const char *exe, const struct vh_func_test_opts *opts,
 		      struct vh_result_set *out)
 {
 	int timeout_s = opts->timeout_s > 0 ? opts->timeout_s : VH_FUNC_TEST_DEFAULT_TIMEOUT;
-	char *text = NULL;
-	size_t len = 0;
-	bool timed_out = false;
+	char *argv[] = { (char *)exe, NULL };
+	struct vh_spawn_opts so = {
+		.argv = argv,
+		.out = VH_SPAWN_OUT_BUFFER,
+		.out_max = MAX_OUTPUT,
+		.timeout_s = timeout_s,
+		.child_setup = opts->same_netns ? NULL : in_fresh_netns,
+	};
+	struct vh_spawn sp;
 	struct vh_result *r;
-	double deadline;
-	int fd, status = 0, err;
-	pid_t pid, w;
+	int err;
 
-	fd = memfd_create("bpfgate-test-output", MFD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		goto cleanup;
-	}
-	if (pid == 0) {
-		char *argv[] = { (char *)exe, NULL };
-		int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		/* its own group: the deadline kills whatever it started too */
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (!opts->same_netns)
-			enter_fresh_netns();
-		if (in >= 0)
-			dup2(in, STDIN_FILENO);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		execv(exe, argv);
-		dprintf(STDERR_FILENO, "bpfgate: %s: cannot execute: %s\n", exe, strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	deadline = now_s() + timeout_s;
-	for (;;) {
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid || (w < 0 && errno != EINTR))
-			break;
-		if (now_s() > deadline) {
-			timed_out = true;
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			break;
-		}
-		usleep(10 * 1000);
-	}
-	/* nothing a test started outlives it */
-	kill(-pid, SIGKILL);
-	err = read_output(fd, &text, &len);
+	/* a path without a slash is the file here, as exec(3) would not search PATH */
+	if (!strchr(exe, '/') && asprintf(&argv[0], "./%s", exe) < 0)
+		return -ENOMEM;
+	err = vh_spawn__run(&sp, &so);
+	if (argv[0] != exe)
+		free(argv[0]);
 	if (err)
-		goto cleanup;
+		return err;
 	r = vh_result_set__add(out);
 	if (!r) {
 		err = -ENOMEM;
@@ -269,7 +200,7 @@ int vh_func_test__run(const char *exe, const struct vh_func_test_opts *opts,
 	r->program = strdup(base_name(exe));
 	r->section = strdup("functional");
 	r->prog_type = strdup("test");
-	err = vh_func_test__judge(r, status, timed_out, timeout_s, text, len);
+	err = vh_func_test__judge(r, sp.status, sp.timed_out, timeout_s, sp.out, sp.out_len);
 	if (!err && (!r->object || !r->program || !r->section || !r->prog_type ||
 		     (opts->kernel && !r->kernel)))
 		err = -ENOMEM;
@@ -278,8 +209,7 @@ int vh_func_test__run(const char *exe, const struct vh_func_test_opts *opts,
 		out->n--;
 	}
 cleanup:
-	free(text);
-	close(fd);
+	vh_spawn__free(&sp);
 	return err;
 }
 

@@ -23,6 +23,8 @@ static const struct cmd cmds[] = {
 	{ "verify", do_verify, "verify every program of BPF objects (host kernel or VMs)" },
 	{ "compare", do_compare, "statistics deltas between two results; exit 1 on regression" },
 	{ "kernel", do_kernel, "manage the kernel cache (fetch, list, path)" },
+	{ "init", do_init, "write a commented bpfgate.conf for a folder of programs" },
+	{ "config", do_config, "read a project's bpfgate.conf (check, get KEY, make)" },
 	{ 0 },
 };
 

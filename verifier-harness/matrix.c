@@ -20,7 +20,9 @@
 #include "kernel_cache.h"
 #include "kvm.h"
 #include "matrix.h"
+#include "spawn.h"
 #include "result_json.h"
+#include "run_dir.h"
 #include "vm.h"
 
 #define GUEST_MEM_MB 512
@@ -39,9 +41,9 @@ struct kjob {
 	const char *backend;
 	char dir[PATH_MAX]; /* per-kernel run folder */
 	enum kstate state;
-	struct vh_proc proc; /* fetch child or VM */
+	struct vh_spawn fetch;
 	struct vh_vm vm;
-	double t_start, t_end, deadline;
+	double t_start, t_end;
 	/* host clock when each guest marker was first seen: the guest's own clock
 	 * lags under TCG when the host is busy, so the split is measured here */
 	double t_hello, t_vstart, t_vend;
@@ -674,32 +676,37 @@ cleanup:
 
 /* --- the run ----------------------------------------------------------------------- */
 
+struct fetch_job {
+	struct matrix *m;
+	struct kjob *k;
+};
+
+/* In the spawned child: the fetch, its log on stdout (fetch.log). */
+static int fetch_kernel(void *arg)
+{
+	const struct fetch_job *j = arg;
+	char errbuf[256];
+	int err;
+
+	err = vh_kernel_cache__fetch(&j->m->cache, &j->m->conf, j->k->spec.entry, STDOUT_FILENO,
+				     errbuf, sizeof(errbuf));
+	if (err)
+		dprintf(STDOUT_FILENO, "bpfgate: %s: %s\n", j->k->spec.name, errbuf);
+	return err ? 1 : 0;
+}
+
 static int start_fetch(struct matrix *m, struct kjob *k)
 {
-	char log[PATH_MAX], errbuf[256];
-	int fd, err;
-	pid_t pid;
+	struct fetch_job job = { m, k };
+	struct vh_spawn_opts so = { .fn = fetch_kernel, .fn_arg = &job, .out = VH_SPAWN_OUT_FILE };
+	char log[PATH_MAX];
+	int err;
 
 	bfmt(log, sizeof(log), "%s/fetch.log", k->dir);
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		close(fd);
+	so.out_path = log;
+	err = vh_spawn__start(&k->fetch, &so);
+	if (err)
 		return err;
-	}
-	if (pid == 0) {
-		err = vh_kernel_cache__fetch(&m->cache, &m->conf, k->spec.entry, fd, errbuf,
-					     sizeof(errbuf));
-		if (err)
-			dprintf(fd, "bpfgate: %s: %s\n", k->spec.name, errbuf);
-		_exit(err ? 1 : 0);
-	}
-	close(fd);
-	memset(&k->proc, 0, sizeof(k->proc));
-	k->proc.pid = pid;
 	k->state = K_FETCHING;
 	k->t_start = now_s();
 	show_line(m, k, "fetching %s", k->spec.release);
@@ -734,13 +741,13 @@ static int start_vm(struct matrix *m, struct kjob *k, struct vh_result_set *out)
 		.backend = k->backend,
 		.kvm = m->kvm,
 		.rundir = k->dir,
+		.tmpdir = m->tmp,
 		.initrd = m->initrd,
 		.mem_mb = GUEST_MEM_MB,
 		.timeout_s = m->timeout_s,
 		.tsc_khz = m->tsc_khz,
 	};
 	k->t_start = now_s();
-	k->deadline = k->t_start + m->timeout_s;
 	err = vh_vm__start(&k->vm, errbuf, sizeof(errbuf));
 	if (err) {
 		k->state = K_DONE;
@@ -846,10 +853,10 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 	if (m->jobs > m->nk)
 		m->jobs = m->nk;
 
-	bfmt(m->tmp, sizeof(m->tmp), "%s/bpfgate-matrix.XXXXXX",
-		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(m->tmp))
-		return vh_err(m->tmp, "%s", strerror(errno)), -errno;
+	/* named after this process: a later run removes it if this one is killed */
+	err = vh_run_dir__make("bpfgate-matrix", m->tmp, sizeof(m->tmp));
+	if (err)
+		return vh_err("temporary folder", "%s", strerror(-err)), err;
 	if (keep) {
 		if (mkdir(keep, 0755) && errno != EEXIST)
 			return vh_err(keep, "%s", strerror(errno)), -errno;
@@ -972,12 +979,13 @@ static int loop(struct matrix *m, struct vh_result_set *out)
 				}
 				break;
 			case K_FETCHING:
-				r = vh_proc__poll(&k->proc);
+				r = vh_spawn__poll(&k->fetch);
 				if (r == 0)
 					break;
 				fetching--;
-				if (r < 0 || !WIFEXITED(k->proc.status) ||
-				    WEXITSTATUS(k->proc.status)) {
+				vh_spawn__free(&k->fetch);
+				if (r < 0 || !WIFEXITED(k->fetch.status) ||
+				    WEXITSTATUS(k->fetch.status)) {
 					char p[PATH_MAX], *tail, cause[256];
 
 					bfmt(p, sizeof(p), "%s/fetch.log", k->dir);
@@ -1004,16 +1012,13 @@ static int loop(struct matrix *m, struct vh_result_set *out)
 				}
 				break;
 			case K_RUNNING:
-				r = vh_proc__poll(&k->vm.proc);
-				if (r == 0 && t > k->deadline) {
-					vh_proc__kill(&k->vm.proc);
+				/* the keeper kills it at its deadline */
+				r = vh_spawn__poll(&k->vm.proc);
+				if (r != 0) {
 					k->state = K_DONE;
 					running--;
-					err = collect(m, k, true, out);
-				} else if (r != 0) {
-					k->state = K_DONE;
-					running--;
-					err = collect(m, k, false, out);
+					err = collect(m, k, k->vm.proc.timed_out, out);
+					vh_spawn__free(&k->vm.proc);
 				} else if (t - last_phase > 0.2) {
 					update_phase(m, k);
 				}
@@ -1060,9 +1065,9 @@ int vh_matrix__run(const struct vh_matrix_opts *opts, struct vh_result_set *out)
 	/* nothing of this run outlives it */
 	for (int i = 0; i < m.nk; i++) {
 		if (m.k[i].state == K_RUNNING)
-			vh_proc__kill(&m.k[i].vm.proc);
+			vh_spawn__free(&m.k[i].vm.proc);
 		if (m.k[i].state == K_FETCHING)
-			vh_proc__kill(&m.k[i].proc);
+			vh_spawn__free(&m.k[i].fetch);
 	}
 	if (m.tmp[0])
 		vh_rm_rf(m.tmp);

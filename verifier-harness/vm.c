@@ -3,15 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,78 +29,6 @@ static int errf(char *buf, size_t len, int err, const char *fmt, ...)
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 	return err;
-}
-
-/* --- processes --------------------------------------------------------------------- */
-
-int vh_proc__spawn(struct vh_proc *p, char *const argv[], int out_fd)
-{
-	int devnull = -1;
-
-	memset(p, 0, sizeof(*p));
-	if (out_fd < 0) {
-		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (devnull < 0)
-			return -errno;
-		out_fd = devnull;
-	}
-	p->pid = fork();
-	if (p->pid < 0) {
-		int err = -errno;
-
-		if (devnull >= 0)
-			close(devnull);
-		return err;
-	}
-	if (p->pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-
-		/* own group, so a deadline kills QEMU and whatever vng started */
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (in >= 0)
-			dup2(in, STDIN_FILENO);
-		dup2(out_fd, STDOUT_FILENO);
-		dup2(out_fd, STDERR_FILENO);
-		execvp(argv[0], argv);
-		dprintf(STDERR_FILENO, "bpfgate: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	/* also from the parent, so a kill right after spawn finds the group */
-	setpgid(p->pid, p->pid);
-	if (devnull >= 0)
-		close(devnull);
-	return 0;
-}
-
-int vh_proc__poll(struct vh_proc *p)
-{
-	pid_t r;
-
-	if (p->exited)
-		return 1;
-	if (p->pid <= 0)
-		return -ECHILD;
-	r = waitpid(p->pid, &p->status, WNOHANG);
-	if (r < 0)
-		return errno == EINTR ? 0 : -errno;
-	if (r == 0)
-		return 0;
-	p->exited = true;
-	/* nothing the guest runner left behind may outlive it */
-	kill(-p->pid, SIGKILL);
-	return 1;
-}
-
-void vh_proc__kill(struct vh_proc *p)
-{
-	if (p->pid <= 0 || p->exited)
-		return;
-	kill(-p->pid, SIGKILL);
-	kill(p->pid, SIGKILL);
-	while (waitpid(p->pid, &p->status, 0) < 0 && errno == EINTR)
-		;
-	p->exited = true;
 }
 
 /* --- the guest script ---------------------------------------------------------------- */
@@ -488,27 +413,32 @@ static void arg_add(struct argv_buf *a, const char *fmt, ...)
 	a->v[++a->n] = NULL;
 }
 
+/* In the runner: its temporary files go where the run's go (a killed vng leaves
+ * them behind; the next run removes the folder) */
+static void runner_env(void *vm)
+{
+	const char *tmp = ((const struct vh_vm *)vm)->tmpdir;
+
+	if (tmp)
+		setenv("TMPDIR", tmp, 1);
+}
+
 int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 {
 	struct argv_buf *a = calloc(1, sizeof(*a));
+	struct vh_spawn_opts so = {
+		.out = VH_SPAWN_OUT_FILE,
+		.timeout_s = vm->timeout_s,
+		.child_setup = runner_env,
+		.setup_arg = vm,
+	};
 	char log[PATH_MAX];
-	int fd = -1, err;
+	int err;
 
 	if (!a)
 		return errf(errbuf, errlen, -ENOMEM, "out of memory");
 	snprintf(log, sizeof(log), "%s/%s", vm->rundir,
 		 strcmp(vm->backend, "vng") ? "qemu.log" : "console.log");
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", log, strerror(errno));
-		goto cleanup;
-	}
-	if (vm->timeout_s > 0) {
-		/* timeout(1) kills its whole process group: vng's QEMU too */
-		arg_add(a, "timeout");
-		arg_add(a, "--signal=KILL");
-		arg_add(a, "%d", vm->timeout_s + 5);
-	}
 	if (!strcmp(vm->backend, "qemu")) {
 		arg_add(a, "qemu-system-x86_64");
 		if (vm->kvm) {
@@ -574,12 +504,12 @@ int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 		err = errf(errbuf, errlen, -EINVAL, "unknown VM backend '%s'", vm->backend);
 		goto cleanup;
 	}
-	err = vh_proc__spawn(&vm->proc, a->v, fd);
+	so.argv = a->v;
+	so.out_path = log;
+	err = vh_spawn__start(&vm->proc, &so);
 	if (err)
 		errf(errbuf, errlen, err, "%s: %s", a->v[0], strerror(-err));
 cleanup:
-	if (fd >= 0)
-		close(fd);
 	free(a);
 	return err;
 }

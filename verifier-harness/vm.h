@@ -35,20 +35,7 @@
 #include <sys/types.h>
 
 #include "kernel_cache.h"
-
-/* A child in its own process group; killing it kills everything it started. */
-struct vh_proc {
-	pid_t pid;
-	int status; /* wait status once exited */
-	bool exited;
-};
-
-/* Start argv[0] (PATH searched) with stdout/stderr on out_fd (-1: /dev/null). */
-int vh_proc__spawn(struct vh_proc *p, char *const argv[], int out_fd);
-/* 1 when it has exited (status set), 0 while it runs, -errno on error. */
-int vh_proc__poll(struct vh_proc *p);
-/* SIGKILL the whole group and reap it. */
-void vh_proc__kill(struct vh_proc *p);
+#include "spawn.h"
 
 /* What the guest runs. */
 struct vh_guest_plan {
@@ -90,12 +77,12 @@ struct vh_vm {
 	const char *backend; /* "qemu" or "vng" */
 	bool kvm;
 	const char *rundir; /* console.log, guest.out (and vng's guest.sh) go here */
+	const char *tmpdir; /* the runner's TMPDIR (vng's own files), NULL: inherited */
 	const char *initrd; /* qemu: the initramfs */
 	int mem_mb;
-	int timeout_s;      /* > 0: the runner is wrapped in timeout(1) as well, so the
-			     * deadline holds even if bpfgate itself is killed */
+	int timeout_s;      /* > 0: the whole VM (vng's QEMU too) is killed at this deadline */
 	unsigned long tsc_khz; /* qemu under TCG: the host's TSC rate for the guest, 0 unknown */
-	struct vh_proc proc;
+	struct vh_spawn proc; /* the runner: poll it, kill it, free it (spawn.h) */
 };
 
 /* Start the VM (does not wait). 0 or -errno with the cause in errbuf. */
