@@ -14,6 +14,7 @@ MAKEFLAGS += --no-print-directory
 ifeq ($(origin PROGRAMS_DIR),undefined)
 PROGRAMS_DIR := programs
 BPF_WERROR := 1
+OWN_PROGRAMS := 1
 endif
 # bpf.mk reads a project's bpfgate.conf through this bpfgate, built first (unless
 # BPFGATE= names one); the wrapper targets leave it to the make they start.
@@ -77,8 +78,8 @@ help:
 ##                  runs the functional tests on each)
 ##   check          install what is missing and run every test
 ##   matrix         verify and run the functional tests on every kernel of ci/kernels.conf
-##   baseline       refresh ci/baseline.json: the host and every kernel of ci/kernels.conf
-##                  (KERNELS="..." chooses them)
+##   baseline       refresh the baseline (BASELINE) with the host and every kernel of
+##                  ci/kernels.conf (KERNELS="..." chooses them; other kernels' rows stay)
 ##   release        objects, skeletons and minimal CO-RE BTF per kernel in $(O)/release
 ##                  (KERNELS="..." chooses the kernels; default: ci/kernels.conf)
 ##   deps           install missing dependencies (ci/deps.sh, Debian packages)
@@ -92,7 +93,12 @@ help:
 ##   PROGRAMS_DIR=  build another folder of *.bpf.c with the same rules
 ##   PREFIX=/usr/local DESTDIR=   install locations
 ##   KERNELS="..."  kernels for verify (series from ci/kernels.conf, host, or a path)
+##   BASELINE=FILE  the gate's baseline (default ci/baseline.json; with PROGRAMS_DIR=D,
+##                  D/bpfgate-baseline.json); verify gates on it when it exists
+##   MAX_GROWTH=10% the gate: largest growth of a program's instructions processed
 ##   MAX_SHARE=25%  the gate: no program may process more of the 1M instruction limit
+##   BASELINE_MISSING=error|warn  a baseline without the kernels run: error, or a
+##                  warning (the default for the host kernel alone)
 
 deps:
 	@ci/deps.sh
@@ -101,25 +107,44 @@ deps:
 verify: deps
 	@$(MAKE) verify-host
 
-BASELINE ?= $(wildcard ci/baseline.json)
-# The project's programs must stay well clear of the verifier's limit on every kernel.
+# The baseline belongs to the project verified: bpfgate's own in ci/, another
+# folder's where its bpfgate.conf says, else beside its programs. verify gates on
+# the default one when it exists, on one given as BASELINE=FILE always.
+BASELINE ?= $(or $(BPF_CONFIG_BASELINE),$(if $(OWN_PROGRAMS),ci/baseline.json,$(PROGRAMS_DIR)/bpfgate-baseline.json))
+GATE_BASELINE = $(if $(filter file,$(origin BASELINE)),$(wildcard $(BASELINE)),$(BASELINE))
+# The gate's thresholds are bpfgate's defaults (or the config's) unless given here.
+MAX_GROWTH ?= 10%
 MAX_SHARE ?= 25%
+# A developer's own host kernel is rarely in a baseline: a warning there (unless
+# the config says); the matrix's kernels are strict.
+BASELINE_MISSING ?= $(if $(BPF_CONFIG_BASELINE_MISSING),,$(if $(filter-out host,$(KERNELS)),error,warn))
+given = $(filter command line environment,$(origin $(1)))
+GATE_FLAGS = --baseline $(GATE_BASELINE) \
+	$(if $(call given,MAX_GROWTH),--max-growth $(MAX_GROWTH)) \
+	$(if $(call given,MAX_SHARE),--max-share $(MAX_SHARE)) \
+	$(if $(BASELINE_MISSING),--baseline-missing=$(BASELINE_MISSING))
 # With KERNELS, the functional tests run on every kernel too; statically linked,
 # since the qemu backend's guest holds only busybox.
-verify-host: all $(if $(KERNELS),functional-static)
-	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(KERNELS), and functional tests))
-	$(Q)$(BPFGATE) verify $(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k))) \
-		$(if $(KERNELS),$(foreach t,$(FUNC_STATIC_BINS),--test $(t))) \
-		$(if $(JOBS),--jobs $(JOBS)) $(if $(BASELINE),--baseline $(BASELINE) --max-share $(MAX_SHARE)) \
-		$(BPF_OBJS)
+# (bpfgate's own tests: another project's come from its bpfgate.conf)
+VERIFY_TESTS = $(if $(and $(KERNELS),$(OWN_PROGRAMS)),$(FUNC_STATIC_BINS))
+verify-host: all $(if $(VERIFY_TESTS),functional-static)
+	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(VERIFY_TESTS), and functional tests))
+	$(if $(GATE_BASELINE),,@echo "  no baseline $(BASELINE): not gated ('make baseline' writes it)")
+	$(Q)$(BPFGATE) verify $(if $(BPF_CONFIG),--config $(BPF_CONFIG)) \
+		$(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k)),--kernel host) \
+		$(foreach t,$(VERIFY_TESTS),--test $(t)) \
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(GATE_BASELINE),$(GATE_FLAGS)) \
+		$(if $(filter 1,$(V)),--table) $(BPF_OBJS)
 
-# Every kernel's statistics, so that `make matrix` is gated on each of them too.
+# Every kernel's statistics, so that `make matrix` is gated on each of them too; the
+# rows of kernels not run this time stay (bpfgate baseline update).
 baseline: all
 	$(Q)k="$(or $(KERNELS),host $$(ci/kernels.sh list))"; \
 	$(BPFGATE) verify --json $$(for x in $$k; do printf -- '--kernel %s ' "$$x"; done) \
-		$(BPF_OBJS) > ci/baseline.json.tmp || { rm -f ci/baseline.json.tmp; exit 1; }
-	$(Q)mv ci/baseline.json.tmp ci/baseline.json
-	$(call msg,BASELINE,ci/baseline.json)
+		$(BPF_OBJS) > $(O)/baseline-run.json || { rm -f $(O)/baseline-run.json; exit 1; }
+	$(Q)$(BPFGATE) baseline update $(BASELINE) $(O)/baseline-run.json
+	$(Q)rm -f $(O)/baseline-run.json
+	$(call msg,BASELINE,$(BASELINE))
 
 release: all
 	$(Q)KERNELS="$(or $(KERNELS),$$(ci/kernels.sh list))" BPFTOOL=$(BPFTOOL) \

@@ -4,7 +4,13 @@
 #
 #   ci/deps.sh            install everything that is missing (needs root and apt)
 #   ci/deps.sh --check    list what is missing, install nothing; exit 2 if anything is
-#   ci/deps.sh --list     print every requirement with its reason
+#   ci/deps.sh --list     print every requirement with its reason and its set
+#   ci/deps.sh --for SET  only what SET needs (with --check or --list too); the sets
+#                         grow: build < verify < matrix < check (the default)
+#     build    build bpfgate and the programs; run bpfgate merge and compare
+#     verify   also verify inside qemu VMs of other kernels (static bpfgate, initramfs)
+#     matrix   also run functional tests in every kernel, and the virtme-ng backend
+#     check    everything make check needs (sanitizers, valgrind, older clang, ...)
 #
 # Exit status: 0 all present, 2 something is missing and could not be installed.
 set -euo pipefail
@@ -13,51 +19,80 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=ci/apt-suites.sh
 . "$here/apt-suites.sh"
 
-# Each requirement: PACKAGE MIN_VERSION SUITE REASON. SUITE is where it comes from:
-# bookworm (the system's sources), bookworm-backports or trixie (isolated config).
+# Each requirement: PACKAGE MIN_VERSION SUITE SET REASON. SUITE is where it comes from:
+# bookworm (the system's sources), bookworm-backports or trixie (isolated config);
+# SET is the smallest set that needs it (see --for).
 REQS=$(cat <<'LIST'
-make              -                  bookworm            build: the Makefile
-gcc               -                  bookworm            build: bpfgate itself
-pkg-config        -                  bookworm            build: library flags
-clang-19          -                  bookworm            build: default BPF compiler
-llvm-19           -                  bookworm            build: llvm-strip/llvm-objdump for BPF objects
-clang-14          -                  bookworm            build: oldest supported BPF compiler
-libclang-rt-14-dev -                 bookworm            test: ASan/UBSan and libFuzzer runtimes
-libbpf-dev        1:1.4              bookworm-backports  build: libbpf >= 1.4 (headers, libbpf.a)
-bpftool           7.5                bookworm-backports  build: gen object/skeleton/min_core_btf
-libelf-dev        0.192              bookworm-backports  build: libelf, matching libbpf 1.4
-zlib1g-dev        -                  bookworm            build: libbpf's zlib
-libzstd-dev       -                  bookworm            build: static bpfgate for the VM initramfs
-check             0.15               bookworm            test: C unit tests
-libsubunit-dev    -                  bookworm            test: static functional tests for VM guests (libcheck.a needs it)
-valgrind          -                  bookworm            test: memory checks
-iproute2          -                  bookworm            test: network namespaces and veth pairs
-python3           -                  bookworm            test: JSON checks in the shell tests
-qemu-system-x86   -                  bookworm            matrix: VMs (TCG when KVM does not work)
-busybox-static    -                  bookworm            matrix: initramfs of the qemu backend
-cpio              -                  bookworm            matrix: initramfs archive
-kmod              -                  bookworm            matrix: depmod for fetched kernels
-zstd              -                  bookworm            matrix: zstd-compressed kernels/modules
-xz-utils          -                  bookworm            matrix: xz-compressed kernels/modules
-udev              -                  bookworm            matrix: virtme-ng needs it on the host
-virtme-ng         1.35               trixie              matrix: the vng VM backend
+make              -                  bookworm            build   build: the Makefile
+gcc               -                  bookworm            build   build: bpfgate itself
+pkg-config        -                  bookworm            build   build: library flags
+clang-19          -                  bookworm            build   build: default BPF compiler
+llvm-19           -                  bookworm            build   build: llvm-strip/llvm-objdump for BPF objects
+clang-14          -                  bookworm            check   build: oldest supported BPF compiler
+libclang-rt-14-dev -                 bookworm            check   test: ASan/UBSan and libFuzzer runtimes
+libbpf-dev        1:1.4              bookworm-backports  build   build: libbpf >= 1.4 (headers, libbpf.a)
+bpftool           7.5                bookworm-backports  build   build: gen object/skeleton/min_core_btf
+libelf-dev        0.192              bookworm-backports  build   build: libelf, matching libbpf 1.4
+zlib1g-dev        -                  bookworm            build   build: libbpf's zlib
+libzstd-dev       -                  bookworm            verify  build: static bpfgate for the VM initramfs
+check             0.15               bookworm            matrix  test: C unit tests
+libsubunit-dev    -                  bookworm            matrix  test: static functional tests for VM guests (libcheck.a needs it)
+valgrind          -                  bookworm            check   test: memory checks
+iproute2          -                  bookworm            matrix  test: network namespaces and veth pairs
+python3           -                  bookworm            check   test: JSON checks in the shell tests
+python3-yaml      -                  bookworm            check   test: structure of the CI workflow
+qemu-system-x86   -                  bookworm            verify  matrix: VMs (TCG when KVM does not work)
+busybox-static    -                  bookworm            verify  matrix: initramfs of the qemu backend
+cpio              -                  bookworm            verify  matrix: initramfs archive
+kmod              -                  bookworm            verify  matrix: depmod for fetched kernels
+zstd              -                  bookworm            verify  matrix: zstd-compressed kernels/modules
+xz-utils          -                  bookworm            verify  matrix: xz-compressed kernels/modules
+udev              -                  bookworm            matrix  matrix: virtme-ng needs it on the host
+virtme-ng         1.35               trixie              matrix  matrix: the vng VM backend
 LIST
 )
 
+# The sets, smallest first; --for SET takes the requirements of SET and those before.
+SETS="build verify matrix check"
 mode=install
-case ${1:-} in
---check) mode=check ;;
---list) mode=list ;;
-"") ;;
--h | --help)
-	sed -n '2,10s/^# \{0,1\}//p' "$0"
-	exit 0
-	;;
-*)
-	echo "bpfgate: ci/deps.sh: unknown option '$1' (try --help)" >&2
-	exit 2
-	;;
-esac
+want=check
+while [ $# -gt 0 ]; do
+	case $1 in
+	--check) mode=check ;;
+	--list) mode=list ;;
+	--for)
+		[ $# -ge 2 ] || { echo "bpfgate: ci/deps.sh: --for needs a set: $SETS" >&2; exit 2; }
+		want=$2
+		shift
+		case " $SETS " in
+		*" $want "*) ;;
+		*)
+			echo "bpfgate: ci/deps.sh: --for $want: unknown set (one of: $SETS)" >&2
+			exit 2
+			;;
+		esac
+		;;
+	-h | --help)
+		sed -n '3,16s/^# \{0,1\}//p' "$0"
+		exit 0
+		;;
+	*)
+		echo "bpfgate: ci/deps.sh: unknown option '$1' (try --help)" >&2
+		exit 2
+		;;
+	esac
+	shift
+done
+
+# wanted SET: is a requirement of SET part of the set asked for?
+wanted() {
+	local s
+	for s in $SETS; do
+		[ "$s" = "$1" ] && return 0
+		[ "$s" = "$want" ] && return 1
+	done
+	return 1
+}
 
 # installed PKG MIN: true when PKG is installed at MIN or newer.
 installed() {
@@ -69,10 +104,12 @@ installed() {
 }
 
 missing=()
-while read -r pkg min suite reason; do
+[ $mode = list ] && printf '%-20s %-8s %-20s %-7s %s\n' PACKAGE MIN SUITE SET REASON
+while read -r pkg min suite set reason; do
 	[ -n "$pkg" ] || continue
+	wanted "$set" || continue
 	if [ $mode = list ]; then
-		printf '%-20s %-8s %-20s %s\n' "$pkg" "$min" "$suite" "$reason"
+		printf '%-20s %-8s %-20s %-7s %s\n' "$pkg" "$min" "$suite" "$set" "$reason"
 		continue
 	fi
 	command -v dpkg-query >/dev/null && installed "$pkg" "$min" && continue
@@ -81,7 +118,7 @@ done <<<"$REQS"
 [ $mode = list ] && exit 0
 
 if [ ${#missing[@]} -eq 0 ]; then
-	echo "deps: everything bpfgate needs is installed"
+	echo "deps: everything bpfgate needs$([ $want = check ] || echo " for $want") is installed"
 	exit 0
 fi
 
@@ -148,9 +185,10 @@ fi
 
 # Verify: anything still missing is an error.
 still=0
-while read -r pkg min suite reason; do
+while read -r pkg min suite set reason; do
 	[ -n "$pkg" ] || continue
+	wanted "$set" || continue
 	installed "$pkg" "$min" || { echo "bpfgate: $pkg: still missing after install ($reason)" >&2; still=1; }
 done <<<"$REQS"
 [ $still -eq 0 ] || exit 2
-echo "deps: everything bpfgate needs is installed"
+echo "deps: everything bpfgate needs$([ $want = check ] || echo " for $want") is installed"

@@ -24,8 +24,8 @@
 #	BPF_WERROR	1: compile with -Wall -Werror (the project sets it for its own programs)
 #	BPF_INCLUDES	extra -I flags
 #	BPF_EXCLUDE	names of programs in PROGRAMS_DIR not to build
-#	BPF_CONFIG	the project's bpfgate.conf (default: PROGRAMS_DIR/bpfgate.conf or
-#			PROGRAMS_DIR/../bpfgate.conf when one exists)
+#	BPF_CONFIG	the project's bpfgate.conf (default: the nearest one in PROGRAMS_DIR
+#			or up to 3 folders above it, when there is one)
 #	BPFGATE		the bpfgate that reads BPF_CONFIG (default: bpfgate on PATH)
 #	BPF_CONFIG_DEPS	what to make before reading the config (the includer's rule
 #			that builds BPFGATE, if it has one)
@@ -58,8 +58,13 @@ Q := @
 msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
 endif
 
-# The project's config, read through bpfgate (one parser), for every goal but these.
-BPF_CONFIG ?= $(firstword $(wildcard $(PROGRAMS_DIR)/bpfgate.conf $(PROGRAMS_DIR)/../bpfgate.conf))
+# The project's config, read through bpfgate (one parser), for every goal but these:
+# BPF_CONFIG, else the nearest bpfgate.conf in PROGRAMS_DIR or up to 3 folders above
+# it (parents taken by name: make's wildcard does not resolve "..").
+bpf_parent = $(patsubst %/,%,$(dir $(patsubst %/,%,$(1))))
+BPF_CONFIG ?= $(firstword $(wildcard $(addsuffix /bpfgate.conf,$(PROGRAMS_DIR) \
+	$(call bpf_parent,$(PROGRAMS_DIR)) $(call bpf_parent,$(call bpf_parent,$(PROGRAMS_DIR))) \
+	$(call bpf_parent,$(call bpf_parent,$(call bpf_parent,$(PROGRAMS_DIR)))))))
 BPF_CONFIG_NO_GOALS ?= clean help deps
 ifneq ($(strip $(BPF_CONFIG)),)
 ifneq ($(filter-out $(BPF_CONFIG_NO_GOALS),$(or $(MAKECMDGOALS),all)),)

@@ -152,11 +152,13 @@ static void write_config(FILE *f, const char *name, const char *programs,
 		name, programs, list->n, list->n == 1 ? "" : "s");
 	for (size_t i = 0; i < list->n; i++)
 		fprintf(f, "#   %s\n", list->names[i]);
+	/* where make baseline PROGRAMS_DIR=... writes it by default */
 	fprintf(f,
 		"# the gate's reference statistics, per kernel ('make baseline' writes them;\n"
 		"# check the file in)\n"
-		"baseline = bpfgate-baseline.json\n"
-		"# the kernels to verify on: series of the kernel matrix, or host\n");
+		"baseline = %s%sbpfgate-baseline.json\n"
+		"# the kernels to verify on: series of the kernel matrix, or host\n",
+		strcmp(programs, ".") ? programs : "", strcmp(programs, ".") ? "/" : "");
 	if (!vh_kernel_conf__load(&kconf, errbuf, sizeof(errbuf))) {
 		fprintf(f, "kernels =");
 		for (size_t i = 0; i < kconf.n; i++)
@@ -248,8 +250,9 @@ int do_init(int argc, char **argv)
 	struct best best = { .rel = "." };
 	char name[64], path[PATH_MAX], *text = NULL, errbuf[512];
 	struct vh_project_config check;
+	struct stat st;
 	size_t len = 0;
-	int opt, ret = VH_EXIT_USAGE;
+	int opt, err, ret = VH_EXIT_USAGE;
 	FILE *f;
 
 	optind = 1;
@@ -283,6 +286,10 @@ int do_init(int argc, char **argv)
 	}
 	if (argc - optind == 1)
 		dir = argv[optind];
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		vh_err(dir, "not a folder");
+		return VH_EXIT_USAGE;
+	}
 	if (programs) {
 		snprintf(best.rel, sizeof(best.rel), "%s", programs);
 	} else {
@@ -293,9 +300,13 @@ int do_init(int argc, char **argv)
 			return VH_EXIT_USAGE;
 		}
 	}
-	if (snprintf(path, sizeof(path), "%s/%s", dir, best.rel) >= (int)sizeof(path) ||
-	    vh_program_list__read(&list, path)) {
-		vh_err(path, "cannot read the programs folder: %s", strerror(errno));
+	if (snprintf(path, sizeof(path), "%s/%s", dir, best.rel) >= (int)sizeof(path)) {
+		vh_err(dir, "path too long");
+		return VH_EXIT_USAGE;
+	}
+	err = vh_program_list__read(&list, path);
+	if (err) {
+		vh_err(path, "cannot read the programs folder: %s", strerror(-err));
 		return VH_EXIT_USAGE;
 	}
 	if (!list.n) {

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* cmd_verify.c: bpfgate verify: options, the host run, VMs, reports, exit status. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,227 +18,200 @@
 #include "matrix.h"
 #include "object_verify.h"
 #include "privilege.h"
+#include "prog_type.h"
 #include "report.h"
 #include "result_json.h"
+#include "run_summary.h"
+#include "source_path.h"
+#include "term_line.h"
+#include "verify_cfg.h"
 #include "verify_pool.h"
 
+#include <bpf/btf.h>
+
 enum {
-	OPT_JUNIT = 1000,
-	OPT_MARKDOWN,
-	OPT_KERNEL,
-	OPT_JOBS,
-	OPT_BASELINE,
+	OPT_KERNEL = VH_OPT_CMD,
 	OPT_TYPE,
 	OPT_PROG,
-	OPT_TIMEOUT,
 	OPT_BACKEND,
-	OPT_MAX_GROWTH,
-	OPT_MAX_SHARE,
-	OPT_PRETTY,
 	OPT_BTF,
 	OPT_TEST,
-	OPT_TEST_TIMEOUT,
 	OPT_PROBE,
 };
 
-/* The options and their help text: --help and the man page are made to agree
- * with this table (tests/e2e/test_help_man.sh). */
-static const struct opt_doc {
-	struct option opt;
-	const char *shortname;
-	const char *arg;
-	const char *help;
-} opt_docs[] = {
-	{ { "json", no_argument, 0, 'j' }, "-j", NULL, "print the results as JSON on stdout" },
-	{ { "pretty", no_argument, 0, OPT_PRETTY }, NULL, NULL, "indent the JSON (implies --json)" },
-	{ { "junit", required_argument, 0, OPT_JUNIT }, NULL, "FILE", "also write JUnit XML to FILE" },
-	{ { "markdown", required_argument, 0, OPT_MARKDOWN }, NULL, "FILE",
-	  "also write a Markdown summary to FILE (appended to $GITHUB_STEP_SUMMARY when set)" },
-	{ { "kernel", required_argument, 0, OPT_KERNEL }, NULL, "K",
-	  "verify on kernel K (repeatable): host, a series of ci/kernels.conf (5.10, 6.1, ...), a kernel image or a build tree" },
-	{ { "jobs", required_argument, 0, OPT_JOBS }, NULL, "N",
-	  "parallel workers (default: number of CPUs)" },
-	{ { "baseline", required_argument, 0, OPT_BASELINE }, NULL, "FILE",
-	  "compare statistics with a saved JSON result; exit 1 on regression" },
-	{ { "max-growth", required_argument, 0, OPT_MAX_GROWTH }, NULL, "PCT",
-	  "with --baseline: largest allowed growth of insns processed (default 10%)" },
-	{ { "max-share", required_argument, 0, OPT_MAX_SHARE }, NULL, "PCT",
-	  "with --baseline: largest allowed share of the 1M insn limit (default 50%)" },
-	{ { "type", required_argument, 0, OPT_TYPE }, NULL, "TYPE",
-	  "load every program as TYPE (libbpf name or SEC() prefix, e.g. xdp, tc)" },
-	{ { "btf", required_argument, 0, OPT_BTF }, NULL, "FILE",
-	  "resolve CO-RE relocations against FILE (raw BTF or ELF) instead of the kernel's own BTF" },
-	{ { "prog", required_argument, 0, OPT_PROG }, NULL, "GLOB",
-	  "verify only programs whose name matches GLOB" },
-	{ { "test", required_argument, 0, OPT_TEST }, NULL, "EXE",
-	  "also run functional test EXE on every kernel (repeatable; exit 0 pass, 77 skip)" },
-	{ { "test-timeout", required_argument, 0, OPT_TEST_TIMEOUT }, NULL, "SECONDS",
-	  "deadline of each functional test (default 120)" },
-	{ { "probe", required_argument, 0, OPT_PROBE }, NULL, "FILE",
-	  "record FILE (bpfgate kernel probe --json) as the running kernel's probe" },
-	{ { "timeout", required_argument, 0, OPT_TIMEOUT }, NULL, "SECONDS",
-	  "deadline of each VM (default sized for TCG or KVM)" },
-	{ { "vm-backend", required_argument, 0, OPT_BACKEND }, NULL, "qemu|vng",
-	  "how to boot VMs (default: the faster one available, see bpfgate-verify(8))" },
-	{ { "verbose", no_argument, 0, 'v' }, "-v", NULL,
-	  "print the full verifier log of failures; twice: libbpf debug output" },
-	{ { "help", no_argument, 0, 'h' }, "-h", NULL, "show this help" },
+static const struct vh_opt opt_kernel = {
+	OPT_KERNEL, "kernel", 0, VH_OPT_STR, "K",
+	.help = "verify on kernel K (repeatable): host, a series of ci/kernels.conf (5.10, 6.1, "
+		"...), a kernel image or a build tree",
 };
-#define NOPTS (sizeof(opt_docs) / sizeof(opt_docs[0]))
-
-static void usage(FILE *f)
-{
-	fprintf(f, "Usage: bpfgate verify [OPTIONS] OBJ...\n\n"
-		   "Load every program of each BPF object alone and report the kernel verifier's\n"
-		   "verdict and statistics; explain each rejection at its source line.\n\n"
-		   "Options:\n");
-	for (size_t i = 0; i < NOPTS; i++) {
-		const struct opt_doc *d = &opt_docs[i];
-		char left[64];
-
-		snprintf(left, sizeof(left), "%s%s--%s%s%s", d->shortname ?: "",
-			 d->shortname ? ", " : "    ", d->opt.name, d->arg ? " " : "", d->arg ?: "");
-		fprintf(f, "  %-26s %s\n", left, d->help);
-	}
-	fprintf(f, "\nExit status: 0 every program and test passed (or was skipped with a reason),\n"
-		   "1 a program or test failed or regressed, 2 usage, input or environment error.\n");
-}
-
-struct verify_cfg {
-	struct vh_verify_opts vopts;
-	bool json, pretty;
-	const char *junit, *markdown, *baseline, *backend, *btf;
-	const char **kernels;
-	int nkernels;
-	const char **tests;
-	int ntests;
-	const char *probe;
-	int jobs, timeout_s, test_timeout_s, verbose;
-	struct vh_compare_opts cmp;
+static const struct vh_opt opt_type = {
+	OPT_TYPE, "type", 0, VH_OPT_STR, "TYPE",
+	.help = "load every program as TYPE (libbpf name or SEC() prefix, e.g. xdp, tc)",
+};
+static const struct vh_opt opt_btf = {
+	OPT_BTF, "btf", 0, VH_OPT_STR, "FILE",
+	.help = "resolve CO-RE relocations against FILE (raw BTF or ELF) instead of the "
+		"kernel's own BTF",
+};
+static const struct vh_opt opt_prog = {
+	OPT_PROG, "prog", 0, VH_OPT_STR, "GLOB",
+	.help = "verify only programs whose name matches GLOB (it must match one)",
+};
+static const struct vh_opt opt_test = {
+	OPT_TEST, "test", 0, VH_OPT_STR, "EXE",
+	.help = "also run functional test EXE on every kernel (repeatable; exit 0 pass, 77 skip)",
+};
+static const struct vh_opt opt_probe = {
+	OPT_PROBE, "probe", 0, VH_OPT_STR, "FILE",
+	.help = "record FILE (bpfgate kernel probe --json) as the running kernel's probe",
+};
+static const struct vh_opt opt_backend = {
+	OPT_BACKEND, "vm-backend", 0, VH_OPT_ENUM, "qemu|vng", .choices = "qemu|vng",
+	.def_doc = "the faster one available, see bpfgate-verify(8)", .help = "how to boot VMs",
 };
 
-static int parse_num(const char *opt, const char *s, double *out)
-{
-	char *end;
+static const struct vh_opt *const verify_opts[] = {
+	&vh_opt_config, &vh_opt_json, &vh_opt_pretty, &vh_opt_table, &vh_opt_junit,
+	&vh_opt_markdown, &opt_kernel,
+	&vh_opt_jobs, &vh_opt_baseline, &vh_opt_max_growth, &vh_opt_max_share,
+	&vh_opt_baseline_missing, &vh_opt_allow_removed, &opt_type, &opt_btf, &opt_prog,
+	&opt_test, &vh_opt_test_timeout, &opt_probe, &vh_opt_timeout, &opt_backend,
+	&vh_opt_verbose, &vh_opt_help, NULL,
+};
 
-	errno = 0;
-	*out = strtod(s, &end);
-	if (errno || end == s || (*end && strcmp(end, "%")) || *out < 0) {
-		vh_err(opt, "'%s' is not a non-negative number", s);
-		return -EINVAL;
+static const struct vh_cmd_opts verify_cmd = {
+	.cmd = "verify",
+	.synopsis = "[OPTIONS] OBJ...",
+	.about = "Load every program of each BPF object alone and report the kernel verifier's\n"
+		 "verdict and statistics; explain each rejection at its source line.",
+	.epilog = "Exit status: 0 every program and test passed (or was skipped with a reason),\n"
+		  "1 a program or test failed or regressed, 2 usage, input or environment error\n"
+		  "(also: a baseline with no row of any kernel run, unless --baseline-missing=warn).\n",
+	.opts = verify_opts,
+};
+
+int vh_verify_cfg__shared_opt(struct verify_cfg *cfg, const struct vh_opt *o,
+			      const struct vh_opt_val *v)
+{
+	if (!v->dflt && o->id < 64)
+		cfg->given |= 1ULL << o->id;
+	switch (o->id) {
+	case VH_OPT_CONFIG:
+		cfg->config = v->str;
+		return 1;
+	case VH_OPT_JSON:
+		cfg->json = true;
+		return 1;
+	case VH_OPT_PRETTY:
+		cfg->json = cfg->pretty = true;
+		return 1;
+	case VH_OPT_TABLE:
+		cfg->table = true;
+		return 1;
+	case VH_OPT_JUNIT:
+		cfg->junit = v->str;
+		return 1;
+	case VH_OPT_MARKDOWN:
+		cfg->markdown = v->str;
+		return 1;
+	case VH_OPT_BASELINE:
+		cfg->baseline = cfg->cmp.base_name = v->str;
+		return 1;
+	case VH_OPT_MAX_GROWTH:
+		cfg->cmp.max_growth_pct = v->num;
+		return 1;
+	case VH_OPT_MAX_SHARE:
+		cfg->cmp.max_share_pct = v->num;
+		return 1;
+	case VH_OPT_BASELINE_MISSING:
+		cfg->cmp.missing = v->idx ? VH_MISSING_WARN : VH_MISSING_ERROR;
+		return 1;
+	case VH_OPT_ALLOW_REMOVED:
+		cfg->cmp.allow_removed = true;
+		return 1;
+	case VH_OPT_VERBOSE:
+		cfg->verbose++;
+		return 1;
 	}
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct verify_cfg *cfg)
+/* a --btf file must be BTF: raw, or an ELF file with a .BTF section */
+static int check_btf(const char *path)
 {
-	struct option longopts[NOPTS + 1];
-	double num;
-	int c;
+	struct btf *btf = btf__parse(path, NULL);
+	int err = btf ? 0 : -errno;
 
-	memset(longopts, 0, sizeof(longopts));
-	for (size_t i = 0; i < NOPTS; i++)
-		longopts[i] = opt_docs[i].opt;
-	cfg->cmp.max_growth_pct = 10;
-	cfg->cmp.max_share_pct = 50;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			cfg->json = true;
-			break;
-		case OPT_PRETTY:
-			cfg->json = cfg->pretty = true;
-			break;
-		case OPT_JUNIT:
-			cfg->junit = optarg;
-			break;
-		case OPT_MARKDOWN:
-			cfg->markdown = optarg;
-			break;
-		case OPT_KERNEL:
-			cfg->kernels = realloc(cfg->kernels, (cfg->nkernels + 1) * sizeof(char *));
-			if (!cfg->kernels)
-				return -ENOMEM;
-			cfg->kernels[cfg->nkernels++] = optarg;
-			break;
-		case OPT_JOBS:
-			if (parse_num("--jobs", optarg, &num) || num < 1 || num > 1024) {
-				vh_err("--jobs", "'%s' is not a number of workers from 1 to 1024", optarg);
-				return -EINVAL;
-			}
-			cfg->jobs = (int)num;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_num("--timeout", optarg, &num) || num < 1) {
-				vh_err("--timeout", "'%s' is not a number of seconds", optarg);
-				return -EINVAL;
-			}
-			cfg->timeout_s = (int)num;
-			break;
-		case OPT_TEST:
-			if (access(optarg, X_OK)) {
-				vh_err(optarg, "cannot execute: %s", strerror(errno));
-				return -EINVAL;
-			}
-			cfg->tests = realloc(cfg->tests, (cfg->ntests + 1) * sizeof(char *));
-			if (!cfg->tests)
-				return -ENOMEM;
-			cfg->tests[cfg->ntests++] = optarg;
-			break;
-		case OPT_TEST_TIMEOUT:
-			if (parse_num("--test-timeout", optarg, &num) || num < 1 || num > 86400) {
-				vh_err("--test-timeout", "'%s' is not a number of seconds", optarg);
-				return -EINVAL;
-			}
-			cfg->test_timeout_s = (int)num;
-			break;
-		case OPT_PROBE:
-			cfg->probe = optarg;
-			break;
-		case OPT_BASELINE:
-			cfg->baseline = optarg;
-			break;
-		case OPT_MAX_GROWTH:
-			if (parse_num("--max-growth", optarg, &cfg->cmp.max_growth_pct))
-				return -EINVAL;
-			break;
-		case OPT_MAX_SHARE:
-			if (parse_num("--max-share", optarg, &cfg->cmp.max_share_pct))
-				return -EINVAL;
-			break;
-		case OPT_TYPE:
-			cfg->vopts.prog_type = optarg;
-			break;
-		case OPT_BTF:
-			if (access(optarg, R_OK)) {
-				vh_err(optarg, "cannot read BTF: %s", strerror(errno));
-				return -EINVAL;
-			}
-			cfg->btf = optarg;
-			break;
-		case OPT_PROG:
-			cfg->vopts.filter = optarg;
-			break;
-		case OPT_BACKEND:
-			if (strcmp(optarg, "qemu") && strcmp(optarg, "vng")) {
-				vh_err("--vm-backend", "'%s' is not qemu or vng", optarg);
-				return -EINVAL;
-			}
-			cfg->backend = optarg;
-			break;
-		case 'v':
-			cfg->verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			fprintf(stderr, "Try 'bpfgate verify --help'.\n");
+	if (!btf)
+		vh_err(path, "not a BTF file (raw BTF or an ELF file with .BTF): %s",
+		       strerror(-err ?: EINVAL));
+	btf__free(btf);
+	return btf ? 0 : -EINVAL;
+}
+
+static int verify_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val *v)
+{
+	struct verify_cfg *cfg = ctx;
+	enum bpf_prog_type type;
+	enum bpf_attach_type attach;
+	int ret = vh_verify_cfg__shared_opt(cfg, o, v);
+
+	if (ret)
+		return ret < 0 ? ret : 0;
+	switch (o->id) {
+	case OPT_KERNEL:
+		return vh_verify_cfg__append(&cfg->kernels, &cfg->nkernels, v->str);
+	case VH_OPT_JOBS:
+		cfg->jobs = (int)v->num;
+		break;
+	case VH_OPT_TIMEOUT:
+		cfg->timeout_s = (int)v->num;
+		break;
+	case VH_OPT_TEST_TIMEOUT:
+		cfg->test_timeout_s = (int)v->num;
+		break;
+	case OPT_TEST:
+		if (access(v->str, X_OK)) {
+			vh_err(v->str, "cannot execute: %s", strerror(errno));
 			return -EINVAL;
 		}
+		return vh_verify_cfg__append(&cfg->tests, &cfg->ntests, v->str);
+	case OPT_PROBE:
+		cfg->probe = v->str;
+		break;
+	case OPT_TYPE:
+		if (vh_prog_type__from_name(v->str, &type, &attach)) {
+			vh_err("--type", "'%s' is not a program type libbpf knows (e.g. xdp, tc, "
+			       "kprobe, tracepoint)", v->str);
+			return -EINVAL;
+		}
+		cfg->vopts.prog_type = v->str;
+		break;
+	case OPT_BTF:
+		if (check_btf(v->str))
+			return -EINVAL;
+		cfg->btf = v->str;
+		break;
+	case OPT_PROG:
+		cfg->vopts.filter = v->str;
+		break;
+	case OPT_BACKEND:
+		cfg->backend = v->str;
+		break;
 	}
-	if (optind >= argc && !cfg->ntests) {
+	return 0;
+}
+
+/* 0 go on, 1 help printed, <0 a usage error (printed) */
+static int parse_args(int argc, char **argv, struct verify_cfg *cfg)
+{
+	int first = vh_opts__parse(&verify_cmd, argc, argv, verify_opt, cfg, false);
+
+	if (first <= 0)
+		return first ?: 1;
+	if (vh_verify_cfg__config(cfg, true))
+		return -EINVAL;
+	if (first >= argc && !cfg->ntests) {
 		vh_err("verify", "no BPF objects given (try 'bpfgate verify --help')");
 		return -EINVAL;
 	}
@@ -302,6 +274,11 @@ static int list_objects(const struct verify_cfg *cfg, char **objs, int nobjs, st
 		l->nprogs += n;
 		free(progs);
 		l->objs[l->nobjs++] = objs[i];
+	}
+	/* a pattern that matches nothing is a typo, not a pass */
+	if (cfg->vopts.filter && !l->nprogs && l->nobjs) {
+		vh_err("--prog", "'%s' matches no program of the objects given", cfg->vopts.filter);
+		return VH_EXIT_USAGE;
 	}
 	return status;
 }
@@ -502,6 +479,19 @@ static void print_full_logs(const struct verify_cfg *cfg, const struct vh_result
 	}
 }
 
+/* GitHub's annotations point at files of the repository: the sources' paths from
+ * its root, not their bare names. */
+static void gh_annotations(const struct vh_result_set *set)
+{
+	struct vh_result_set rel;
+
+	if (vh_source__relative_set(&rel, set))
+		vh_report__gh_annotations(stderr, set);
+	else
+		vh_report__gh_annotations(stderr, &rel);
+	vh_result_set__free(&rel);
+}
+
 static int write_reports(const struct verify_cfg *cfg, const struct vh_result_set *set)
 {
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
@@ -512,7 +502,8 @@ static int write_reports(const struct verify_cfg *cfg, const struct vh_result_se
 		if (vh_result_set__write_json(stdout, set, cfg->pretty))
 			status = VH_EXIT_USAGE;
 	} else if (set->n) {
-		vh_report__table(stdout, set, color);
+		if (cfg->table) /* else the short summary (vh_verify__finish) */
+			vh_report__table(stdout, set, color);
 		for (size_t i = 0; i < set->n; i++)
 			if (set->v[i].verdict == VH_FAIL || set->v[i].verdict == VH_ERROR)
 				vh_report__failure(stdout, &set->v[i], color);
@@ -530,27 +521,8 @@ static int write_reports(const struct verify_cfg *cfg, const struct vh_result_se
 	if (summary && summary[0] && vh_report__markdown(summary, set, true))
 		vh_warn(summary, "cannot append to $GITHUB_STEP_SUMMARY: %s", strerror(errno));
 	if (getenv("GITHUB_ACTIONS") && !strcmp(getenv("GITHUB_ACTIONS"), "true"))
-		vh_report__gh_annotations(stderr, set);
+		gh_annotations(set);
 	return status;
-}
-
-static int compare_baseline(const struct verify_cfg *cfg, const struct vh_result_set *set)
-{
-	struct vh_result_set base = { 0 };
-	char errbuf[256];
-	int ret;
-
-	if (vh_result_set__read_json(cfg->baseline, &base, errbuf, sizeof(errbuf))) {
-		vh_err(cfg->baseline, "%s", errbuf);
-		return VH_EXIT_USAGE;
-	}
-	ret = vh_compare__sets(cfg->json ? stderr : stdout, &base, set, &cfg->cmp);
-	vh_result_set__free(&base);
-	if (ret < 0) {
-		vh_err(cfg->baseline, "cannot compare: %s", strerror(-ret));
-		return VH_EXIT_USAGE;
-	}
-	return ret ? VH_EXIT_FAIL : VH_EXIT_OK;
 }
 
 static int worst(int a, int b)
@@ -558,11 +530,110 @@ static int worst(int a, int b)
 	return a > b ? a : b;
 }
 
+/* Each kernel of the run records the baseline kernel it was compared with. */
+static int record_matches(struct vh_result_set *set, const struct vh_compare *c)
+{
+	for (size_t i = 0; i < set->nkernels; i++) {
+		struct vh_kernel_info *k = &set->kernels[i];
+		const struct vh_compare_kernel *m = vh_compare__kernel(c, k->release);
+
+		if (!m || m->match == VH_MATCH_NONE)
+			continue;
+		free(k->baseline_kernel);
+		free(k->baseline_match);
+		k->baseline_kernel = strdup(m->base_kernel);
+		k->baseline_match = strdup(vh_baseline_match__name(m->match));
+		if (!k->baseline_kernel || !k->baseline_match)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Read the baseline and compare; 0 (c built, base holds its results) or an exit status. */
+static int compare_baseline(const struct verify_cfg *cfg, struct vh_result_set *set,
+			    struct vh_result_set *base, struct vh_compare *c)
+{
+	char errbuf[256];
+	int err;
+
+	if (vh_result_set__read_json(cfg->baseline, base, errbuf, sizeof(errbuf))) {
+		vh_err(cfg->baseline, "%s", errbuf);
+		return VH_EXIT_USAGE;
+	}
+	err = vh_compare__build(c, base, set, &cfg->cmp);
+	if (!err && record_matches(set, c)) {
+		vh_compare__free(c);
+		err = -ENOMEM;
+	}
+	if (err) {
+		vh_err(cfg->baseline, "cannot compare: %s", strerror(-err));
+		return VH_EXIT_USAGE;
+	}
+	return VH_EXIT_OK;
+}
+
+/* The last line: the verdict of the run and of its gate. */
+static void print_verdict(FILE *f, size_t width, const struct verify_cfg *cfg,
+			  const struct vh_compare *c, int gate, int status)
+{
+	const char *word = status == VH_EXIT_OK ? "PASS" : status == VH_EXIT_FAIL ? "FAIL" : "ERROR";
+
+	if (!cfg->baseline)
+		vh_term__line(f, width, "%s (not gated: no baseline)", word);
+	else if (gate == VH_EXIT_USAGE || !c || c->uncovered == c->nkernels)
+		vh_term__line(f, width, "%s (not gated: %s has no row of the kernels run)", word,
+			      cfg->baseline);
+	else
+		vh_term__line(f, width, "%s (gate: %zu regression%s against %s)", word,
+			      c->regressions, c->regressions == 1 ? "" : "s", cfg->baseline);
+}
+
+int vh_verify__finish(const struct verify_cfg *cfg, struct vh_result_set *set, int status)
+{
+	struct vh_compare_opts co = cfg->cmp;
+	struct vh_result_set base = { 0 };
+	FILE *text = cfg->json ? stderr : stdout;
+	size_t counts[VH_VERDICT_CNT];
+	struct vh_compare c = { 0 };
+	bool compared = false;
+	int gate = VH_EXIT_OK;
+
+	/* VMs finish in any order: results read oldest kernel first, always */
+	if (vh_result_set__sort_by_kernel(set) || vh_result_set__justify_skips(set))
+		status = worst(status, VH_EXIT_USAGE);
+	if (cfg->baseline) {
+		gate = compare_baseline(cfg, set, &base, &c);
+		compared = gate == VH_EXIT_OK;
+	}
+	status = worst(status, write_reports(cfg, set));
+	co.width = vh_term__width(fileno(text));
+	co.color = !cfg->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	co.json = false;
+	co.table = cfg->table;
+	if (!cfg->json && !cfg->table)
+		vh_run_summary__print(text, set, co.width);
+	if (compared) {
+		if (vh_compare__print(text, &c, &co))
+			status = worst(status, VH_EXIT_USAGE);
+		gate = vh_compare__status(&c);
+	}
+	vh_result_set__count(set, counts);
+	if (counts[VH_FAIL])
+		status = worst(status, VH_EXIT_FAIL);
+	if (counts[VH_ERROR])
+		status = worst(status, VH_EXIT_USAGE);
+	status = worst(status, gate);
+	if (!cfg->json)
+		print_verdict(text, co.width, cfg, compared ? &c : NULL, gate, status);
+	vh_compare__free(&c);
+	vh_result_set__free(&base);
+	return status;
+}
+
 int do_verify(int argc, char **argv)
 {
 	struct verify_cfg cfg = { 0 };
 	struct vh_result_set set = { 0 };
-	size_t counts[VH_VERDICT_CNT];
 	struct listed listed = { 0 };
 	bool want_host = false, host_ok = true, vms;
 	char errbuf[512];
@@ -570,8 +641,7 @@ int do_verify(int argc, char **argv)
 
 	err = parse_args(argc, argv, &cfg);
 	if (err) {
-		free(cfg.kernels);
-		free(cfg.tests);
+		vh_verify_cfg__free(&cfg);
 		return err > 0 ? VH_EXIT_OK : VH_EXIT_USAGE;
 	}
 	vh_diag__set_verbosity(cfg.verbose);
@@ -607,19 +677,8 @@ int do_verify(int argc, char **argv)
 		status = worst(status, verify_vms(&cfg, &listed, &set));
 	listed__free(&listed);
 
-	/* VMs finish in any order: results read oldest kernel first, always */
-	if (vh_result_set__sort_by_kernel(&set) || vh_result_set__justify_skips(&set))
-		status = VH_EXIT_USAGE;
-	status = worst(status, write_reports(&cfg, &set));
-	vh_result_set__count(&set, counts);
-	if (counts[VH_FAIL])
-		status = worst(status, VH_EXIT_FAIL);
-	if (counts[VH_ERROR])
-		status = VH_EXIT_USAGE;
-	if (cfg.baseline)
-		status = worst(status, compare_baseline(&cfg, &set));
+	status = vh_verify__finish(&cfg, &set, status);
 	vh_result_set__free(&set);
-	free(cfg.kernels);
-	free(cfg.tests);
+	vh_verify_cfg__free(&cfg);
 	return status;
 }

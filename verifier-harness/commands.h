@@ -8,6 +8,8 @@
 int do_verify(int argc, char **argv);
 int do_compare(int argc, char **argv);
 int do_kernel(int argc, char **argv);
+int do_merge(int argc, char **argv);
+int do_baseline(int argc, char **argv);
 int do_init(int argc, char **argv);
 int do_config(int argc, char **argv);
 

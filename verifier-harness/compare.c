@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "compare.h"
+#include "diag.h"
 #include "json_writer.h"
 #include "report.h"
+#include "term_line.h"
 
 #ifndef BPFGATE_VERSION
 #define BPFGATE_VERSION "0.0.0"
@@ -34,16 +36,19 @@ const char *vh_compare_status__name(enum vh_compare_status s)
 	return "?";
 }
 
-/* kernel, object file name, program: the identity of a result across runs */
+/* object file name, program: the identity of a result across runs (on one kernel) */
+static int prog_cmp(const struct vh_result *a, const struct vh_result *b)
+{
+	int c = strcmp(vh_report__basename(a->object), vh_report__basename(b->object));
+
+	return c ? c : strcmp(a->program ?: "", b->program ?: "");
+}
+
 static int key_cmp(const struct vh_result *a, const struct vh_result *b)
 {
 	int c = strcmp(a->kernel ?: "", b->kernel ?: "");
 
-	if (!c)
-		c = strcmp(vh_report__basename(a->object), vh_report__basename(b->object));
-	if (!c)
-		c = strcmp(a->program ?: "", b->program ?: "");
-	return c;
+	return c ? c : prog_cmp(a, b);
 }
 
 static int idx_cmp(const void *x, const void *y, void *arg)
@@ -54,6 +59,12 @@ static int idx_cmp(const void *x, const void *y, void *arg)
 
 	/* equal keys keep file order, so duplicates pair up first with first */
 	return c ? c : (a > b) - (a < b);
+}
+
+/* functional tests carry no verifier statistics: not compared */
+static bool is_test(const struct vh_result *r)
+{
+	return r->prog_type && !strcmp(r->prog_type, "test");
 }
 
 static bool is_failure(enum vh_verdict v)
@@ -93,12 +104,156 @@ static bool valid_pct(double v)
 	return isfinite(v) && v >= 0;
 }
 
-static bool has_kernel(const struct vh_result_set *set, const char *kernel)
+bool vh_release__series(const char *release, char *buf, size_t len)
 {
-	for (size_t i = 0; i < set->n; i++)
-		if (!strcmp(set->v[i].kernel ?: "", kernel ?: ""))
+	unsigned int major, minor;
+	int n = 0;
+
+	if (!release || sscanf(release, "%u.%u%n", &major, &minor, &n) != 2 || !n)
+		return false;
+	snprintf(buf, len, "%u.%u", major, minor);
+	return true;
+}
+
+const char *vh_baseline_match__name(enum vh_baseline_match m)
+{
+	return m == VH_MATCH_RELEASE ? "release" : m == VH_MATCH_SERIES ? "series" : NULL;
+}
+
+/* 1 a host kernel, 0 a VM's, -1 unknown (a result file without "kernels") */
+static int is_host_kernel(const struct vh_result_set *set, const char *release)
+{
+	const struct vh_kernel_info *k = vh_result_set__find_kernel(set, release);
+
+	if (!k || (!k->series && !k->backend))
+		return -1;
+	return (k->series && !strcmp(k->series, "host")) ||
+	       (k->backend && !strcmp(k->backend, "host"));
+}
+
+/* The distinct kernels of set's results (tests left out), in order; strings point
+ * into set. Returns the count, or -ENOMEM. */
+static long distinct_kernels(const struct vh_result_set *set, const char ***out)
+{
+	const char **k = calloc(set->n ?: 1, sizeof(*k));
+	size_t n = 0;
+
+	if (!k)
+		return -ENOMEM;
+	for (size_t i = 0; i < set->n; i++) {
+		const char *r = set->v[i].kernel ?: "";
+		size_t j = 0;
+
+		if (is_test(&set->v[i]))
+			continue;
+		while (j < n && strcmp(k[j], r))
+			j++;
+		if (j == n)
+			k[n++] = r;
+	}
+	*out = k;
+	return (long)n;
+}
+
+enum vh_baseline_match vh_kernel__match(const struct vh_result_set *cur, const char *k,
+					const struct vh_result_set *base, const char *bk)
+{
+	char series[32], bseries[32];
+	int host, bhost;
+
+	if (!strcmp(k ?: "", bk ?: ""))
+		return VH_MATCH_RELEASE;
+	if (!vh_release__series(k, series, sizeof(series)) ||
+	    !vh_release__series(bk, bseries, sizeof(bseries)) || strcmp(series, bseries))
+		return VH_MATCH_NONE;
+	host = is_host_kernel(cur, k);
+	bhost = is_host_kernel(base, bk);
+	return host >= 0 && bhost >= 0 && host != bhost ? VH_MATCH_NONE : VH_MATCH_SERIES;
+}
+
+/* The base kernel a kernel of the run is compared with: the same release, else
+ * the newest of the same series and kind (host or VM). */
+static void match_kernel(struct vh_compare_kernel *ck, const struct vh_result_set *base,
+			 const char **bk, size_t nbk, const struct vh_result_set *cur)
+{
+	for (size_t i = 0; i < nbk; i++) {
+		enum vh_baseline_match m = vh_kernel__match(cur, ck->kernel, base, bk[i]);
+
+		if (m == VH_MATCH_RELEASE) {
+			ck->base_kernel = bk[i];
+			ck->match = m;
+			return;
+		}
+		if (m == VH_MATCH_SERIES &&
+		    (!ck->base_kernel || vh_release__cmp(bk[i], ck->base_kernel) > 0))
+			ck->base_kernel = bk[i];
+	}
+	if (ck->base_kernel)
+		ck->match = VH_MATCH_SERIES;
+}
+
+const struct vh_compare_kernel *vh_compare__kernel(const struct vh_compare *c,
+						   const char *release)
+{
+	for (size_t i = 0; i < c->nkernels; i++)
+		if (!strcmp(c->kernels[i].kernel, release ?: ""))
+			return &c->kernels[i];
+	return NULL;
+}
+
+static int match_kernels(struct vh_compare *c, const struct vh_result_set *base,
+			 const struct vh_result_set *cur)
+{
+	const char **bk = NULL, **ck = NULL;
+	long nbk = distinct_kernels(base, &bk), nck = distinct_kernels(cur, &ck);
+	int err = -ENOMEM;
+
+	if (nbk < 0 || nck < 0)
+		goto cleanup;
+	c->kernels = calloc(nck ?: 1, sizeof(*c->kernels));
+	if (!c->kernels)
+		goto cleanup;
+	for (long i = 0; i < nck; i++) {
+		struct vh_compare_kernel *k = &c->kernels[c->nkernels++];
+
+		k->kernel = ck[i];
+		match_kernel(k, base, bk, (size_t)nbk, cur);
+		if (k->match == VH_MATCH_NONE)
+			c->uncovered++;
+	}
+	err = 0;
+cleanup:
+	free(bk);
+	free(ck);
+	return err;
+}
+
+/* whether some kernel of the run is compared with base kernel bk */
+static bool base_kernel_used(const struct vh_compare *c, const char *bk)
+{
+	for (size_t i = 0; i < c->nkernels; i++)
+		if (c->kernels[i].base_kernel && !strcmp(c->kernels[i].base_kernel, bk ?: ""))
 			return true;
 	return false;
+}
+
+/* first index of sorted[0..n) whose base result is not below (kernel, r) */
+static size_t lower_bound(const struct vh_result_set *base, const size_t *sorted, size_t n,
+			  const char *kernel, const struct vh_result *r)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct vh_result *b = &base->v[sorted[mid]];
+		int cmp = strcmp(b->kernel ?: "", kernel);
+
+		if ((cmp ?: prog_cmp(b, r)) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 int vh_compare__build(struct vh_compare *c, const struct vh_result_set *base,
@@ -113,11 +268,15 @@ int vh_compare__build(struct vh_compare *c, const struct vh_result_set *base,
 		return -EINVAL;
 	c->max_growth_pct = opts->max_growth_pct;
 	c->max_share_pct = opts->max_share_pct;
+	c->missing = opts->missing;
+	c->allow_removed = opts->allow_removed;
+	c->base_name = opts->base_name ?: "baseline";
+	c->base = base;
 	c->rows = calloc(base->n + cur->n ?: 1, sizeof(*c->rows));
 	sorted = calloc(base->n ?: 1, sizeof(*sorted));
 	taken = calloc(base->n ?: 1, sizeof(*taken));
 	matched = calloc(base->n ?: 1, sizeof(*matched));
-	if (!c->rows || !sorted || !taken || !matched)
+	if (!c->rows || !sorted || !taken || !matched || match_kernels(c, base, cur))
 		goto cleanup;
 	/* base sorted by key: each new result finds its group by binary search and
 	 * takes the group's next unused member (taken[] counts per group start) */
@@ -125,20 +284,22 @@ int vh_compare__build(struct vh_compare *c, const struct vh_result_set *base,
 		sorted[i] = i;
 	qsort_r(sorted, base->n, sizeof(*sorted), idx_cmp, (void *)base);
 	for (size_t i = 0; i < cur->n; i++) {
-		struct vh_compare_row *row = &c->rows[c->n++];
-		size_t lo = 0, hi = base->n;
+		const struct vh_compare_kernel *k = vh_compare__kernel(c, cur->v[i].kernel);
+		struct vh_compare_row *row;
+		size_t lo;
 
-		row->cur = &cur->v[i];
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (key_cmp(&base->v[sorted[mid]], row->cur) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
+		if (is_test(&cur->v[i]))
+			continue;
+		if (!k || !k->base_kernel) {
+			c->ungated++;
+			continue;
 		}
+		row = &c->rows[c->n++];
+		row->cur = &cur->v[i];
+		lo = lower_bound(base, sorted, base->n, k->base_kernel, row->cur);
 		if (lo < base->n && lo + taken[lo] < base->n &&
-		    !key_cmp(&base->v[sorted[lo + taken[lo]]], row->cur)) {
+		    !strcmp(base->v[sorted[lo + taken[lo]]].kernel ?: "", k->base_kernel) &&
+		    !prog_cmp(&base->v[sorted[lo + taken[lo]]], row->cur)) {
 			size_t b = sorted[lo + taken[lo]++];
 
 			matched[b] = true;
@@ -155,16 +316,21 @@ int vh_compare__build(struct vh_compare *c, const struct vh_result_set *base,
 			c->fixed++;
 	}
 	for (size_t i = 0; i < base->n; i++) {
-		if (matched[i])
+		if (matched[i] || is_test(&base->v[i]))
 			continue;
 		/* a host-only run against a matrix baseline: the VMs' kernels were
 		 * not run, their programs are not gone */
-		if (!has_kernel(cur, base->v[i].kernel)) {
+		if (!base_kernel_used(c, base->v[i].kernel)) {
 			c->other_kernels++;
 			continue;
 		}
 		c->rows[c->n].base = &base->v[i];
-		c->rows[c->n++].status = VH_CMP_REMOVED;
+		c->rows[c->n].status = VH_CMP_REMOVED;
+		if (!c->allow_removed) {
+			c->rows[c->n].why = VH_CMP_GONE;
+			c->regressions++;
+		}
+		c->n++;
 		c->removed++;
 	}
 	err = 0;
@@ -180,6 +346,7 @@ cleanup:
 void vh_compare__free(struct vh_compare *c)
 {
 	free(c->rows);
+	free(c->kernels);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -276,60 +443,101 @@ static bool many_kernels(const struct vh_compare *c)
 	return false;
 }
 
-/* One line per reason a row regressed, so the exit status explains itself. */
-static void print_reasons(FILE *f, const struct vh_compare *c, const struct vh_compare_row *row)
+static const char *row_name(const struct vh_compare_row *row)
 {
-	const struct vh_result *b = row->base, *n = row->cur;
-	long bi = b->stats.insns_processed, ni = n->stats.insns_processed;
-	const char *prefix = "regression: ";
+	return vh_report__basename(row_any(row)->object);
+}
 
-	if (row->why & VH_CMP_NEW_FAILURE) {
-		fputs(prefix, f);
-		vh_report__put_text(f, vh_report__basename(n->object));
-		fputc(':', f);
-		vh_report__put_text(f, n->program);
-		fputs(" on ", f);
-		vh_report__put_text(f, n->kernel ?: "?");
-		fprintf(f, ": newly %s", n->verdict == VH_FAIL ? "rejected by the verifier" :
-							      "not verified (error)");
-		if (n->error_class || n->error) {
-			fputs(": ", f);
-			vh_report__put_text(f, n->error_class ?: n->error);
-		}
-		fputc('\n', f);
-	}
+/* One line per reason a row regressed, so the exit status explains itself. */
+static void print_reasons(FILE *f, size_t width, const struct vh_compare *c,
+			  const struct vh_compare_row *row)
+{
+	const struct vh_result *b = row->base, *n = row->cur, *r = row_any(row);
+	const char *k = r->kernel ?: "?";
+
+	if (row->why & VH_CMP_GONE)
+		vh_term__line(f, width, "regression: %s:%s on %s: removed (--allow-removed "
+			      "accepts it)", row_name(row),
+			      r->program ?: "?", k);
+	if (row->why & VH_CMP_NEW_FAILURE)
+		vh_term__line(f, width, "regression: %s:%s on %s: newly %s%s%s", row_name(row),
+			      n->program ?: "?", k, n->verdict == VH_FAIL ?
+			      "rejected by the verifier" : "not verified (error)",
+			      n->error_class || n->error ? ": " : "", n->error_class ?: n->error ?: "");
 	if (row->why & VH_CMP_INSNS_GROWTH) {
-		fputs(prefix, f);
-		vh_report__put_text(f, vh_report__basename(n->object));
-		fputc(':', f);
-		vh_report__put_text(f, n->program);
-		fputs(" on ", f);
-		vh_report__put_text(f, n->kernel ?: "?");
-		fprintf(f, ": insns processed grew from %ld to %ld (%+.2f%%), more than %g%%\n", bi,
-			ni, (double)(ni - bi) * 100.0 / (double)bi, c->max_growth_pct);
+		long bi = b->stats.insns_processed, ni = n->stats.insns_processed;
+
+		vh_term__line(f, width, "regression: %s:%s on %s: insns processed grew from %ld to "
+			      "%ld (%+.2f%%), more than %g%%", row_name(row), n->program ?: "?", k,
+			      bi, ni, (double)(ni - bi) * 100.0 / (double)bi, c->max_growth_pct);
 	}
 	if (row->why & VH_CMP_INSNS_SHARE) {
-		fputs(prefix, f);
-		vh_report__put_text(f, vh_report__basename(n->object));
-		fputc(':', f);
-		vh_report__put_text(f, n->program);
-		fputs(" on ", f);
-		vh_report__put_text(f, n->kernel ?: "?");
-		fprintf(f, ": %ld insns processed is %.2f%% of the limit of %ld, more than %g%%\n",
-			ni, (double)ni * 100.0 / (double)insns_limit(n), insns_limit(n),
-			c->max_share_pct);
+		long ni = n->stats.insns_processed;
+
+		vh_term__line(f, width, "regression: %s:%s on %s: %ld insns processed is %.2f%% of "
+			      "the limit of %ld, more than %g%%", row_name(row), n->program ?: "?",
+			      k, ni, (double)ni * 100.0 / (double)insns_limit(n), insns_limit(n),
+			      c->max_share_pct);
 	}
 }
 
 enum { COL_PROGRAM, COL_KERNEL, COL_VERDICT, COL_METRICS };
 #define NCOLS (COL_METRICS + 3 * NMETRICS + 1)
 #define COL_STATUS (NCOLS - 1)
+#define MIN_PROGRAM_WIDTH 16
 
-static void print_table(FILE *f, const struct vh_compare *c, bool color)
+static size_t table_width(const size_t *width, const bool *show)
 {
-	bool kernels = many_kernels(c);
+	size_t w = 0, n = 0;
+
+	for (size_t col = 0; col < NCOLS; col++)
+		if (show[col])
+			w += width[col], n++;
+	return w + (n ? 2 * (n - 1) : 0);
+}
+
+/* Drop the least telling statistics (time, then peak states, then states) and
+ * then shorten the program names until the table fits max columns. */
+static void fit_table(size_t *width, bool *show, size_t max)
+{
+	for (size_t m = NMETRICS - 1; m > 0 && table_width(width, show) > max; m--)
+		for (size_t j = 0; j < 3; j++)
+			show[COL_METRICS + 3 * m + j] = false;
+	if (table_width(width, show) > max) {
+		size_t over = table_width(width, show) - max;
+
+		width[COL_PROGRAM] = width[COL_PROGRAM] > MIN_PROGRAM_WIDTH + over ?
+					     width[COL_PROGRAM] - over : MIN_PROGRAM_WIDTH;
+	}
+}
+
+/* s in exactly width columns: padded, or cut with "..." */
+static void put_fitted(FILE *f, const char *s, size_t width, bool right)
+{
+	char *cut;
+
+	if (vh_report__width(s) <= width || width < 4) {
+		vh_report__put_cell(f, s, width, right);
+		return;
+	}
+	cut = strdup(s);
+	if (!cut)
+		return;
+	for (size_t i = 0, cols = 0; cut[i]; i++) {
+		if (((unsigned char)cut[i] & 0xc0) != 0x80 && ++cols > width - 3) {
+			strcpy(cut + i, "...");
+			break;
+		}
+	}
+	vh_report__put_cell(f, cut, width, right);
+	free(cut);
+}
+
+static void print_table(FILE *f, const struct vh_compare *c, bool color, size_t max)
+{
 	char *hdr[NCOLS] = {}, **cells;
 	size_t width[NCOLS];
+	bool show[NCOLS];
 
 	cells = calloc((c->n ?: 1) * NCOLS, sizeof(*cells));
 	if (!cells)
@@ -343,8 +551,11 @@ static void print_table(FILE *f, const struct vh_compare *c, bool color)
 		hdr[COL_METRICS + 3 * m + 2] = fmt("%s (DIFF)", metrics[m].header);
 	}
 	hdr[COL_STATUS] = strdup("Status");
-	for (size_t col = 0; col < NCOLS; col++)
+	for (size_t col = 0; col < NCOLS; col++) {
 		width[col] = vh_report__width(hdr[col]);
+		show[col] = true;
+	}
+	show[COL_KERNEL] = many_kernels(c);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct vh_compare_row *row = &c->rows[i];
 		const struct vh_result *r = row_any(row);
@@ -368,23 +579,26 @@ static void print_table(FILE *f, const struct vh_compare *c, bool color)
 				width[col] = w;
 		}
 	}
+	fit_table(width, show, max);
 	for (size_t i = 0; i <= c->n; i++) {
 		char **cell = i ? &cells[(i - 1) * NCOLS] : hdr;
 		const char *col_on = i && color ? status_color(c->rows[i - 1].status) : NULL;
+		bool first = true;
 
 		for (size_t col = 0; col < NCOLS; col++) {
-			if (col == COL_KERNEL && !kernels)
+			if (!show[col])
 				continue;
-			if (col)
+			if (!first)
 				fputs("  ", f);
+			first = false;
 			if (col == COL_STATUS) {
 				if (col_on)
 					fputs(col_on, f);
-				vh_report__put_text(f, cell[col]);
+				put_fitted(f, cell[col], vh_report__width(cell[col]), false);
 				if (col_on)
 					fputs(COLOR_RESET, f);
 			} else {
-				vh_report__put_cell(f, cell[col], width[col], col >= COL_METRICS);
+				put_fitted(f, cell[col], width[col], col >= COL_METRICS);
 			}
 		}
 		fputc('\n', f);
@@ -396,20 +610,98 @@ static void print_table(FILE *f, const struct vh_compare *c, bool color)
 	free(cells);
 }
 
-static void print_text(FILE *f, const struct vh_compare *c, bool color)
+static int release_cmp(const void *a, const void *b)
 {
-	print_table(f, c, color);
-	for (size_t i = 0; i < c->n; i++)
-		if (c->rows[i].status == VH_CMP_REGRESSION)
-			print_reasons(f, c, &c->rows[i]);
-	fprintf(f, "%zu program%s compared: %zu regression%s, %zu fixed, %zu added, %zu removed "
-		   "(max growth %g%%, max share %g%% of the insn limit)\n",
-		c->compared, c->compared == 1 ? "" : "s", c->regressions,
-		c->regressions == 1 ? "" : "s", c->fixed, c->added, c->removed, c->max_growth_pct,
-		c->max_share_pct);
+	return vh_release__cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "5.10.0-32-amd64, 6.1.0-56-amd64", oldest first (at most len bytes) */
+static void base_kernel_list(const struct vh_compare *c, char *buf, size_t len)
+{
+	const char **k = NULL;
+	long n = distinct_kernels(c->base, &k);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (n > 1)
+		qsort(k, (size_t)n, sizeof(*k), release_cmp);
+	for (long i = 0; i < n && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", k[i]);
+	if (n <= 0)
+		snprintf(buf, len, "no results");
+	free(k);
+}
+
+static void print_kernels(FILE *f, size_t width, const struct vh_compare *c)
+{
+	for (size_t i = 0; i < c->nkernels; i++) {
+		const struct vh_compare_kernel *k = &c->kernels[i];
+		char series[32];
+
+		if (k->match != VH_MATCH_SERIES)
+			continue;
+		vh_release__series(k->kernel, series, sizeof(series));
+		vh_term__line(f, width, "kernel %s: compared with the baseline's %s (same series %s)",
+			      k->kernel, k->base_kernel, series);
+	}
+	for (size_t i = 0; i < c->nkernels; i++)
+		if (c->kernels[i].match == VH_MATCH_NONE)
+			vh_term__line(f, width, "kernel %s: not in the baseline, not gated",
+				      c->kernels[i].kernel);
+}
+
+static void print_text(FILE *f, const struct vh_compare *c, const struct vh_compare_opts *o)
+{
+	size_t width = o->width ?: VH_TERM_DEFAULT_WIDTH;
+
+	if (o->table)
+		print_table(f, c, o->color, width);
+	print_kernels(f, width, c);
+	for (size_t i = 0; i < c->n; i++) {
+		const struct vh_compare_row *row = &c->rows[i];
+		const struct vh_result *r = row_any(row);
+
+		if (row->status == VH_CMP_REGRESSION || row->why)
+			print_reasons(f, width, c, row);
+		else if (row->status == VH_CMP_ADDED || row->status == VH_CMP_REMOVED)
+			vh_term__line(f, width, "%s: %s:%s on %s", vh_compare_status__name(row->status),
+				      row_name(row), r->program ?: "?", r->kernel ?: "?");
+	}
+	vh_term__line(f, width, "%zu program%s compared: %zu regression%s, %zu fixed, %zu added, "
+		      "%zu removed (max growth %g%%, max share %g%% of the insn limit)",
+		      c->compared, c->compared == 1 ? "" : "s", c->regressions,
+		      c->regressions == 1 ? "" : "s", c->fixed, c->added, c->removed,
+		      c->max_growth_pct, c->max_share_pct);
 	if (c->other_kernels)
-		fprintf(f, "%zu result%s of kernels this run did not cover left out\n",
-			c->other_kernels, c->other_kernels == 1 ? "" : "s");
+		vh_term__line(f, width, "%zu result%s of baseline kernels this run did not cover left "
+			      "out", c->other_kernels, c->other_kernels == 1 ? "" : "s");
+}
+
+int vh_compare__status(const struct vh_compare *c)
+{
+	bool fatal = c->uncovered && c->uncovered == c->nkernels && c->missing == VH_MISSING_ERROR;
+	char have[512], run[256], msg[1024];
+	size_t used = 0;
+
+	if (!c->uncovered)
+		return c->regressions ? 1 : 0;
+	run[0] = '\0';
+	for (size_t i = 0; i < c->nkernels && used < sizeof(run); i++)
+		if (c->kernels[i].match == VH_MATCH_NONE)
+			used += snprintf(run + used, sizeof(run) - used, "%s%s", used ? ", " : "",
+					 c->kernels[i].kernel);
+	base_kernel_list(c, have, sizeof(have));
+	snprintf(msg, sizeof(msg), "no rows of kernel%s %s nor of %s series (it has: %s); add %s "
+		 "with 'make baseline' or 'bpfgate baseline update %s RESULT.json'%s",
+		 c->uncovered == 1 ? "" : "s", run, c->uncovered == 1 ? "its" : "their", have,
+		 c->uncovered == 1 ? "it" : "them", c->base_name,
+		 fatal ? " (--baseline-missing=warn to go on)" : "; not gated");
+	if (fatal) {
+		vh_err(c->base_name, "%s", msg);
+		return 2;
+	}
+	vh_warn(c->base_name, "%s", msg);
+	return c->regressions ? 1 : 0;
 }
 
 static void json_stat(struct vh_json_writer *w, long v)
@@ -430,12 +722,14 @@ static void print_json_row(struct vh_json_writer *w, const struct vh_compare_row
 		{ VH_CMP_NEW_FAILURE, "new_failure" },
 		{ VH_CMP_INSNS_GROWTH, "insns_growth" },
 		{ VH_CMP_INSNS_SHARE, "insns_share" },
+		{ VH_CMP_GONE, "removed" },
 	};
 
 	vh_json_writer__begin_object(w);
 	vh_json_writer__kv_string(w, "kernel", r->kernel);
 	vh_json_writer__kv_string(w, "object", r->object);
 	vh_json_writer__kv_string(w, "program", r->program);
+	vh_json_writer__kv_string(w, "baseline_kernel", row->base ? row->base->kernel : NULL);
 	vh_json_writer__kv_string(w, "status", vh_compare_status__name(row->status));
 	vh_json_writer__key(w, "reasons");
 	vh_json_writer__begin_array(w);
@@ -484,6 +778,21 @@ static int print_json(FILE *f, const struct vh_compare *c)
 	vh_json_writer__double(&w, c->max_growth_pct);
 	vh_json_writer__key(&w, "max_share_pct");
 	vh_json_writer__double(&w, c->max_share_pct);
+	vh_json_writer__kv_string(&w, "baseline_missing",
+				  c->missing == VH_MISSING_WARN ? "warn" : "error");
+	vh_json_writer__key(&w, "allow_removed");
+	vh_json_writer__bool(&w, c->allow_removed);
+	vh_json_writer__key(&w, "kernels");
+	vh_json_writer__begin_array(&w);
+	for (size_t i = 0; i < c->nkernels; i++) {
+		vh_json_writer__begin_object(&w);
+		vh_json_writer__kv_string(&w, "kernel", c->kernels[i].kernel);
+		vh_json_writer__kv_string(&w, "baseline_kernel", c->kernels[i].base_kernel);
+		vh_json_writer__kv_string(&w, "baseline_match",
+					  vh_baseline_match__name(c->kernels[i].match));
+		vh_json_writer__end_object(&w);
+	}
+	vh_json_writer__end_array(&w);
 	vh_json_writer__key(&w, "programs");
 	vh_json_writer__begin_array(&w);
 	for (size_t i = 0; i < c->n; i++)
@@ -497,6 +806,8 @@ static int print_json(FILE *f, const struct vh_compare *c)
 	vh_json_writer__kv_int(&w, "added", c->added);
 	vh_json_writer__kv_int(&w, "removed", c->removed);
 	vh_json_writer__kv_int(&w, "other_kernels", c->other_kernels);
+	vh_json_writer__kv_int(&w, "ungated", c->ungated);
+	vh_json_writer__kv_int(&w, "uncovered_kernels", c->uncovered);
 	vh_json_writer__end_object(&w);
 	vh_json_writer__end_object(&w);
 	return vh_json_writer__finish(&w);
@@ -506,7 +817,7 @@ int vh_compare__print(FILE *f, const struct vh_compare *c, const struct vh_compa
 {
 	if (opts->json)
 		return print_json(f, c);
-	print_text(f, c, opts->color);
+	print_text(f, c, opts);
 	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 
@@ -521,7 +832,7 @@ int vh_compare__sets(FILE *f, const struct vh_result_set *base, const struct vh_
 		return err;
 	err = vh_compare__print(f, &c, opts);
 	if (!err)
-		err = c.regressions ? 1 : 0;
+		err = vh_compare__status(&c);
 	vh_compare__free(&c);
 	return err;
 }

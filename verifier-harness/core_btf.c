@@ -18,6 +18,7 @@
 #include "btf_ext.h"
 #include "core_btf.h"
 #include "elf_check.h"
+#include "loader_crash.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
@@ -357,13 +358,15 @@ static const char *compute(struct vh_core_btf *cb, const char *obj_path)
 	struct btf_ext *ext = NULL;
 	struct btf *local = NULL, *sub = NULL;
 	struct root *roots = NULL;
-	int nroots = 0, have;
+	int nroots = 0, have, phase;
 	bool by_type = false;
 	const char *result = cb->fallback;
 
 	if (vh_elf__check_btf_sections(obj_path, (char[160]){ 0 }, 160))
 		return result;
+	phase = vh_loader__enter(VH_IN_LIBBPF_BTF);
 	local = btf__parse_elf(obj_path, &ext);
+	vh_loader__enter(phase);
 	if (!local || !ext)
 		goto out;
 	have = read_roots(local, ext, &roots, &nroots, &by_type);

@@ -16,8 +16,8 @@ enum {
 	C_CORE, C_UNKNOWN_HELPER, C_HELPER_NOT_ALLOWED, C_UNKNOWN_KFUNC, C_MAP, C_FEATURE,
 	C_PROG_TYPE, C_ATTACH_TYPE, C_ATTACH_TARGET, C_BACK_EDGE, C_COMPLEXITY, C_TOO_LARGE,
 	C_LOOP, C_NULL, C_CTX, C_MEM, C_STACK_LIMIT, C_STACK, C_UNINIT_REG,
-	C_HELPER_ARG, C_REF, C_PTR_MATH, C_RETURN, C_GPL, C_EXPECTATION, C_PERMISSION,
-	C_TRUNCATED, C_OTHER, C_CNT,
+	C_HELPER_ARG, C_REF, C_PTR_MATH, C_RETURN, C_GPL, C_EXPECTATION, C_OBJECT, C_MAP_CREATE,
+	C_CRASH, C_PERMISSION, C_TRUNCATED, C_OTHER, C_CNT,
 };
 
 static const struct vh_error_class classes[C_CNT] = {
@@ -79,6 +79,15 @@ static const struct vh_error_class classes[C_CNT] = {
 	[C_EXPECTATION] = { "expectation", VH_KIND_BUG,
 			    "the verdict or log does not match the program's __failure/__msg "
 			    "tags" },
+	[C_OBJECT] = { "object_invalid", VH_KIND_OBJECT,
+		       "libbpf could not prepare the object: rebuild it (clang -g -O2 -target "
+		       "bpf) and read libbpf's message (-vv)" },
+	[C_MAP_CREATE] = { "map_create", VH_KIND_OBJECT,
+			   "the kernel has this map type but refused the definition: check "
+			   "max_entries, key and value sizes and flags" },
+	[C_CRASH] = { "loader_crash", VH_KIND_OBJECT,
+		      "the object is malformed in a way that crashes libbpf: rebuild it, and "
+		      "report it to libbpf if it came from a compiler" },
 	[C_PERMISSION] = { "permission", VH_KIND_ENV,
 			   "run as root or with CAP_BPF and CAP_PERFMON (and no lockdown)" },
 	[C_TRUNCATED] = { "log_truncated", VH_KIND_UNKNOWN,

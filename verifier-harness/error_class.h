@@ -33,6 +33,11 @@
  *   invalid_return           the return value is outside the range of the program type
  *   license_gpl_only         a GPL-only helper called by a program that is not GPL
  *   expectation              the program's own tags (__failure, __msg) were not met
+ * object is at fault (the load failed before the verifier ran; verdict error)
+ *   object_invalid           libbpf could not prepare the object (relocations, sections)
+ *   map_create               a map of a type the kernel has could not be created from
+ *                            its definition (size, flags, key or value type)
+ *   loader_crash             libbpf (or bpfgate) crashed on the object (SIGSEGV, SIGFPE)
  * environment problem
  *   permission               EPERM: no CAP_BPF/CAP_SYS_ADMIN, or locked down
  * unknown
@@ -45,6 +50,7 @@
 
 #define VH_KIND_FEATURE "kernel lacks a feature"
 #define VH_KIND_BUG "program has a bug"
+#define VH_KIND_OBJECT "object is at fault"
 #define VH_KIND_ENV "environment problem"
 #define VH_KIND_UNKNOWN "unknown"
 

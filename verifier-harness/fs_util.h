@@ -7,4 +7,10 @@
  * followed). 0, or -errno of the first thing that could not be removed. */
 int vh_rm_rf(const char *path);
 
+#include <stddef.h>
+
+/* The whole file path into *data (malloc'd, NUL after its *size bytes). A file larger
+ * than max (0: no limit) is -EFBIG. 0 or -errno. */
+int vh_read_file(const char *path, size_t max, char **data, size_t *size);
+
 #endif

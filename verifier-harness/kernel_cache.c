@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* kernel_cache.c: read ci/kernels.conf, fetch kernels atomically under a lock, resolve --kernel. */
+/*
+ * kernel_cache.c: find kernels.conf and kernels.sh, build every cache path safely, fetch
+ * kernels atomically under a lock (children in their own process group), check entries
+ * against their stamp, resolve --kernel.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +23,7 @@
 
 #include "fs_util.h"
 #include "kernel_cache.h"
+#include "kernel_stamp.h"
 
 static int errf(char *buf, size_t len, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -61,100 +66,18 @@ static int pathf(char *buf, size_t len, const char *fmt, ...)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int vh_kernel_conf__read(struct vh_kernel_conf *conf, const char *path, char *errbuf,
-			 size_t errlen)
+/* --- kernels.conf and kernels.sh -------------------------------------------------- */
+
+/* bpfgate's data folder (the one holding kernels.sh): see vh_kernel_conf__load. */
+static int data_dir(char *buf, size_t len)
 {
-	char line[1024], *slash;
-	int err = 0, lineno = 0;
-	FILE *f;
-
-	memset(conf, 0, sizeof(*conf));
-	if (pathf(conf->path, sizeof(conf->path), "%s", path))
-		return errf(errbuf, errlen, -ENAMETOOLONG, "path too long");
-	f = fopen(path, "re");
-	if (!f)
-		return errf(errbuf, errlen, -errno, "cannot read the kernel matrix: %s",
-			    strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		struct vh_kernel_entry e, *v;
-		char *fields[] = { e.series, e.suite, e.release, e.packages };
-		const size_t sizes[] = { sizeof(e.series), sizeof(e.suite), sizeof(e.release),
-					 sizeof(e.packages) };
-		char *hash, *tok, *save = NULL;
-		int n = 0;
-
-		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			err = errf(errbuf, errlen, -EINVAL, "line %d: longer than %zu bytes",
-				   lineno, sizeof(line) - 2);
-			goto cleanup;
-		}
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		memset(&e, 0, sizeof(e));
-		for (tok = strtok_r(line, " \t\r\n", &save); tok;
-		     tok = strtok_r(NULL, " \t\r\n", &save), n++) {
-			if (n >= 4) {
-				n++;
-				break;
-			}
-			if (strlen(tok) >= sizes[n]) {
-				err = errf(errbuf, errlen, -EINVAL, "line %d: field %d longer than %zu bytes",
-					   lineno, n + 1, sizes[n] - 1);
-				goto cleanup;
-			}
-			strcpy(fields[n], tok);
-		}
-		if (n == 0)
-			continue;
-		if (n != 4) {
-			err = errf(errbuf, errlen, -EINVAL, "line %d: expected 4 fields, got %s%d",
-				   lineno, n > 4 ? "more than " : "", n > 4 ? 4 : n);
-			goto cleanup;
-		}
-		if (vh_kernel_conf__find(conf, e.series)) {
-			err = errf(errbuf, errlen, -EINVAL, "line %d: series %s is listed twice",
-				   lineno, e.series);
-			goto cleanup;
-		}
-		v = realloc(conf->v, (conf->n + 1) * sizeof(*v));
-		if (!v) {
-			err = errf(errbuf, errlen, -ENOMEM, "out of memory");
-			goto cleanup;
-		}
-		conf->v = v;
-		conf->v[conf->n++] = e;
-	}
-	/* kernels.sh lives beside kernels.conf */
-	slash = strrchr(conf->path, '/');
-	if (slash)
-		err = pathf(conf->script, sizeof(conf->script), "%.*s/kernels.sh",
-			    (int)(slash - conf->path), conf->path);
-	else
-		err = pathf(conf->script, sizeof(conf->script), "kernels.sh");
-cleanup:
-	fclose(f);
-	if (err)
-		vh_kernel_conf__free(conf);
-	return err;
-}
-
-int vh_kernel_conf__load(struct vh_kernel_conf *conf, char *errbuf, size_t errlen)
-{
-	const char *env = getenv("BPFGATE_KERNELS_CONF");
+	static const char *const rel[] = { "../ci", "../share/bpfgate/ci", "../../ci" };
+	const char *env = getenv("BPFGATE_DATADIR");
 	char exe[PATH_MAX], cand[PATH_MAX];
-	const char *rel[] = { "../ci", "../share/bpfgate/ci", "../../ci" };
 	ssize_t n;
 
 	if (env && *env)
-		return vh_kernel_conf__read(conf, env, errbuf, errlen);
-	env = getenv("BPFGATE_DATADIR");
-	if (env && *env) {
-		if (pathf(cand, sizeof(cand), "%s/kernels.conf", env))
-			return errf(errbuf, errlen, -ENAMETOOLONG, "BPFGATE_DATADIR too long");
-		return vh_kernel_conf__read(conf, cand, errbuf, errlen);
-	}
+		return pathf(buf, len, "%s", env);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;
@@ -164,33 +87,47 @@ int vh_kernel_conf__load(struct vh_kernel_conf *conf, char *errbuf, size_t errle
 		if (slash)
 			*slash = '\0';
 		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
-			if (!pathf(cand, sizeof(cand), "%s/%s/kernels.conf", exe, rel[i]) &&
+			if (!pathf(cand, sizeof(cand), "%s/%s/kernels.sh", exe, rel[i]) &&
 			    is_file(cand))
-				return vh_kernel_conf__read(conf, cand, errbuf, errlen);
+				return pathf(buf, len, "%s/%s", exe, rel[i]);
 	}
 #ifdef BPFGATE_CI_DIR
-	if (!pathf(cand, sizeof(cand), "%s/kernels.conf", BPFGATE_CI_DIR) && is_file(cand))
-		return vh_kernel_conf__read(conf, cand, errbuf, errlen);
+	if (!pathf(cand, sizeof(cand), "%s/kernels.sh", BPFGATE_CI_DIR) && is_file(cand))
+		return pathf(buf, len, "%s", BPFGATE_CI_DIR);
 #endif
-	return errf(errbuf, errlen, -ENOENT,
-		    "ci/kernels.conf not found (set BPFGATE_DATADIR or BPFGATE_KERNELS_CONF)");
+	return -ENOENT;
 }
 
-const struct vh_kernel_entry *vh_kernel_conf__find(const struct vh_kernel_conf *conf,
-						   const char *series)
+int vh_kernel_conf__load_file(struct vh_kernel_conf *conf, const char *path, char *errbuf,
+			      size_t errlen)
 {
-	for (size_t i = 0; i < conf->n; i++)
-		if (!strcmp(conf->v[i].series, series))
-			return &conf->v[i];
-	return NULL;
+	const char *env = getenv("BPFGATE_KERNELS_CONF");
+	char dir[PATH_MAX] = "", cand[PATH_MAX];
+	bool have_dir = !data_dir(dir, sizeof(dir));
+	int err;
+
+	if (!path && env && *env)
+		path = env;
+	if (!path) {
+		if (!have_dir)
+			return errf(errbuf, errlen, -ENOENT, "kernels.conf: not found (set "
+				    "BPFGATE_DATADIR or BPFGATE_KERNELS_CONF)");
+		if (pathf(cand, sizeof(cand), "%s/kernels.conf", dir))
+			return errf(errbuf, errlen, -ENAMETOOLONG, "%s: path too long", dir);
+		path = cand;
+	}
+	err = vh_kernel_conf__read(conf, path, errbuf, errlen);
+	if (!err && have_dir)
+		pathf(conf->script, sizeof(conf->script), "%s/kernels.sh", dir);
+	return err;
 }
 
-void vh_kernel_conf__free(struct vh_kernel_conf *conf)
+int vh_kernel_conf__load(struct vh_kernel_conf *conf, char *errbuf, size_t errlen)
 {
-	free(conf->v);
-	conf->v = NULL;
-	conf->n = 0;
+	return vh_kernel_conf__load_file(conf, NULL, errbuf, errlen);
 }
+
+/* --- cache paths -------------------------------------------------------------------- */
 
 int vh_kernel_cache__init(struct vh_kernel_cache *cache)
 {
@@ -211,18 +148,124 @@ int vh_kernel_cache__init(struct vh_kernel_cache *cache)
 	return err ?: pathf(cache->kernels, sizeof(cache->kernels), "%s/kernels", cache->root);
 }
 
+/* One folder entry: not empty, '.' or '..', no '/', no control character. */
+static bool name_ok(const char *s)
+{
+	if (!*s || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* A relative path of code-chosen components: none is empty, '.' or '..'. */
+static bool sub_ok(const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, "/");
+		char c[NAME_MAX + 1];
+
+		if (!n || n > NAME_MAX)
+			return false;
+		memcpy(c, s, n);
+		c[n] = '\0';
+		if (!name_ok(c))
+			return false;
+		s += n;
+		if (*s == '/' && !*++s)
+			return false;
+	}
+	return true;
+}
+
+/* Is the real path of p (or of its nearest existing parent) under dir? */
+static bool stays_under(const char *p, const char *dir)
+{
+	char real[PATH_MAX], tmp[PATH_MAX], *slash;
+	size_t n = strlen(dir);
+
+	if (pathf(tmp, sizeof(tmp), "%s", p))
+		return false;
+	while (!realpath(tmp, real)) {
+		if (errno != ENOENT || !(slash = strrchr(tmp, '/')) || slash == tmp)
+			return false;
+		*slash = '\0';
+	}
+	return !strncmp(real, dir, n) && (real[n] == '/' || real[n] == '\0');
+}
+
+int vh_kernel_cache__path(const struct vh_kernel_cache *cache, char *buf, size_t len,
+			  const char *sub, const char *fmt, ...)
+{
+	char name[NAME_MAX + 1], base[PATH_MAX], entry[PATH_MAX];
+	struct stat st;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(name))
+		return -ENAMETOOLONG;
+	if (!name_ok(name) || (sub && !sub_ok(sub)))
+		return -EINVAL;
+	/* the real folder: a cache root reached through a link is fine, what is below is checked */
+	if (!realpath(cache->kernels, base)) {
+		if (errno != ENOENT)
+			return -errno;
+		/* no cache yet: nothing below it exists, the name alone decides */
+		if (pathf(base, sizeof(base), "%s", cache->kernels))
+			return -ENAMETOOLONG;
+	}
+	if (pathf(entry, sizeof(entry), "%s/%s", base, name))
+		return -ENAMETOOLONG;
+	if (!lstat(entry, &st) && S_ISLNK(st.st_mode))
+		return -ELOOP;
+	if (sub ? pathf(buf, len, "%s/%s", entry, sub) : pathf(buf, len, "%s", entry))
+		return -ENAMETOOLONG;
+	if (sub && !stays_under(buf, entry))
+		return -ELOOP;
+	return 0;
+}
+
 int vh_kernel_cache__entry_dir(const struct vh_kernel_cache *cache, const char *release,
 			       char *buf, size_t len)
 {
-	return pathf(buf, len, "%s/%s", cache->kernels, release);
+	return vh_kernel_cache__path(cache, buf, len, NULL, "%s", release);
+}
+
+enum vh_entry_state vh_kernel_cache__check(const struct vh_kernel_cache *cache,
+					   const char *release, bool full, char *why,
+					   size_t len)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	int err;
+
+	why[0] = '\0';
+	err = vh_kernel_cache__entry_dir(cache, release, dir, sizeof(dir));
+	if (err == -ELOOP) {
+		snprintf(why, len, "the entry is a symbolic link");
+		return VH_ENTRY_DAMAGED;
+	}
+	if (err || lstat(dir, &st))
+		return VH_ENTRY_ABSENT;
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(why, len, "not a folder");
+		return VH_ENTRY_DAMAGED;
+	}
+	err = vh_stamp__check(dir, full, why, len);
+	if (err == -ENOENT)
+		snprintf(why, len, "no stamp (an entry of an older bpfgate, or a fetch cut short)");
+	return err ? VH_ENTRY_DAMAGED : VH_ENTRY_WHOLE;
 }
 
 bool vh_kernel_cache__has(const struct vh_kernel_cache *cache, const char *release)
 {
-	char p[PATH_MAX];
+	char why[256];
 
-	/* the manifest is written last, before the rename */
-	return !pathf(p, sizeof(p), "%s/%s/manifest", cache->kernels, release) && is_file(p);
+	return vh_kernel_cache__check(cache, release, false, why, sizeof(why)) == VH_ENTRY_WHOLE;
 }
 
 static unsigned long long du(const char *path, int depth)
@@ -261,6 +304,26 @@ unsigned long long vh_kernel_cache__entry_size(const struct vh_kernel_cache *cac
 	return du(p, 0);
 }
 
+void vh_kernel_cache__substitute(const struct vh_kernel_cache *cache, const char *release,
+				 char *buf, size_t len)
+{
+	char p[PATH_MAX], line[128] = "";
+	FILE *f;
+
+	buf[0] = '\0';
+	if (vh_kernel_cache__path(cache, p, sizeof(p), NULL, "%s.substitute", release))
+		return;
+	f = fopen(p, "re");
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f))
+		line[strcspn(line, "\n")] = '\0';
+	fclose(f);
+	/* what the file says is checked like any release */
+	if (vh_kernel_release__valid(line) && strcmp(line, release))
+		snprintf(buf, len, "%s", line);
+}
+
 static int mkdir_p(const char *path)
 {
 	char tmp[PATH_MAX];
@@ -283,7 +346,7 @@ static int mkdir_p(const char *path)
 /* Remove what killed fetches of release left behind (called under its lock). */
 static void remove_stale(const struct vh_kernel_cache *cache, const char *release)
 {
-	char prefix[256], p[PATH_MAX];
+	char prefix[NAME_MAX + 1], p[PATH_MAX];
 	struct dirent *de;
 	DIR *d = opendir(cache->kernels);
 
@@ -294,49 +357,146 @@ static void remove_stale(const struct vh_kernel_cache *cache, const char *releas
 	}
 	while ((de = readdir(d)))
 		if (!strncmp(de->d_name, prefix, strlen(prefix)) &&
-		    !pathf(p, sizeof(p), "%s/%s", cache->kernels, de->d_name))
+		    strlen(de->d_name) == strlen(prefix) + 6 &&
+		    !vh_kernel_cache__path(cache, p, sizeof(p), NULL, "%s", de->d_name))
 			vh_rm_rf(p);
 	closedir(d);
 }
 
-/* Run kernels.sh fetch SERIES DIR; the lock fd stays open in the child on purpose,
- * so the lock is held as long as anything of this fetch still runs. */
-static int run_script(const struct vh_kernel_cache *cache, const struct vh_kernel_conf *conf,
-		      const struct vh_kernel_entry *e, const char *dir, int log_fd)
-{
-	char apt[PATH_MAX];
-	int status;
-	pid_t pid;
+/* --- the children of a fetch ---------------------------------------------------------- */
 
+static volatile sig_atomic_t fetch_signal;
+
+static void on_fetch_signal(int sig)
+{
+	fetch_signal = sig;
+}
+
+static const int stop_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* While fetching, a stop signal is noted (and acted on) instead of killing bpfgate. */
+static void catch_stop_signals(struct sigaction old[3])
+{
+	struct sigaction sa = { .sa_handler = on_fetch_signal };
+
+	fetch_signal = 0;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < 3; i++) {
+		sigaction(stop_sigs[i], NULL, &old[i]);
+		if (old[i].sa_handler != SIG_IGN)
+			sigaction(stop_sigs[i], &sa, NULL);
+	}
+}
+
+/* Put the old handlers back, then deliver the signal that stopped the fetch. */
+static void release_stop_signals(const struct sigaction old[3])
+{
+	for (int i = 0; i < 3; i++)
+		sigaction(stop_sigs[i], &old[i], NULL);
+	if (fetch_signal)
+		raise(fetch_signal);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Kill the group pgid: SIGTERM, then SIGKILL after grace seconds; wait until it is gone. */
+static void kill_group(pid_t pgid, double grace)
+{
+	double t0 = now_s();
+
+	if (kill(-pgid, SIGTERM))
+		return;
+	while (!kill(-pgid, 0)) {
+		if (now_s() - t0 > grace) {
+			kill(-pgid, SIGKILL);
+			grace = 1e9;
+		}
+		while (waitpid(-pgid, NULL, WNOHANG) > 0)
+			;
+		usleep(20 * 1000);
+	}
+}
+
+/*
+ * Run kernels.sh with args in its own process group, dying with bpfgate
+ * (PR_SET_PDEATHSIG; kernels.sh passes it on to apt-get, dpkg-deb, depmod). Its
+ * stdout goes to out_fd, stderr to err_fd (-1: bpfgate's stderr). Fds without
+ * O_CLOEXEC (the cache lock) are inherited on purpose: the lock is held as long as
+ * anything of the fetch runs. Returns its exit status (0-255), -EINTR when a stop
+ * signal came (the group is then gone), or -errno.
+ */
+static int run_script(const struct vh_kernel_cache *cache, const struct vh_kernel_conf *conf,
+		      char *const args[], const char *log, int out_fd, int err_fd)
+{
+	char apt[PATH_MAX], *argv[16];
+	pid_t parent = getpid(), pid;
+	int status, n = 0;
+
+	if (!conf->script[0])
+		return -ENOEXEC;
 	if (pathf(apt, sizeof(apt), "%s/apt", cache->root))
 		return -ENAMETOOLONG;
+	argv[n++] = "bash";
+	argv[n++] = (char *)conf->script;
+	for (int i = 0; args[i] && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		/* if bpfgate dies, the fetch stops too (its folder stays .tmp-) */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (log_fd >= 0) {
-			dup2(log_fd, STDOUT_FILENO);
-			dup2(log_fd, STDERR_FILENO);
-		} else {
-			dup2(STDERR_FILENO, STDOUT_FILENO);
-		}
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		for (int i = 0; i < 3; i++)
+			signal(stop_sigs[i], SIG_DFL);
+		dup2(out_fd >= 0 ? out_fd : STDERR_FILENO, STDOUT_FILENO);
+		if (err_fd >= 0)
+			dup2(err_fd, STDERR_FILENO);
 		setenv("BPFGATE_KERNELS_CONF", conf->path, 1);
+		if (log)
+			setenv("BPFGATE_FETCH_LOG", log, 1);
 		if (!getenv("BPFGATE_APT_STATE"))
 			setenv("BPFGATE_APT_STATE", apt, 1);
-		execlp("bash", "bash", conf->script, "fetch", e->series, dir, (char *)NULL);
+		execvp("bash", argv);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+	setpgid(pid, pid);
+	/* orphans of the group (kernels.sh's children) come to us, so we can reap them */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
 			return -errno;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	return -EIO;
+		if (fetch_signal) {
+			kill_group(pid, 0.8);
+			waitpid(pid, &status, 0);
+			return -EINTR;
+		}
+		usleep(50 * 1000);
+	}
+	/* nothing of the group outlives the script */
+	if (!kill(-pid, 0))
+		kill_group(pid, 0.5);
+	if (fetch_signal)
+		return -EINTR;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-static int write_manifest(const char *dir, const struct vh_kernel_entry *e)
+/* --- fetch ---------------------------------------------------------------------------- */
+
+static int write_manifest(const char *dir, const struct vh_kernel_entry *e,
+			  const struct vh_kernel_entry *pinned)
 {
 	char p[PATH_MAX];
 	FILE *f;
@@ -349,9 +509,213 @@ static int write_manifest(const char *dir, const struct vh_kernel_entry *e)
 		return -errno;
 	fprintf(f, "series %s\nsuite %s\nrelease %s\npackages %s\nfetched %lld\n", e->series,
 		e->suite, e->release, e->packages, (long long)time(NULL));
+	if (pinned)
+		fprintf(f, "pinned-release %s\npinned-packages %s\n", pinned->release,
+			pinned->packages);
 	err = fflush(f) || fsync(fileno(f)) ? -errno : 0;
 	if (fclose(f) && !err)
 		err = -errno;
+	return err;
+}
+
+/* Write ROOT/kernels/PINNED.substitute: release stands in for the pin. */
+static int write_substitute(const struct vh_kernel_cache *cache, const char *pinned,
+			    const char *release)
+{
+	char p[PATH_MAX], tmp[PATH_MAX];
+	FILE *f;
+	int err;
+
+	if (vh_kernel_cache__path(cache, p, sizeof(p), NULL, "%s.substitute", pinned) ||
+	    vh_kernel_cache__path(cache, tmp, sizeof(tmp), NULL, ".%s.substitute.tmp", pinned))
+		return -EINVAL;
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "%s\n", release);
+	err = fflush(f) || fsync(fileno(f)) ? -errno : 0;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, p))
+		err = -errno;
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+static void say(int log_fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(int log_fd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdprintf(log_fd >= 0 ? log_fd : STDERR_FILENO, fmt, ap);
+	va_end(ap);
+}
+
+/* Take the lock at fd, waiting (interruptibly) while another fetch holds it. */
+static int take_lock(int fd, int log_fd, const char *series)
+{
+	bool said = false;
+
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (fetch_signal)
+			return -EINTR;
+		if (!said)
+			say(log_fd, "fetch: %s: waiting for another fetch of it\n", series);
+		said = true;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+/* Exit status of kernels.sh when the pinned version is gone from the mirror. */
+#define KSH_PIN_GONE 3
+
+/* Fetch e (pinned: the pin it replaces, or NULL) under its lock. */
+static int fetch_locked(const struct vh_kernel_cache *cache, const struct vh_kernel_conf *conf,
+			const struct vh_kernel_entry *e, const struct vh_kernel_entry *pinned,
+			int log_fd, char *errbuf, size_t errlen)
+{
+	char lockp[PATH_MAX], tmp[PATH_MAX], final[PATH_MAX], log[PATH_MAX], why[256];
+	char *args[] = { "fetch-entry", tmp, (char *)e->series, (char *)e->suite,
+			 (char *)e->release, (char *)e->packages, NULL };
+	int lock = -1, logfd = -1, err;
+
+	if (vh_kernel_cache__path(cache, lockp, sizeof(lockp), NULL, ".%s.lock", e->release) ||
+	    vh_kernel_cache__path(cache, tmp, sizeof(tmp), NULL, ".tmp-%s.XXXXXX", e->release) ||
+	    vh_kernel_cache__path(cache, log, sizeof(log), NULL, "%s.fetch.log", e->release) ||
+	    vh_kernel_cache__entry_dir(cache, e->release, final, sizeof(final)))
+		return errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry name",
+			    e->release);
+
+	/* not O_CLOEXEC: kernels.sh inherits it (see run_script) */
+	lock = open(lockp, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
+	if (lock < 0)
+		return errf(errbuf, errlen, -errno, "%s: %s", lockp, strerror(errno));
+	err = take_lock(lock, log_fd, e->series);
+	if (err) {
+		err = errf(errbuf, errlen, err, "%s", err == -EINTR ? "interrupted" :
+			   strerror(-err));
+		goto cleanup;
+	}
+	/* another run may have fetched it while we waited */
+	switch (vh_kernel_cache__check(cache, e->release, false, why, sizeof(why))) {
+	case VH_ENTRY_WHOLE:
+		goto cleanup;
+	case VH_ENTRY_DAMAGED:
+		say(log_fd, "fetch: %s: the cache entry %s is damaged (%s): fetching it again\n",
+		    e->series, final, why);
+		/* final was built by vh_kernel_cache__path: it is a folder inside the cache */
+		vh_rm_rf(final);
+		break;
+	case VH_ENTRY_ABSENT:
+		break;
+	}
+	remove_stale(cache, e->release);
+	if (!mkdtemp(tmp)) {
+		err = errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		goto cleanup;
+	}
+	chmod(tmp, 0755);
+	logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (logfd < 0) {
+		err = errf(errbuf, errlen, -errno, "%s: %s", log, strerror(errno));
+		goto cleanup_tmp;
+	}
+	close(logfd);
+	err = run_script(cache, conf, args, log, log_fd, log_fd);
+	if (err == -EINTR) {
+		err = errf(errbuf, errlen, -EINTR, "interrupted");
+		unlink(log);
+		goto cleanup_tmp;
+	}
+	if (err == KSH_PIN_GONE) {
+		err = errf(errbuf, errlen, -ESTALE, "the pinned %s is no longer on the mirror "
+			   "of %s (log: %s)", e->packages, e->suite, log);
+		goto cleanup_tmp;
+	}
+	if (err) {
+		err = errf(errbuf, errlen, err < 0 ? err : -EIO, "fetching %s failed: %s (log: %s)",
+			   e->release, err < 0 ? strerror(-err) : "kernels.sh failed", log);
+		goto cleanup_tmp;
+	}
+	err = write_manifest(tmp, e, pinned);
+	if (err) {
+		err = errf(errbuf, errlen, err, "manifest: %s", strerror(-err));
+		goto cleanup_tmp;
+	}
+	err = vh_stamp__write(tmp, why, sizeof(why));
+	if (err) {
+		err = errf(errbuf, errlen, err, "stamp: %s", why);
+		goto cleanup_tmp;
+	}
+	if (rename(tmp, final)) {
+		err = errf(errbuf, errlen, -errno, "%s: %s", final, strerror(errno));
+		goto cleanup_tmp;
+	}
+	unlink(log);
+	goto cleanup;
+cleanup_tmp:
+	vh_rm_rf(tmp);
+cleanup:
+	close(lock);
+	return err;
+}
+
+int vh_kernel_cache__fetch_opts(const struct vh_kernel_cache *cache,
+				const struct vh_kernel_conf *conf, const struct vh_kernel_entry *e,
+				const struct vh_fetch_opts *opts, char *used, size_t usedlen,
+				char *errbuf, size_t errlen)
+{
+	struct vh_kernel_entry newest;
+	struct sigaction old[3];
+	char sub[128], why[256];
+	const char *field;
+	int err;
+
+	if (!strcmp(e->suite, "-"))
+		return errf(errbuf, errlen, -EINVAL, "nothing to fetch (the running kernel)");
+	/* the entry may not come from vh_kernel_conf__read: check it here too */
+	if (vh_kernel_entry__check(e, &field, why, sizeof(why)))
+		return errf(errbuf, errlen, -EINVAL, "%s: %s", field, why);
+	if (!conf->script[0])
+		return errf(errbuf, errlen, -ENOENT, "kernels.sh: not found in bpfgate's data "
+			    "folder (set BPFGATE_DATADIR)");
+	err = mkdir_p(cache->kernels);
+	if (err)
+		return errf(errbuf, errlen, err, "%s: %s", cache->kernels, strerror(-err));
+	catch_stop_signals(old);
+	vh_kernel_cache__substitute(cache, e->release, sub, sizeof(sub));
+	if (opts->allow_newer && sub[0] && vh_kernel_cache__has(cache, sub)) {
+		snprintf(used, usedlen, "%s", sub);
+		release_stop_signals(old);
+		return 0;
+	}
+	err = fetch_locked(cache, conf, e, NULL, opts->log_fd, errbuf, errlen);
+	if (!err && used)
+		snprintf(used, usedlen, "%s", e->release);
+	if (err == -ESTALE && opts->allow_newer && !fetch_signal) {
+		say(opts->log_fd, "fetch: %s: %s; looking for the newest %s in %s\n", e->series,
+		    errbuf, e->series, e->suite);
+		err = vh_kernel_cache__newest(cache, conf, e, false, &newest, errbuf, errlen);
+		if (err == -ENOENT)
+			err = errf(errbuf, errlen, -ESTALE, "the pinned %s left the mirror of %s "
+				   "and no other %s is there", e->packages, e->suite, e->series);
+		if (!err) {
+			say(opts->log_fd, "fetch: %s: taking %s instead of the pinned %s\n",
+			    e->series, newest.packages, e->packages);
+			err = fetch_locked(cache, conf, &newest, e, opts->log_fd, errbuf, errlen);
+		}
+		if (!err)
+			err = write_substitute(cache, e->release, newest.release);
+		if (!err && used)
+			snprintf(used, usedlen, "%s", newest.release);
+	}
+	release_stop_signals(old);
 	return err;
 }
 
@@ -359,68 +723,76 @@ int vh_kernel_cache__fetch(const struct vh_kernel_cache *cache, const struct vh_
 			   const struct vh_kernel_entry *e, int log_fd, char *errbuf,
 			   size_t errlen)
 {
-	char lockp[PATH_MAX], tmp[PATH_MAX], final[PATH_MAX];
-	int lock = -1, err;
+	struct vh_fetch_opts o = { .log_fd = log_fd };
 
-	if (!strcmp(e->suite, "-"))
-		return errf(errbuf, errlen, -EINVAL, "nothing to fetch (the running kernel)");
-	err = mkdir_p(cache->kernels);
+	return vh_kernel_cache__fetch_opts(cache, conf, e, &o, NULL, 0, errbuf, errlen);
+}
+
+/* Read the first line of fd (from its start) into buf. */
+static void first_line(int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+int vh_kernel_cache__newest(const struct vh_kernel_cache *cache, const struct vh_kernel_conf *conf,
+			    const struct vh_kernel_entry *e, bool refresh,
+			    struct vh_kernel_entry *newest, char *errbuf, size_t errlen)
+{
+	char *args[] = { "newest", (char *)e->series, (char *)e->suite, (char *)e->release,
+			 (char *)e->packages, refresh ? "--refresh" : "--offline", NULL };
+	char out[sizeof(newest->release) + sizeof(newest->packages) + 8], tmpl[] =
+		"/tmp/bpfgate-newest.XXXXXX";
+	const char *field;
+	char why[256], *sp;
+	int fd, err;
+
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		return errf(errbuf, errlen, -errno, "%s: %s", tmpl, strerror(errno));
+	unlink(tmpl);
+	err = run_script(cache, conf, args, NULL, fd, refresh ? -1 : fd);
+	first_line(fd, out, sizeof(out));
+	close(fd);
+	if (err == -EINTR)
+		return errf(errbuf, errlen, -EINTR, "interrupted");
+	if (err == 1 || (!err && !out[0]))
+		return errf(errbuf, errlen, -ENOENT, "no %s in %s", e->series, e->suite);
 	if (err)
-		return errf(errbuf, errlen, err, "%s: %s", cache->kernels, strerror(-err));
-	if (pathf(lockp, sizeof(lockp), "%s/.%s.lock", cache->kernels, e->release) ||
-	    pathf(tmp, sizeof(tmp), "%s/.tmp-%s.XXXXXX", cache->kernels, e->release) ||
-	    vh_kernel_cache__entry_dir(cache, e->release, final, sizeof(final)))
-		return errf(errbuf, errlen, -ENAMETOOLONG, "cache path too long");
+		return errf(errbuf, errlen, err < 0 ? err : -EIO, "looking up the newest %s in %s "
+			    "failed", e->series, e->suite);
+	/* "RELEASE PACKAGES", from apt's lists: checked like a kernels.conf line */
+	*newest = *e;
+	sp = strchr(out, ' ');
+	if (!sp || (size_t)(sp - out) >= sizeof(newest->release) ||
+	    strlen(sp + 1) >= sizeof(newest->packages))
+		return errf(errbuf, errlen, -EINVAL, "kernels.sh newest: malformed answer");
+	snprintf(newest->release, sizeof(newest->release), "%.*s", (int)(sp - out), out);
+	snprintf(newest->packages, sizeof(newest->packages), "%s", sp + 1);
+	if (vh_kernel_entry__check(newest, &field, why, sizeof(why)))
+		return errf(errbuf, errlen, -EINVAL, "kernels.sh newest: %s: %s", field, why);
+	return 0;
+}
 
-	/* not O_CLOEXEC: kernels.sh inherits it (see run_script) */
-	lock = open(lockp, O_RDWR | O_CREAT, 0644);
-	if (lock < 0)
-		return errf(errbuf, errlen, -errno, "%s: %s", lockp, strerror(errno));
-	if (flock(lock, LOCK_EX | LOCK_NB)) {
-		if (log_fd >= 0)
-			dprintf(log_fd, "fetch: %s: waiting for another fetch of it\n", e->series);
-		else
-			fprintf(stderr, "fetch: %s: waiting for another fetch of it\n", e->series);
-		while (flock(lock, LOCK_EX))
-			if (errno != EINTR) {
-				err = errf(errbuf, errlen, -errno, "lock: %s", strerror(errno));
-				goto cleanup;
-			}
-	}
-	/* another run may have fetched it while we waited */
-	if (vh_kernel_cache__has(cache, e->release))
-		goto cleanup;
-	remove_stale(cache, e->release);
-	/* a complete-looking folder without manifest is not ours to trust */
-	if (is_dir(final))
-		vh_rm_rf(final);
-	if (!mkdtemp(tmp)) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
-		goto cleanup;
-	}
-	chmod(tmp, 0755);
-	err = run_script(cache, conf, e, tmp, log_fd);
-	if (err) {
-		err = errf(errbuf, errlen, err,
-			   err == -EIO ? "fetching %s failed (see the lines above)" : "fetching %s: %s",
-			   e->release, strerror(-err));
-		goto cleanup_tmp;
-	}
-	err = write_manifest(tmp, e);
-	if (err) {
-		err = errf(errbuf, errlen, err, "manifest: %s", strerror(-err));
-		goto cleanup_tmp;
-	}
-	if (rename(tmp, final)) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", final, strerror(errno));
-		goto cleanup_tmp;
-	}
-	goto cleanup;
-cleanup_tmp:
-	vh_rm_rf(tmp);
-cleanup:
-	close(lock);
-	return err;
+/* --- --kernel --------------------------------------------------------------------------- */
+
+bool vh_kernel__is_image(const char *path)
+{
+	unsigned char b[0x206];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return false;
+	n = fstat(fd, &st) || !S_ISREG(st.st_mode) ? -1 : pread(fd, b, sizeof(b), 0);
+	close(fd);
+	if (n >= 4 && !memcmp(b, "\177ELF", 4))
+		return true;
+	/* the x86 boot protocol: "HdrS" at 0x202 */
+	return n == (ssize_t)sizeof(b) && !memcmp(b + 0x202, "HdrS", 4);
 }
 
 /* vmlinuz-RELEASE -> RELEASE */
@@ -444,6 +816,9 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 	if (is_dir(abs)) {
 		/* a kernel build tree */
 		if (!pathf(p, sizeof(p), "%s/arch/x86/boot/bzImage", abs) && is_file(p)) {
+			if (!vh_kernel__is_image(p))
+				return errf(errbuf, errlen, -EINVAL,
+					    "arch/x86/boot/bzImage is not a kernel image");
 			snprintf(spec->image, sizeof(spec->image), "%s", p);
 			if (!pathf(p, sizeof(p), "%s/.config", abs) && is_file(p))
 				snprintf(spec->config, sizeof(spec->config), "%s", p);
@@ -453,6 +828,8 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 		}
 		/* a folder laid out like a cache entry */
 		if (!pathf(p, sizeof(p), "%s/vmlinuz", abs) && is_file(p)) {
+			if (!vh_kernel__is_image(p))
+				return errf(errbuf, errlen, -EINVAL, "vmlinuz is not a kernel image");
 			snprintf(spec->image, sizeof(spec->image), "%s", p);
 			if (!pathf(p, sizeof(p), "%s/config", abs) && is_file(p))
 				snprintf(spec->config, sizeof(spec->config), "%s", p);
@@ -465,8 +842,8 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 		return errf(errbuf, errlen, -EINVAL,
 			    "a folder but no kernel build tree (arch/x86/boot/bzImage) nor vmlinuz");
 	}
-	if (!is_file(abs))
-		return errf(errbuf, errlen, -EINVAL, "not a kernel image");
+	if (!is_file(abs) || !vh_kernel__is_image(abs))
+		return errf(errbuf, errlen, -EINVAL, "not a kernel image (no bzImage header, not ELF)");
 	snprintf(spec->image, sizeof(spec->image), "%s", abs);
 	release_from_name(abs, spec->release, sizeof(spec->release));
 	snprintf(dir, sizeof(dir), "%s", abs);
@@ -508,11 +885,21 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 	}
 	e = conf ? vh_kernel_conf__find(conf, arg) : NULL;
 	if (e) {
+		char sub[128];
+
 		spec->entry = e;
 		snprintf(spec->release, sizeof(spec->release), "%s", e->release);
-		if (vh_kernel_cache__entry_dir(cache, e->release, dir, sizeof(dir)))
-			return errf(errbuf, errlen, -ENAMETOOLONG, "cache path too long");
 		spec->cached = vh_kernel_cache__has(cache, e->release);
+		/* the pin left the mirror and `kernel fetch --allow-newer` took a newer one */
+		vh_kernel_cache__substitute(cache, e->release, sub, sizeof(sub));
+		if (!spec->cached && sub[0] && vh_kernel_cache__has(cache, sub)) {
+			snprintf(spec->pinned, sizeof(spec->pinned), "%s", e->release);
+			snprintf(spec->release, sizeof(spec->release), "%s", sub);
+			spec->cached = true;
+		}
+		if (vh_kernel_cache__entry_dir(cache, spec->release, dir, sizeof(dir)))
+			return errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry",
+				    spec->release);
 		pathf(spec->image, sizeof(spec->image), "%s/vmlinuz", dir);
 		pathf(spec->config, sizeof(spec->config), "%s/config", dir);
 		pathf(spec->modroot, sizeof(spec->modroot), "%s", dir);

@@ -13,6 +13,7 @@
 #include "btf_ext.h"
 #include "elf_check.h"
 #include "line_info.h"
+#include "loader_crash.h"
 
 #define LINE_NUM(line_col) ((line_col) >> 10)
 
@@ -139,7 +140,7 @@ int vh_line_info__locate(const char *obj_path, const char *section, const char *
 	__u32 size = 0, fstart = 0, fend = 0;
 	bool have_range;
 	const char *base;
-	int err = -ENOENT;
+	int err = -ENOENT, phase;
 
 	if (!file_line || !text)
 		return -EINVAL;
@@ -150,7 +151,9 @@ int vh_line_info__locate(const char *obj_path, const char *section, const char *
 
 	if (vh_elf__check_btf_sections(obj_path, (char[160]){ 0 }, 160))
 		goto cleanup;
+	phase = vh_loader__enter(VH_IN_LIBBPF_BTF);
 	btf = btf__parse_elf(obj_path, &ext);
+	vh_loader__enter(phase);
 	if (!btf || !ext)
 		goto cleanup;
 	raw = btf_ext__raw_data(ext, &size);

@@ -22,6 +22,8 @@ struct cmd {
 static const struct cmd cmds[] = {
 	{ "verify", do_verify, "verify every program of BPF objects (host kernel or VMs)" },
 	{ "compare", do_compare, "statistics deltas between two results; exit 1 on regression" },
+	{ "merge", do_merge, "report and gate the results of several runs as one (sharded CI)" },
+	{ "baseline", do_baseline, "update a baseline with the results of some kernels" },
 	{ "kernel", do_kernel, "manage the kernel cache (fetch, list, path)" },
 	{ "init", do_init, "write a commented bpfgate.conf for a folder of programs" },
 	{ "config", do_config, "read a project's bpfgate.conf (check, get KEY, make)" },

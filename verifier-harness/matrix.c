@@ -38,7 +38,7 @@ enum kstate {
 
 struct kjob {
 	struct vh_kernel_spec spec;
-	const char *backend;
+	const struct vh_vm_kind *kind;
 	char dir[PATH_MAX]; /* per-kernel run folder */
 	enum kstate state;
 	struct vh_spawn fetch;
@@ -65,10 +65,9 @@ struct matrix {
 	int jobs, timeout_s;
 	char root[PATH_MAX];   /* per-run folder */
 	char tmp[PATH_MAX];    /* temporary folder (initramfs; root too when not kept) */
-	char initrd[PATH_MAX];
 	struct vh_guest_plan plan;
 	int tty_lines;         /* lines drawn by the live display */
-	unsigned long tsc_khz; /* host TSC rate for TCG guests, 0 unknown */
+	struct vh_vm_run run;  /* what every VM of the run shares */
 };
 
 /* snprintf that says whether it fit; truncating a message is fine, a path is not */
@@ -93,57 +92,9 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static bool is_file(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* The static bpfgate for the initramfs: $BPFGATE_STATIC, else beside the binary
- * (a build folder), else ../libexec/bpfgate/ (installed). */
-static int find_static(const char *bpfgate_path, char *buf, size_t len)
-{
-	const char *env = getenv("BPFGATE_STATIC");
-	const char *rel[] = { "bpfgate.static", "../libexec/bpfgate/bpfgate.static" };
-	char exe[PATH_MAX], *slash;
-
-	if (env && *env) {
-		bfmt(buf, len, "%s", env);
-		return is_file(buf) ? 0 : -ENOENT;
-	}
-	if (!bpfgate_path || !realpath(bpfgate_path, exe)) {
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-		if (n <= 0)
-			return -ENOENT;
-		exe[n] = '\0';
-	}
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = '\0';
-	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
-		if (!bfmt(buf, len, "%s/%s", exe, rel[i]) && is_file(buf))
-			return 0;
-	return -ENOENT;
-}
-
-static const char *find_busybox(void)
-{
-	const char *env = getenv("BPFGATE_BUSYBOX");
-
-	if (env && *env)
-		return env;
-	/* busybox-static installs a static /bin/busybox */
-	return is_file("/bin/busybox") ? "/bin/busybox" : NULL;
-}
-
 const char *vh_matrix__default_backend(const char *bpfgate_path)
 {
-	char p[PATH_MAX];
-
-	return !find_static(bpfgate_path, p, sizeof(p)) && find_busybox() ? "qemu" : "vng";
+	return vh_vm_kind__default(bpfgate_path)->name;
 }
 
 /* How many VMs fit: one CPU each under TCG, and their memory plus headroom. */
@@ -299,7 +250,7 @@ static void record_timing(struct matrix *m, struct kjob *k, const struct vh_gues
 	split_times(k, &boot, &probe, &verify);
 	/* kernel release backend accel total boot probe verify outcome */
 	fprintf(f, "%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t%s\n", k->spec.name,
-		g && g->release[0] ? g->release : k->spec.release, k->backend,
+		g && g->release[0] ? g->release : k->spec.release, k->kind->name,
 		m->kvm ? "kvm" : "tcg", k->t_end - k->t_start, boot, probe, verify,
 		k->failed ? "error" : "done");
 	fclose(f);
@@ -326,7 +277,7 @@ static int est_path(struct matrix *m, struct kjob *k, char *buf, size_t len)
 {
 	if (!k->spec.entry || !k->spec.release[0])
 		return -ENOENT;
-	return bfmt(buf, len, "%s/%s/last-run-%s", m->cache.kernels, k->spec.release, k->backend);
+	return bfmt(buf, len, "%s/%s/last-run-%s", m->cache.kernels, k->spec.release, k->kind->name);
 }
 
 static void load_est(struct matrix *m, struct kjob *k)
@@ -362,11 +313,11 @@ static void vm_exit_cause(const struct kjob *k, char *cause, size_t len)
 	char p[PATH_MAX], *first = NULL;
 	int st = k->vm.proc.status;
 
-	if (!bfmt(p, sizeof(p), "%s/%s", k->dir, strcmp(k->backend, "vng") ? "qemu.log" : "console.log"))
+	if (!bfmt(p, sizeof(p), "%s/%s", k->dir, k->kind->runner_log))
 		first = vh_vm__tail(p, 1);
 	if (WIFEXITED(st))
 		bfmt(cause, len, "VM stopped before the guest started (%s exited with %d%s%s)",
-		     strcmp(k->backend, "vng") ? "qemu" : "vng", WEXITSTATUS(st),
+		     k->kind->runner, WEXITSTATUS(st),
 		     first && *first ? ": " : "", first ? first : "");
 	else
 		bfmt(cause, len, "VM stopped before the guest started (killed by signal %d)",
@@ -386,7 +337,7 @@ static int record_kernel(struct matrix *m, struct kjob *k, const struct vh_guest
 		.release = (char *)(g->release[0] ? g->release :
 				    k->spec.release[0] ? k->spec.release : k->spec.name),
 		.series = k->spec.name,
-		.backend = (char *)k->backend,
+		.backend = (char *)k->kind->name,
 		.accel = m->kvm ? "kvm" : "tcg",
 		.boot_s = -1,
 		.verify_s = -1,
@@ -421,8 +372,7 @@ static int map_back(struct matrix *m, struct kjob *k, struct vh_result *r)
 	int n = test ? m->plan.ntests : m->plan.nobjs;
 
 	for (int j = 0; r->object && j < n; j++) {
-		int err = test ? vh_vm__guest_test(k->backend, &m->plan, j, p, sizeof(p)) :
-				 vh_vm__guest_obj(k->backend, &m->plan, j, p, sizeof(p));
+		int err = k->kind->guest_path(&m->plan, test, j, p, sizeof(p));
 
 		if (err || strcmp(p, r->object))
 			continue;
@@ -502,13 +452,7 @@ static bool find_panic(const char *console, char *why, size_t len)
 /* The guest path of step I (1..N): an object, then the tests. */
 static void step_path(struct matrix *m, struct kjob *k, int step, char *buf, size_t len)
 {
-	int i = step - 1, err = -ENOENT;
-
-	if (i >= 0 && i < m->plan.nobjs)
-		err = vh_vm__guest_obj(k->backend, &m->plan, i, buf, len);
-	else if (i >= m->plan.nobjs && i < m->plan.nobjs + m->plan.ntests)
-		err = vh_vm__guest_test(k->backend, &m->plan, i - m->plan.nobjs, buf, len);
-	if (err)
+	if (vh_vm__step_path(k->kind, &m->plan, step, buf, len))
 		buf[0] = '\0';
 }
 
@@ -547,7 +491,8 @@ static int step_error(struct matrix *m, struct kjob *k, const struct vh_guest_ou
  * The results of every step that came back whole, appended to out in step order (paths
  * as the user gave them) and gathered in got; a step whose JSON does not parse (bpfgate
  * died in the guest) is an error result of its own, with the line of the guest's
- * stderr that says why, and so is one that exited 2 without a result. Returns how many steps were kept, or -ENOMEM.
+ * stderr that says why, and so is one that exited 2 without a result. Returns how many
+ * steps were kept, or -ENOMEM.
  */
 static int parse_steps(struct matrix *m, struct kjob *k, const struct vh_guest_out *g,
 		       struct vh_result_set *got, struct vh_result_set *out)
@@ -715,38 +660,29 @@ static int start_fetch(struct matrix *m, struct kjob *k)
 
 static int start_vm(struct matrix *m, struct kjob *k, struct vh_result_set *out)
 {
-	char errbuf[256], p[PATH_MAX], missing[256];
+	char errbuf[256], missing[256];
 	int err;
 
-	err = vh_kernel__preflight(&k->spec, k->backend, missing, sizeof(missing));
+	err = vh_kernel__preflight(&k->spec, k->kind->name, missing, sizeof(missing));
 	if (err == -ENOTSUP) {
 		bfmt(errbuf, sizeof(errbuf), "preflight: the kernel lacks %s (needed by the %s backend)",
-			 missing, k->backend);
+			 missing, k->kind->name);
 		k->state = K_DONE;
 		return fail_early(m, k, out, errbuf);
 	}
 	if (err == -ENOENT)
 		show_line(m, k, "no kernel config found, preflight skipped");
-	if (!strcmp(k->backend, "vng")) {
-		bfmt(p, sizeof(p), "%s/guest.sh", k->dir);
-		err = vh_vm__write_vng_script(p, m->opts->bpfgate_path ?: "bpfgate", k->dir,
-					      &m->plan, errbuf, sizeof(errbuf));
-		if (err) {
-			k->state = K_DONE;
-			return fail_early(m, k, out, errbuf);
-		}
-	}
 	k->vm = (struct vh_vm){
+		.kind = k->kind,
+		.run = &m->run,
 		.kernel = &k->spec,
-		.backend = k->backend,
-		.kvm = m->kvm,
 		.rundir = k->dir,
-		.tmpdir = m->tmp,
-		.initrd = m->initrd,
-		.mem_mb = GUEST_MEM_MB,
-		.timeout_s = m->timeout_s,
-		.tsc_khz = m->tsc_khz,
 	};
+	err = k->kind->prepare ? k->kind->prepare(&k->vm, errbuf, sizeof(errbuf)) : 0;
+	if (err) {
+		k->state = K_DONE;
+		return fail_early(m, k, out, errbuf);
+	}
 	k->t_start = now_s();
 	err = vh_vm__start(&k->vm, errbuf, sizeof(errbuf));
 	if (err) {
@@ -755,7 +691,7 @@ static int start_vm(struct matrix *m, struct kjob *k, struct vh_result_set *out)
 	}
 	k->state = K_RUNNING;
 	bfmt(k->phase, sizeof(k->phase), "booting");
-	show_line(m, k, "booting (%s, %s)", k->backend, m->kvm ? "KVM" : "TCG");
+	show_line(m, k, "booting (%s, %s)", k->kind->name, m->kvm ? "KVM" : "TCG");
 	return 0;
 }
 
@@ -792,7 +728,7 @@ static void update_phase(struct matrix *m, struct kjob *k)
 static int setup(struct matrix *m, struct vh_result_set *out)
 {
 	const struct vh_matrix_opts *o = m->opts;
-	char errbuf[512], bstatic[PATH_MAX];
+	char errbuf[512];
 	const char *keep = o->result_dir ?: getenv("BPFGATE_RESULT_DIR");
 	bool need_conf = false;
 	int err = 0;
@@ -800,8 +736,9 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 	(void)out;
 	if (o->nobjs <= 0 && o->ntests <= 0)
 		return vh_err("verify", "no objects to verify"), -EINVAL;
-	if (o->backend && strcmp(o->backend, "qemu") && strcmp(o->backend, "vng"))
-		return vh_err("--vm-backend", "'%s' is not a backend (qemu, vng)", o->backend),
+	if (o->backend && !vh_vm_kind__find(o->backend))
+		return vh_err("--vm-backend", "'%s' is not a backend (%s)", o->backend,
+			      vh_vm_kind__names()),
 		       -EINVAL;
 	if (o->timeout_s < 0 || o->jobs < 0)
 		return vh_err(o->jobs < 0 ? "--jobs" : "--timeout", "must not be negative"),
@@ -818,7 +755,7 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 			need_conf = true;
 	err = vh_kernel_conf__load(&m->conf, errbuf, sizeof(errbuf));
 	if (err && need_conf)
-		return vh_err("ci/kernels.conf", "%s", errbuf), err;
+		return vh_err(NULL, "%s", errbuf), err; /* errbuf names the file */
 	m->have_conf = !err;
 	err = vh_kernel_cache__init(&m->cache);
 	if (err)
@@ -890,35 +827,28 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 		vh_rm_rf(k->dir);
 		if (mkdir(k->dir, 0755))
 			return vh_err(k->dir, "%s", strerror(errno)), -errno;
-		k->backend = o->backend ?: vh_matrix__default_backend(o->bpfgate_path);
+		k->kind = o->backend ? vh_vm_kind__find(o->backend) :
+				       vh_vm_kind__default(o->bpfgate_path);
 		load_est(m, k);
 	}
 
-	/* one initramfs for every qemu boot of the run */
+	/* what each kind prepares once for all its boots (qemu: the initramfs) */
+	m->run = (struct vh_vm_run){
+		.plan = &m->plan,
+		.bpfgate_path = o->bpfgate_path,
+		.tmp = m->tmp,
+		.kvm = m->kvm,
+		.mem_mb = GUEST_MEM_MB,
+	};
 	for (int i = 0; i < m->nk; i++) {
-		const char *busybox;
+		const struct vh_vm_kind *kind = m->k[i].kind;
+		bool done = false;
 
-		if (strcmp(m->k[i].backend, "qemu") || m->initrd[0])
-			continue;
-		if (find_static(o->bpfgate_path, bstatic, sizeof(bstatic)))
-			return vh_err("bpfgate.static",
-				      "not found beside bpfgate (make builds it; or BPFGATE_STATIC=PATH, or --vm-backend vng)"),
-			       -ENOENT;
-		busybox = find_busybox();
-		if (!busybox)
-			return vh_err("busybox", "/bin/busybox not found (install busybox-static)"),
-			       -ENOENT;
-		/* the initramfs has no loader and no libraries */
-		for (int j = 0; j < o->ntests; j++)
-			if (vh_func_test__is_dynamic(o->tests[j]) == 1)
-				return vh_err(o->tests[j],
-					      "dynamically linked: the qemu backend's guest has no shared libraries (link it -static, e.g. make functional-static, or use --vm-backend vng)"),
-				       -EINVAL;
-		bfmt(m->initrd, sizeof(m->initrd), "%s/initramfs.cpio", m->tmp);
-		err = vh_vm__build_initramfs(m->initrd, busybox, bstatic, &m->plan, errbuf,
-					     sizeof(errbuf));
+		for (int j = 0; j < i; j++)
+			done |= m->k[j].kind == kind;
+		err = done || !kind->prepare_run ? 0 : kind->prepare_run(&m->run);
 		if (err)
-			return vh_err("initramfs", "%s", errbuf), err;
+			return err;
 	}
 
 	if (o->timeout_s)
@@ -926,18 +856,18 @@ static int setup(struct matrix *m, struct vh_result_set *out)
 	else if (m->kvm)
 		m->timeout_s = 60 + o->nobjs;
 	else
-		/* TCG: qemu boots in about 5 s, vng in about 18 s; verification is slow too */
-		m->timeout_s = (strcmp(m->k[0].backend, "vng") ? 120 : 240) + 2 * o->nobjs;
+		m->timeout_s = m->k[0].kind->tcg_timeout_s + 2 * o->nobjs;
 	/* each test has its own deadline in the guest: the VM waits for all of them */
 	if (!o->timeout_s)
 		m->timeout_s += o->ntests * ((o->test_timeout_s ?: VH_FUNC_TEST_DEFAULT_TIMEOUT) + 5);
 	if (!m->kvm)
-		m->tsc_khz = vh_vm__host_tsc_khz();
+		m->run.tsc_khz = vh_vm__host_tsc_khz();
+	m->run.timeout_s = m->timeout_s;
 
 	if (!o->quiet)
 		fprintf(stderr, "matrix: %d kernel%s, %s, %s (%s), up to %d VM%s at once, timeout %d s\n",
 			m->nk, m->nk == 1 ? "" : "s",
-			o->backend ? o->backend : m->k[0].backend, m->kvm ? "KVM" : "TCG",
+			m->k[0].kind->name, m->kvm ? "KVM" : "TCG",
 			m->kvm_why, m->jobs, m->jobs == 1 ? "" : "s", m->timeout_s);
 	return 0;
 }

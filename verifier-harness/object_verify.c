@@ -7,7 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -19,6 +24,8 @@
 #include "error_class.h"
 #include "expect.h"
 #include "line_info.h"
+#include "loader_crash.h"
+#include "object_maps.h"
 #include "object_verify.h"
 #include "prog_type.h"
 #include "strfmt.h"
@@ -141,6 +148,19 @@ static char *last_libbpf_line(const char *msg)
 	return end > start ? strndup(start, end - start) : NULL;
 }
 
+/* The first line of libbpf's warnings, trimmed: the cause, before the
+ * "failed to load object" lines that follow it. */
+static char *first_libbpf_line(const char *msg)
+{
+	const char *start = msg + strspn(msg, "\n "), *end = strchr(start, '\n');
+
+	if (!end)
+		end = start + strlen(start);
+	if (end - start >= 8 && !memcmp(start, "libbpf: ", 8))
+		start += 8;
+	return end > start ? strndup(start, end - start) : NULL;
+}
+
 static struct bpf_object *open_object(const char *path, const char *kernel_btf, char *errbuf,
 				      size_t errlen)
 {
@@ -148,8 +168,12 @@ static struct bpf_object *open_object(const char *path, const char *kernel_btf, 
 	struct bpf_object *obj;
 	char libbpf_msg[512];
 
+	int phase;
+
 	vh_diag__capture(libbpf_msg, sizeof(libbpf_msg));
+	phase = vh_loader__enter(VH_IN_LIBBPF_OPEN);
 	obj = bpf_object__open_file(path, &oopts);
+	vh_loader__enter(phase);
 	vh_diag__capture(NULL, 0);
 	if (!obj) {
 		int err = -errno;
@@ -164,8 +188,8 @@ static struct bpf_object *open_object(const char *path, const char *kernel_btf, 
 	return obj;
 }
 
-int vh_object__list(const char *path, const struct vh_verify_opts *opts,
-		    struct vh_prog_ref **progs, char *errbuf, size_t errlen)
+int vh_object__list_in_process(const char *path, const struct vh_verify_opts *opts,
+			       struct vh_prog_ref **progs, char *errbuf, size_t errlen)
 {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
@@ -225,6 +249,146 @@ cleanup:
 	return err;
 }
 
+/*
+ * The listing child's answer on its pipe: "N\n", then for N >= 0 the N program
+ * names each ended by a NUL, for N < 0 (-errno) the one-line cause.
+ */
+static void list_child(int fd, const char *path, const struct vh_verify_opts *opts)
+{
+	struct vh_prog_ref *progs;
+	char errbuf[512] = "";
+	FILE *f = fdopen(fd, "w");
+	int n;
+
+	if (!f)
+		_exit(2);
+	n = vh_object__list_in_process(path, opts, &progs, errbuf, sizeof(errbuf));
+	fprintf(f, "%d\n", n);
+	if (n < 0)
+		fputs(errbuf, f);
+	for (int i = 0; i < n; i++)
+		fwrite(progs[i].program, 1, strlen(progs[i].program) + 1, f);
+	vh_prog_refs__free(progs, n > 0 ? n : 0);
+	_exit(fclose(f) ? 2 : 0);
+}
+
+/* Read a listing child's answer (buf, len) into *progs; see list_child. */
+static int list_answer(const char *path, char *buf, size_t len, struct vh_prog_ref **progs,
+		       char *errbuf, size_t errlen)
+{
+	char *nl = memchr(buf, '\n', len), *p, *end = buf + len, head[16];
+	int n, i = 0;
+
+	/* the buffer holds no NUL after the names: the count is parsed from a copy */
+	if (!nl || nl - buf >= (ptrdiff_t)sizeof(head))
+		return -EPROTO;
+	snprintf(head, sizeof(head), "%.*s", (int)(nl - buf), buf);
+	if (sscanf(head, "%d", &n) != 1)
+		return -EPROTO;
+	p = nl + 1;
+	if (n < 0) {
+		snprintf(errbuf, errlen, "%.*s", (int)(end - p), p);
+		return errbuf[0] ? n : -EPROTO;
+	}
+	*progs = calloc(n ?: 1, sizeof(**progs));
+	if (!*progs)
+		return -ENOMEM;
+	for (; i < n && p < end; i++) {
+		char *z = memchr(p, '\0', end - p);
+
+		if (!z)
+			break;
+		(*progs)[i].object = strdup(path);
+		(*progs)[i].program = strdup(p);
+		if (!(*progs)[i].object || !(*progs)[i].program) {
+			vh_prog_refs__free(*progs, i + 1);
+			*progs = NULL;
+			return -ENOMEM;
+		}
+		p = z + 1;
+	}
+	if (i < n) {
+		vh_prog_refs__free(*progs, i);
+		*progs = NULL;
+		return -EPROTO;
+	}
+	return n;
+}
+
+/*
+ * Opening an object is where libbpf parses its ELF and BTF: a hostile object can
+ * crash it there. So the listing runs in a child process, which says where it
+ * was when it died (loader_crash.h).
+ */
+int vh_object__list(const char *path, const struct vh_verify_opts *opts,
+		    struct vh_prog_ref **progs, char *errbuf, size_t errlen)
+{
+	atomic_int *phase;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int fds[2], status = 0, n;
+	pid_t pid, parent = getpid();
+
+	*progs = NULL;
+	phase = mmap(NULL, sizeof(*phase), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		     -1, 0);
+	if (phase == MAP_FAILED || pipe2(fds, O_CLOEXEC)) {
+		n = -errno;
+		snprintf(errbuf, errlen, "cannot start the loader: %s", strerror(-n));
+		if (phase != MAP_FAILED)
+			munmap(phase, sizeof(*phase));
+		return n;
+	}
+	atomic_init(phase, VH_IN_BPFGATE);
+	fflush(NULL); /* the child must not write the parent's buffers again */
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		if (vh_loader__die_with_parent(parent))
+			_exit(2);
+		vh_loader__track(phase);
+		list_child(fds[1], path, opts);
+	}
+	close(fds[1]);
+	for (ssize_t r = 1; pid > 0 && r > 0;) {
+		if (cap - len < 4096) {
+			char *b = realloc(buf, cap = cap ? cap * 2 : 16384);
+
+			if (!b) {
+				kill(pid, SIGKILL);
+				break;
+			}
+			buf = b;
+		}
+		r = read(fds[0], buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			r = 1;
+		else if (r > 0)
+			len += r;
+	}
+	close(fds[0]);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (pid < 0) {
+		n = -errno;
+		snprintf(errbuf, errlen, "cannot start the loader: %s", strerror(-n));
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		char *why = vh_loader__crash_msg(status, atomic_load(phase));
+
+		snprintf(errbuf, errlen, "%s", why ?: "the loader crashed on this object");
+		free(why);
+		n = -ECHILD;
+	} else {
+		n = list_answer(path, buf, len, progs, errbuf, errlen);
+		if (n == -EPROTO || n == -ENOMEM)
+			snprintf(errbuf, errlen, "%s", n == -ENOMEM ? "out of memory" :
+				 "the loader's answer was cut short");
+	}
+	free(buf);
+	munmap(phase, sizeof(*phase));
+	return n;
+}
+
 void vh_prog_refs__free(struct vh_prog_ref *progs, int n)
 {
 	for (int i = 0; progs && i < n; i++) {
@@ -244,6 +408,9 @@ struct load_run {
 	char *guess;       /* how the type was guessed, or NULL */
 	char *skip;        /* why it cannot be loaded standalone, or NULL */
 	long insn_cnt;
+	char *note;        /* what was changed for the load (object_maps.h), or NULL */
+	char *fault;       /* the load failed before the kernel saw the program: why */
+	const char *fault_class; /* and its class (error_class.h) */
 	struct vh_expect expect;
 	char expect_strs[VH_EXPECT_MAX_MSGS + 3][256]; /* copies: the BTF dies with obj */
 };
@@ -255,6 +422,8 @@ static void load_run__free(struct load_run *run)
 	free(run->prog_type);
 	free(run->guess);
 	free(run->skip);
+	free(run->note);
+	free(run->fault);
 	memset(run, 0, sizeof(*run));
 }
 
@@ -300,6 +469,29 @@ static void choose_type(struct bpf_program *prog, const struct btf *btf,
 }
 
 /*
+ * The load failed before the kernel saw the program (libbpf wrote no "BPF
+ * program load failed"): a map it could not create, or an object it could not
+ * prepare (relocations, sections). libbpf's words that name a missing kernel
+ * feature (CO-RE, kfuncs, attach targets: error_class.h) keep their class.
+ */
+static void find_object_fault(struct bpf_object *obj, struct load_run *run)
+{
+	const struct vh_error_class *cls;
+
+	vh_object_maps__create_failure(obj, run->libbpf_msg, &run->fault, &run->fault_class);
+	if (run->fault_class)
+		return;
+	cls = vh_error__classify(run->libbpf_msg, run->err);
+	if (strcmp(cls->name, "unsupported_prog_type") && strcmp(cls->name, "other"))
+		return;
+	run->fault_class = "object_invalid";
+	run->fault = first_libbpf_line(run->libbpf_msg);
+	if (!run->fault)
+		run->fault = vh_strfmt("libbpf could not prepare the program: %s",
+				       strerror(-run->err));
+}
+
+/*
  * Open path, keep only prog_name for loading, load with log level `level` into
  * a buffer of `size` bytes. -ENOSPC in run->err means the log did not fit.
  */
@@ -308,9 +500,8 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 {
 	struct bpf_object *obj;
 	struct bpf_program *prog, *p;
-	struct bpf_map *map;
 	char errbuf[256];
-	int err = 0;
+	int err = 0, phase;
 
 	obj = open_object(path, opts->core_btf ? vh_core_btf__path_for(opts->core_btf, path) :
 						 opts->kernel_btf,
@@ -324,9 +515,8 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 	}
 	bpf_object__for_each_program(p, obj)
 		bpf_program__set_autoload(p, p == prog);
-	/* Never pin: a verification must leave nothing behind in bpffs. */
-	bpf_object__for_each_map(map, obj)
-		bpf_map__set_pin_path(map, NULL);
+	free(run->note);
+	run->note = vh_object_maps__fixup(obj);
 
 	free(run->section);
 	run->section = strdup(bpf_program__section_name(prog));
@@ -357,9 +547,17 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 	bpf_program__set_log_buf(prog, run->log, size);
 	bpf_program__set_log_level(prog, level);
 	vh_diag__capture(run->libbpf_msg, sizeof(run->libbpf_msg));
+	phase = vh_loader__enter(VH_IN_LIBBPF_LOAD);
 	run->err = bpf_object__load(obj);
+	vh_loader__enter(phase);
 	vh_diag__capture(NULL, 0);
 	run->insn_cnt = bpf_program__insn_cnt(prog);
+	free(run->fault);
+	run->fault = NULL;
+	run->fault_class = NULL;
+	if (run->err && !(run->log && run->log[0]) &&
+	    !strstr(run->libbpf_msg, "BPF program load failed"))
+		find_object_fault(obj, run);
 cleanup:
 	bpf_object__close(obj);
 	return err;
@@ -506,6 +704,18 @@ int vh_object__verify_prog(const char *path, const char *prog,
 		r->stats.prog_insns = stats_run.insn_cnt;
 	if (stats_run.guess)
 		r->reason = strdup(stats_run.guess);
+	if (stats_run.note)
+		r->note = strdup(stats_run.note);
+	if (stats_run.fault_class) {
+		/* the object is at fault, not the verifier: one load says it all */
+		const struct vh_error_class *cls = vh_error__by_name(stats_run.fault_class);
+
+		r->verdict = VH_ERROR;
+		r->error = strdup(stats_run.fault);
+		r->error_class = strdup(stats_run.fault_class);
+		r->error_kind = cls ? strdup(cls->kind) : NULL;
+		goto cleanup;
+	}
 
 	if (stats_run.err == -EPERM && !(stats_run.log && stats_run.log[0])) {
 		/* Privilege was checked up front: the kernel refused the program

@@ -97,7 +97,8 @@ int vh_program_list__read(struct vh_program_list *list, const char *dir)
 		vh_program_list__free(list);
 		return err;
 	}
-	qsort(list->names, list->n, sizeof(*list->names), cmp_names);
+	if (list->n > 1)
+		qsort(list->names, list->n, sizeof(*list->names), cmp_names);
 	/* NAME.bpf.c beside a folder NAME/: one name (bpf.mk would build one object) */
 	for (size_t i = 1; i < list->n;) {
 		if (!strcmp(list->names[i], list->names[i - 1])) {

@@ -63,7 +63,7 @@ void vh_result__free(struct vh_result *r)
 	char **strs[] = { &r->kernel, &r->object, &r->program, &r->section,
 			  &r->prog_type, &r->error, &r->error_class, &r->error_kind,
 			  &r->source, &r->source_text, &r->log_tail, &r->log,
-			  &r->reason, &r->expect };
+			  &r->reason, &r->note, &r->expect };
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
 		free(*strs[i]);
@@ -113,6 +113,7 @@ int vh_result_set__append(struct vh_result_set *dst, const struct vh_result *src
 	err = err ?: dup_str(&r->log_tail, src->log_tail);
 	err = err ?: dup_str(&r->log, src->log);
 	err = err ?: dup_str(&r->reason, src->reason);
+	err = err ?: dup_str(&r->note, src->note);
 	err = err ?: dup_str(&r->expect, src->expect);
 	if (err) {
 		vh_result__free(r);
@@ -215,6 +216,8 @@ void vh_kernel_info__free(struct vh_kernel_info *k)
 	free(k->backend);
 	free(k->accel);
 	free(k->probe);
+	free(k->baseline_kernel);
+	free(k->baseline_match);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -243,6 +246,8 @@ int vh_result_set__merge_kernel(struct vh_result_set *dst, const struct vh_kerne
 	err = err ?: dup_str(&copy.backend, src->backend);
 	err = err ?: dup_str(&copy.accel, src->accel);
 	err = err ?: dup_str(&copy.probe, src->probe);
+	err = err ?: dup_str(&copy.baseline_kernel, src->baseline_kernel);
+	err = err ?: dup_str(&copy.baseline_match, src->baseline_match);
 	if (err)
 		goto cleanup;
 	for (size_t i = 0; i < dst->nkernels && !k; i++)

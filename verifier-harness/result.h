@@ -64,6 +64,7 @@ struct vh_result {
 	char *log_tail;    /* fail: last lines of the log */
 	char *log;         /* fail: the whole log (kept for -v), not in JSON */
 	char *reason;      /* skip: why */
+	char *note;        /* what bpfgate changed to load it (max_entries fixed up), or NULL */
 	char *expect;      /* expectation checked (from the program's tags), or NULL */
 };
 
@@ -79,6 +80,8 @@ struct vh_kernel_info {
 	double boot_s;  /* seconds to boot, < 0 unknown (null) */
 	double verify_s; /* seconds of verification and functional tests, < 0 unknown */
 	char *probe;    /* `bpfgate kernel probe --json` as compact JSON text, or NULL */
+	char *baseline_kernel; /* with a baseline: the release it was compared with */
+	char *baseline_match;  /* "release" or "series" (compare.h), NULL: not gated */
 };
 
 struct vh_result_set {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "json_reader.h"
@@ -43,6 +44,7 @@ static const struct str_field {
 	{ "source_text", offsetof(struct vh_result, source_text), ON_FAILURE, false },
 	{ "log_tail", offsetof(struct vh_result, log_tail), ON_FAILURE, false },
 	{ "reason", offsetof(struct vh_result, reason), ON_SKIP, false },
+	{ "note", offsetof(struct vh_result, note), IF_SET, false },
 };
 
 static const struct stat_field {
@@ -175,6 +177,10 @@ static void write_kernel(struct vh_json_writer *w, const struct vh_kernel_info *
 	vh_json_writer__kv_string(w, "series", k->series);
 	vh_json_writer__kv_string(w, "backend", k->backend);
 	vh_json_writer__kv_string(w, "accel", k->accel);
+	if (k->baseline_kernel) { /* only with a baseline: other files stay as they were */
+		vh_json_writer__kv_string(w, "baseline_kernel", k->baseline_kernel);
+		vh_json_writer__kv_string(w, "baseline_match", k->baseline_match);
+	}
 	write_seconds(w, "boot_s", k->boot_s);
 	write_seconds(w, "verify_s", k->verify_s);
 	vh_json_writer__key(w, "probe");
@@ -366,6 +372,8 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 		{ "series", offsetof(struct vh_kernel_info, series) },
 		{ "backend", offsetof(struct vh_kernel_info, backend) },
 		{ "accel", offsetof(struct vh_kernel_info, accel) },
+		{ "baseline_kernel", offsetof(struct vh_kernel_info, baseline_kernel) },
+		{ "baseline_match", offsetof(struct vh_kernel_info, baseline_match) },
 	};
 	static const struct {
 		const char *name;
@@ -562,10 +570,18 @@ static int slurp(const char *path, size_t max, char **out, size_t *out_len)
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	size_t len = 0, cap = 0;
 	char *buf = NULL;
+	struct stat st;
 	int err = 0;
 
 	if (fd < 0)
 		return -errno;
+	/* a file known to be too big (or a folder) is refused before any read */
+	if (!fstat(fd, &st) && S_ISDIR(st.st_mode))
+		err = -EISDIR;
+	else if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (size_t)st.st_size > max)
+		err = -EFBIG;
+	if (err)
+		goto cleanup;
 	for (;;) {
 		ssize_t n;
 
@@ -681,7 +697,8 @@ bool vh_kernel_info__json_equal(const struct vh_kernel_info *a, const struct vh_
 {
 	return str_eq(a->release, b->release) && str_eq(a->series, b->series) &&
 	       str_eq(a->backend, b->backend) && str_eq(a->accel, b->accel) &&
-	       secs_eq(a->boot_s, b->boot_s) && secs_eq(a->verify_s, b->verify_s) &&
+	       str_eq(a->baseline_kernel, b->baseline_kernel) &&
+	       str_eq(a->baseline_match, b->baseline_match) && secs_eq(a->boot_s, b->boot_s) && secs_eq(a->verify_s, b->verify_s) &&
 	       probe_eq(a->probe, b->probe);
 }
 

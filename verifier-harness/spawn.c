@@ -15,6 +15,9 @@
 
 #include "spawn.h"
 
+/* How long bpfgate waits for a keeper asked to stop before it kills it. */
+#define KEEPER_GRACE_MS 5000
+
 /* What the keeper sends when the command has ended and everything is reaped. */
 struct report {
 	int status;
@@ -65,6 +68,14 @@ static void __attribute__((noreturn)) command(const struct vh_spawn_opts *o, pid
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != keeper)
 		_exit(127);
+	/* bpfgate's handlers are not the command's (exec would reset them; fn does not) */
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+
+		if (!sigaction(sig, NULL, &sa) && sa.sa_handler != SIG_IGN &&
+		    sa.sa_handler != SIG_DFL)
+			signal(sig, SIG_DFL);
+	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* a pipe closed under it ends it, as in a shell */
@@ -401,8 +412,19 @@ void vh_spawn__kill(struct vh_spawn *s)
 		return;
 	/* the keeper kills the group while the command's pid still holds it */
 	if (!keeper_ended(s)) {
+		double until = now_s() + KEEPER_GRACE_MS / 1000.0;
+		struct pollfd pfd = { .fd = s->status_fd, .events = POLLIN };
+		int r;
+
 		kill(s->pid, SIGTERM);
+		kill(s->pid, SIGCONT); /* a stopped keeper would never answer */
 		s->killed = true;
+		/* it answers at once; if it cannot, its command dies with it (PDEATHSIG) */
+		do
+			r = poll(&pfd, 1, 100);
+		while (r <= 0 && now_s() < until);
+		if (r <= 0)
+			kill(s->pid, SIGKILL);
 	}
 	finish(s);
 }

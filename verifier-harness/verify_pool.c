@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* verify_pool.c: fork workers, collect their JSON results, keep the given order. */
+/*
+ * verify_pool.c: verify programs in worker processes, start a new worker after one
+ * crashed, and give the results back in the order the programs were given.
+ */
 #include <stdatomic.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -12,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "error_class.h"
+#include "loader_crash.h"
 #include "result_json.h"
 #include "strfmt.h"
 #include "verify_pool.h"
@@ -19,45 +25,45 @@
 #define EXIT_WORKER_EPERM 3
 
 /*
- * Shared by the workers (an anonymous shared mapping made before the fork): the
- * next program to take, and who took each. Programs are taken one at a time, so
- * one slow program (a complexity limit) does not leave the other workers idle;
- * each worker takes them in increasing order, which owner[] turns back into the
- * given order.
+ * Shared by the parent and the workers (an anonymous shared mapping made before
+ * the first fork): the next program to take, and for each worker slot the
+ * program it is verifying and where in the loader it is, which is what the
+ * parent reports when the worker dies there. Programs are taken one at a time,
+ * so one slow program (a complexity limit) does not leave the others idle.
  */
+struct slot_state {
+	atomic_int current; /* program being verified, -1 between programs */
+	atomic_int phase;   /* enum vh_loader_phase */
+};
+
 struct board {
 	atomic_int next;
-	int owner[]; /* worker index, -1 if nobody took it */
+	struct slot_state slot[];
 };
 
 struct worker {
-	pid_t pid;
+	pid_t pid; /* 0: no worker in this slot */
 	int fd;
 	char *buf;
 	size_t len, cap;
-	int status;
-	struct vh_result_set set;
 };
 
-static int run_serial(const struct vh_prog_ref *progs, int n, const struct vh_verify_opts *opts,
-		      struct vh_result_set *out)
-{
-	int ret = 0;
-
-	for (int i = 0; i < n; i++) {
-		int err = vh_object__verify_prog(progs[i].object, progs[i].program, opts, out);
-
-		if (err == -EPERM)
-			return err; /* every further load would fail the same way */
-		if (err)
-			ret = err;
-	}
-	return ret;
-}
+struct pool {
+	const struct vh_prog_ref *progs;
+	int n, nw;
+	const struct vh_verify_opts *opts;
+	struct board *b;
+	struct worker *w;
+	struct vh_result_set *res; /* res[k]: the results of program k */
+	char **crash;              /* crash[k]: why program k has no result */
+	pid_t parent;
+	int spawns_left;           /* a worker that dies on every start must not loop */
+	bool eperm;
+};
 
 /* One error result for a program whose worker did not report it. */
 static void add_lost(struct vh_result_set *out, const struct vh_prog_ref *p,
-		     const struct vh_verify_opts *opts, const char *why)
+		     const struct vh_verify_opts *opts, const char *why, bool crashed)
 {
 	struct vh_result *r = vh_result_set__add(out);
 
@@ -68,29 +74,95 @@ static void add_lost(struct vh_result_set *out, const struct vh_prog_ref *p,
 	r->program = strdup(p->program);
 	r->verdict = VH_ERROR;
 	r->error = strdup(why);
+	if (crashed) {
+		const struct vh_error_class *cls = vh_error__by_name("loader_crash");
+
+		r->error_class = strdup(cls->name);
+		r->error_kind = strdup(cls->kind);
+	}
 }
 
-static void worker_main(int fd, const struct vh_prog_ref *progs, int n, int self,
-			struct board *b, const struct vh_verify_opts *opts)
+/* A result on the pipe: "K LEN\n" and LEN bytes of a JSON result document. */
+static int write_frame(FILE *f, int k, const struct vh_result_set *one)
 {
-	struct vh_result_set set = { 0 };
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&doc, &len);
+	int err;
+
+	if (!m)
+		return -ENOMEM;
+	err = vh_result_set__write_json(m, one, false);
+	if (fclose(m) || err) {
+		free(doc);
+		return -EIO;
+	}
+	err = fprintf(f, "%d %zu\n", k, len) < 0 || fwrite(doc, 1, len, f) != len || fflush(f);
+	free(doc);
+	return err ? -EIO : 0;
+}
+
+static void __attribute__((noreturn)) worker_main(struct pool *p, int slot, int fd)
+{
+	struct slot_state *s = &p->b->slot[slot];
 	FILE *f = fdopen(fd, "w");
 	int k, err = 0;
 
-	while ((k = atomic_fetch_add(&b->next, 1)) < n) {
-		size_t before = set.n;
+	if (!f || vh_loader__die_with_parent(p->parent))
+		_exit(2);
+	vh_loader__track(&s->phase);
+	while ((k = atomic_fetch_add(&p->b->next, 1)) < p->n) {
+		struct vh_result_set one = { 0 };
 
-		b->owner[k] = self;
-		err = vh_object__verify_prog(progs[k].object, progs[k].program, opts, &set);
-		if (err == -EPERM)
+		atomic_store(&s->current, k);
+		err = vh_object__verify_prog(p->progs[k].object, p->progs[k].program, p->opts,
+					     &one);
+		if (err == -EPERM) {
+			vh_result_set__free(&one);
 			break; /* every further load would fail the same way */
+		}
 		/* one result per program taken, or the order is lost */
-		if (set.n == before)
-			add_lost(&set, &progs[k], opts, strerror(-err));
+		if (!one.n)
+			add_lost(&one, &p->progs[k], p->opts, strerror(-err), false);
+		if (write_frame(f, k, &one))
+			_exit(2);
+		vh_result_set__free(&one);
+		atomic_store(&s->current, -1);
 	}
-	if (!f || vh_result_set__write_json(f, &set, false) || fclose(f))
+	if (fclose(f))
 		_exit(2);
 	_exit(err == -EPERM ? EXIT_WORKER_EPERM : 0);
+}
+
+static int spawn(struct pool *p, int i)
+{
+	struct worker *w = &p->w[i];
+	int fds[2];
+	pid_t pid;
+
+	if (p->spawns_left-- <= 0)
+		return -EAGAIN;
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	atomic_store(&p->b->slot[i].current, -1);
+	fflush(NULL); /* the child must not write the parent's buffers again */
+	pid = fork();
+	if (pid == 0) {
+		for (int j = 0; j < p->nw; j++)
+			if (p->w[j].pid > 0)
+				close(p->w[j].fd);
+		close(fds[0]);
+		worker_main(p, i, fds[1]);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return -errno;
+	}
+	w->pid = pid;
+	w->fd = fds[0];
+	w->len = 0;
+	return 0;
 }
 
 static int read_available(struct worker *w)
@@ -112,118 +184,141 @@ static int read_available(struct worker *w)
 	return r > 0;
 }
 
-int vh_verify_pool__run(const struct vh_prog_ref *progs, int n, const struct vh_verify_opts *opts,
-			int jobs, struct vh_result_set *out)
+/* The complete frames a worker sent; a frame cut by its death is dropped. */
+static void take_frames(struct pool *p, struct worker *w)
 {
-	int nw = jobs < n ? jobs : n, ret = 0, open_fds;
-	size_t board_size = sizeof(struct board) + n * sizeof(int);
-	struct board *b;
-	struct worker *w;
-	size_t *taken;
+	char errbuf[256];
+	size_t off = 0;
 
-	if (nw <= 1)
-		return run_serial(progs, n, opts, out);
-	b = mmap(NULL, board_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (b == MAP_FAILED)
-		return -errno;
-	atomic_init(&b->next, 0);
-	for (int k = 0; k < n; k++)
-		b->owner[k] = -1;
-	w = calloc(nw, sizeof(*w));
-	taken = calloc(nw, sizeof(*taken));
-	if (!w || !taken) {
-		free(w);
-		free(taken);
-		munmap(b, board_size);
-		return -ENOMEM;
+	while (off < w->len) {
+		char *nl = memchr(w->buf + off, '\n', w->len - off), head[48];
+		size_t len;
+		int k;
+
+		/* the buffer holds no NUL: the header is parsed from a copy */
+		if (!nl || nl - (w->buf + off) >= (ptrdiff_t)sizeof(head))
+			return;
+		snprintf(head, sizeof(head), "%.*s", (int)(nl - (w->buf + off)), w->buf + off);
+		if (sscanf(head, "%d %zu", &k, &len) != 2 || k < 0 || k >= p->n ||
+		    len > w->len - (nl + 1 - w->buf))
+			return;
+		off = nl + 1 - w->buf;
+		if (!p->res[k].n &&
+		    vh_result_set__parse_json(w->buf + off, len, &p->res[k], errbuf, sizeof(errbuf)))
+			vh_result_set__free(&p->res[k]);
+		off += len;
 	}
-	fflush(NULL); /* the children must not write the parent's buffers again */
-	for (int i = 0; i < nw; i++) {
-		int p[2];
+}
 
-		w[i].fd = -1;
-		if (pipe2(p, O_CLOEXEC)) {
-			ret = -errno;
-			nw = i;
+/* Worker i closed its pipe: collect it, and start another if programs remain. */
+static int reap(struct pool *p, int i)
+{
+	struct worker *w = &p->w[i];
+	int status = 0, k;
+
+	close(w->fd);
+	w->fd = -1;
+	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	w->pid = 0;
+	take_frames(p, w);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_WORKER_EPERM)
+		p->eperm = true;
+	k = atomic_load(&p->b->slot[i].current);
+	if (k >= 0 && k < p->n && !p->res[k].n && !p->eperm && !p->crash[k])
+		p->crash[k] = vh_loader__crash_msg(status, atomic_load(&p->b->slot[i].phase));
+	if (p->eperm || atomic_load(&p->b->next) >= p->n)
+		return 0;
+	return spawn(p, i);
+}
+
+static int run_pool(struct pool *p)
+{
+	int ret = 0, live = 0;
+
+	for (int i = 0; i < p->nw; i++) {
+		ret = spawn(p, i);
+		if (ret)
 			break;
-		}
-		w[i].pid = fork();
-		if (w[i].pid == 0) {
-			for (int j = 0; j < i; j++)
-				close(w[j].fd);
-			close(p[0]);
-			worker_main(p[1], progs, n, i, b, opts);
-		}
-		close(p[1]);
-		if (w[i].pid < 0) {
-			ret = -errno;
-			close(p[0]);
-			nw = i;
-			break;
-		}
-		w[i].fd = p[0];
+		live++;
 	}
 	/* Drain every pipe together: a full pipe would block its worker. */
-	for (open_fds = nw; open_fds > 0;) {
-		struct pollfd pfd[nw];
+	while (live > 0) {
+		struct pollfd pfd[p->nw];
 
-		for (int i = 0; i < nw; i++)
-			pfd[i] = (struct pollfd){ .fd = w[i].fd, .events = POLLIN };
-		if (poll(pfd, nw, -1) < 0) {
+		for (int i = 0; i < p->nw; i++)
+			pfd[i] = (struct pollfd){ .fd = p->w[i].pid > 0 ? p->w[i].fd : -1,
+						  .events = POLLIN };
+		if (poll(pfd, p->nw, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
 			break;
 		}
-		for (int i = 0; i < nw; i++) {
-			if (w[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+		for (int i = 0; i < p->nw; i++) {
+			if (p->w[i].pid <= 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			int r = read_available(&w[i]);
-
-			if (r <= 0) {
-				close(w[i].fd);
-				w[i].fd = -1;
-				open_fds--;
-			}
+			if (read_available(&p->w[i]) > 0)
+				continue;
+			live--;
+			if (reap(p, i) == 0 && p->w[i].pid > 0)
+				live++;
 		}
 	}
-	for (int i = 0; i < nw; i++) {
-		char errbuf[256];
-
-		if (w[i].fd >= 0)
-			close(w[i].fd);
-		while (waitpid(w[i].pid, &w[i].status, 0) < 0 && errno == EINTR)
-			;
-		if (WIFEXITED(w[i].status) && WEXITSTATUS(w[i].status) == EXIT_WORKER_EPERM)
-			ret = -EPERM;
-		if (w[i].len && vh_result_set__parse_json(w[i].buf, w[i].len, &w[i].set, errbuf,
-							  sizeof(errbuf)))
-			vh_result_set__free(&w[i].set);
+	/* after an error above: stop the workers still running */
+	p->spawns_left = 0;
+	for (int i = 0; i < p->nw; i++) {
+		if (p->w[i].pid <= 0)
+			continue;
+		kill(p->w[i].pid, SIGKILL);
+		reap(p, i);
 	}
-	/* Back into the given order: each worker's results follow the order it took them. */
-	for (int k = 0; nw && k < n; k++) {
-		int o = b->owner[k];
-		struct worker *wk = o >= 0 && o < nw ? &w[o] : NULL;
-		size_t idx = wk ? taken[o]++ : 0;
-
-		if (wk && idx < wk->set.n) {
-			vh_result_set__append(out, &wk->set.v[idx]);
-		} else if (ret != -EPERM) {
-			char *why = !wk ? strdup("no verifier worker took it") :
-				    WIFSIGNALED(wk->status) ?
-				vh_strfmt("verifier worker killed by signal %d", WTERMSIG(wk->status)) :
-				vh_strfmt("verifier worker exited with status %d", WEXITSTATUS(wk->status));
-
-			add_lost(out, &progs[k], opts, why ?: "verifier worker failed");
-			free(why);
-		}
-	}
-	for (int i = 0; i < nw; i++) {
-		free(w[i].buf);
-		vh_result_set__free(&w[i].set);
-	}
-	free(w);
-	free(taken);
-	munmap(b, board_size);
 	return ret;
+}
+
+int vh_verify_pool__run(const struct vh_prog_ref *progs, int n, const struct vh_verify_opts *opts,
+			int jobs, struct vh_result_set *out)
+{
+	struct pool p = {
+		.progs = progs,
+		.n = n,
+		.nw = jobs < n ? jobs : n,
+		.opts = opts,
+		.parent = getpid(),
+	};
+	size_t board_size;
+	int ret;
+
+	if (n <= 0)
+		return 0;
+	if (p.nw < 1)
+		p.nw = 1;
+	p.spawns_left = p.nw + n;
+	board_size = sizeof(struct board) + p.nw * sizeof(struct slot_state);
+	p.b = mmap(NULL, board_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p.b == MAP_FAILED)
+		return -errno;
+	atomic_init(&p.b->next, 0);
+	p.w = calloc(p.nw, sizeof(*p.w));
+	p.res = calloc(n, sizeof(*p.res));
+	p.crash = calloc(n, sizeof(*p.crash));
+	ret = p.w && p.res && p.crash ? run_pool(&p) : -ENOMEM;
+	for (int k = 0; ret != -ENOMEM && k < n; k++) {
+		for (size_t j = 0; j < p.res[k].n; j++)
+			vh_result_set__append(out, &p.res[k].v[j]);
+		if (!p.res[k].n && !p.eperm)
+			add_lost(out, &progs[k], opts, p.crash[k] ?: "no verifier worker took it",
+				 p.crash[k] != NULL);
+	}
+	for (int k = 0; p.res && p.crash && k < n; k++) {
+		vh_result_set__free(&p.res[k]);
+		free(p.crash[k]);
+	}
+	for (int i = 0; p.w && i < p.nw; i++)
+		free(p.w[i].buf);
+	free(p.res);
+	free(p.crash);
+	free(p.w);
+	munmap(p.b, board_size);
+	return p.eperm ? -EPERM : ret;
 }

@@ -2,9 +2,15 @@
 /*
  * verify_pool.h: verify many programs with parallel worker processes.
  *
- * Worker w takes programs w, w + N, w + 2N, ... and sends its results back as
- * the JSON result document over a pipe; the parent puts them back in the order
- * the programs were given, so the output never depends on scheduling.
+ * Every program is loaded in a worker process, with --jobs 1 too: a hostile
+ * object that makes libbpf crash kills only its worker. The parent then records
+ * an error naming the signal for the program that worker was loading, starts a
+ * new worker, and the other programs are verified as usual. Workers take the
+ * next program one at a time and send each result as soon as it is known (a
+ * JSON result document over a pipe, see verify_pool.c); the parent puts them
+ * back in the order the programs were given, so the output never depends on
+ * scheduling. A worker dies with bpfgate (PR_SET_PDEATHSIG): a killed run
+ * leaves no process holding programs or maps in the kernel.
  */
 #ifndef BPFGATE_VERIFY_POOL_H
 #define BPFGATE_VERIFY_POOL_H

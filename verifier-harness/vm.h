@@ -2,7 +2,7 @@
 /*
  * vm.h: boot one kernel in a VM and run `bpfgate verify --json` inside it.
  *
- * Two backends:
+ * Two kinds (struct vh_vm_kind below; vm_qemu.c, vm_vng.c):
  *   qemu  qemu-system-x86_64 -M microvm boots the kernel image straight into an
  *         initramfs (newc cpio written here, no host paths) holding busybox, a
  *         statically linked bpfgate, the objects, the (static) functional tests and
@@ -31,10 +31,13 @@
 #define BPFGATE_VM_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "kernel_cache.h"
+#include "guest_out.h"
 #include "spawn.h"
 
 /* What the guest runs. */
@@ -48,6 +51,96 @@ struct vh_guest_plan {
 	bool probe; /* also record the kernel's feature probe */
 };
 
+/* Every VM of a run shares these. */
+struct vh_vm_run {
+	const struct vh_guest_plan *plan;
+	const char *bpfgate_path; /* the running bpfgate (the static one is found beside it) */
+	const char *tmp;          /* the run's temporary folder (also the runner's TMPDIR) */
+	bool kvm;
+	unsigned long tsc_khz;    /* under TCG: the host's TSC rate for the guest, 0 unknown */
+	int mem_mb;
+	int timeout_s;            /* each VM's deadline (the whole runner tree is killed) */
+	char initrd[PATH_MAX];        /* qemu: the initramfs all its boots share (prepare_run) */
+};
+
+struct vh_vm_kind;
+
+/* One boot of one kernel. */
+struct vh_vm {
+	const struct vh_vm_kind *kind;
+	const struct vh_vm_run *run;
+	const struct vh_kernel_spec *kernel;
+	const char *rundir; /* console.log, guest.out (and vng's guest.sh) go here */
+	struct vh_spawn proc; /* the runner: poll it, kill it, free it (spawn.h) */
+};
+
+/* A command line being built (the runner's). */
+#define VH_ARGV_MAX 64
+struct vh_argv {
+	char *v[VH_ARGV_MAX + 1];
+	char store[VH_ARGV_MAX][PATH_MAX + 64];
+	int n;
+};
+
+void vh_argv__add(struct vh_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The cause into buf; returns err (for `return vh_vm__errf(...)`). */
+int vh_vm__errf(char *buf, size_t len, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
+ * A kind of VM target: everything that differs between backends is here, and only
+ * here; the matrix drives any kind through these operations:
+ *	prepare_run  once per run before any boot of this kind (qemu: the initramfs)
+ *	prepare      once per kernel, in its folder (vng: its guest script)
+ *	start        vh_vm__start(): the runner (runner_args) under a keeper with the
+ *	             run's deadline; the guest runs the steps and writes rundir/guest.out
+ *	collect      vh_guest_out__parse() of rundir/guest.out, guest_path maps back
+ *	stop         vh_spawn__kill() / vh_spawn__free() of vm->proc
+ */
+struct vh_vm_kind {
+	const char *name;       /* --vm-backend NAME */
+	const char *runner;     /* the program it runs, for messages ("qemu", "vng") */
+	const char *runner_log; /* its own output, in the kernel's folder */
+	int tcg_timeout_s;      /* default deadline under TCG, before objects and tests */
+	/* the guest script: its first lines, whether the channel is a tty (set raw), the
+	 * folder the steps run in (NULL: where it starts), its last lines (power off) */
+	const char *script_head;
+	bool channel_tty;
+	const char *workdir;
+	const char *script_tail;
+	/* whether it can run here: what it needs is found */
+	bool (*usable)(const char *bpfgate_path);
+	/* 0, or -errno after reporting one line on stderr (vh_err) */
+	int (*prepare_run)(struct vh_vm_run *run);
+	/* 0, or -errno with the cause in errbuf */
+	int (*prepare)(const struct vh_vm *vm, char *errbuf, size_t errlen);
+	void (*runner_args)(const struct vh_vm *vm, struct vh_argv *a);
+	/* the path the guest uses for an object (test false) or a test, index i */
+	int (*guest_path)(const struct vh_guest_plan *plan, bool test, int i, char *buf,
+			  size_t len);
+};
+
+extern const struct vh_vm_kind vh_vm_qemu, vh_vm_vng;
+
+/* The kind named name, NULL if none. */
+const struct vh_vm_kind *vh_vm_kind__find(const char *name);
+/* The first usable kind in order of preference (qemu boots faster), else the last. */
+const struct vh_vm_kind *vh_vm_kind__default(const char *bpfgate_path);
+/* "qemu, vng" */
+const char *vh_vm_kind__names(void);
+
+/* Start the VM (does not wait). 0 or -errno with the cause in errbuf. */
+int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen);
+
+/* The guest path of step (1..N: the objects, then the tests). 0 or -errno. */
+int vh_vm__step_path(const struct vh_vm_kind *kind, const struct vh_guest_plan *plan, int step,
+		     char *buf, size_t len);
+
+/* Write the guest script of kind to f: mounts, probe, one step per object and test,
+ * the framed channel on fd 3 (opened on out), scratch files in scratch. 0 or -errno. */
+int vh_vm__write_script(FILE *f, const struct vh_vm_kind *kind, const char *bpfgate,
+			const char *out, const char *scratch, const struct vh_guest_plan *plan);
+
 /*
  * Write the qemu backend's initramfs to path: /init (the guest script), busybox,
  * the static bpfgate, the objects as /w/o/N/BASENAME and the tests as
@@ -59,69 +152,11 @@ int vh_vm__build_initramfs(const char *path, const char *busybox, const char *bp
  * absolute paths, writes rundir/guest.out). 0 or -errno. */
 int vh_vm__write_vng_script(const char *path, const char *bpfgate_path, const char *rundir,
 			    const struct vh_guest_plan *plan, char *errbuf, size_t errlen);
-/* The object path the guest sees for plan->objs[i] (for mapping results back). */
-int vh_vm__guest_obj(const char *backend, const struct vh_guest_plan *plan, int i, char *buf,
-		     size_t len);
-/* The same for plan->tests[i]. */
-int vh_vm__guest_test(const char *backend, const struct vh_guest_plan *plan, int i, char *buf,
-		      size_t len);
 
 /* The host's TSC rate in kHz when it is constant (0 when unknown): a TCG guest's TSC
  * runs at the host's rate, and without being told so the kernel falls back to the
  * jiffies clock (4 ms steps: durations measured in the guest read 0). */
 unsigned long vh_vm__host_tsc_khz(void);
-
-/* One boot. */
-struct vh_vm {
-	const struct vh_kernel_spec *kernel;
-	const char *backend; /* "qemu" or "vng" */
-	bool kvm;
-	const char *rundir; /* console.log, guest.out (and vng's guest.sh) go here */
-	const char *tmpdir; /* the runner's TMPDIR (vng's own files), NULL: inherited */
-	const char *initrd; /* qemu: the initramfs */
-	int mem_mb;
-	int timeout_s;      /* > 0: the whole VM (vng's QEMU too) is killed at this deadline */
-	unsigned long tsc_khz; /* qemu under TCG: the host's TSC rate for the guest, 0 unknown */
-	struct vh_spawn proc; /* the runner: poll it, kill it, free it (spawn.h) */
-};
-
-/* Start the VM (does not wait). 0 or -errno with the cause in errbuf. */
-int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen);
-
-/* One complete section of the channel. */
-struct vh_guest_section {
-	char *data;           /* LEN bytes and a NUL */
-	size_t len;
-	int rc;               /* the RC of its end marker */
-	int step;             /* the step marker it followed (1..N), 0 none */
-};
-
-/* What came back from a guest (parsed from rundir/guest.out). */
-struct vh_guest_out {
-	char release[128];
-	double init_uptime;   /* guest uptime when /init started: kernel boot */
-	double verify_start;  /* guest uptime around the steps */
-	double verify_end;
-	bool hello, verified, done;
-	int steps_started;    /* I of the last step marker, 0 none */
-	int steps_total;      /* N of the last step marker, 0 none */
-	int verify_rc;        /* highest RC of the results sections, -1 none */
-	struct vh_guest_section *results; /* every complete results section, in order */
-	int nresults;
-	char *probe;          /* feature probe JSON, or NULL */
-	size_t probe_len;
-	char *stderr_text;    /* its stderr, or NULL */
-	size_t stderr_len;
-	char problem[160];    /* framing error, "" when fine */
-};
-
-/*
- * Parse a guest's output (the whole file); 0, or -errno if it cannot be read (or
- * -ENOMEM). Parsing stops at the first section that is cut short or garbled (problem
- * says which); every section before it is kept.
- */
-int vh_guest_out__parse(const char *path, struct vh_guest_out *g);
-void vh_guest_out__free(struct vh_guest_out *g);
 
 /* The last n lines of a text file, NULL if unreadable (caller frees). */
 char *vh_vm__tail(const char *path, int n);

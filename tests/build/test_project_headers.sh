@@ -31,11 +31,19 @@ run make PROGRAMS_DIR=$P/src BPF_CONFIG= BPF_EXCLUDE="broken flagged split" O="$
 [ $rc -ne 0 ] || fail "own_vmlinux.bpf.c built with bpfgate's vmlinux.h"
 expect_contains "$err" "bpfgate's own came first" "fixture's #error"
 
-# the config alone, found beside the programs folder (src/../bpfgate.conf)
+# the config alone, found above the programs folder (src/../bpfgate.conf)
 run make PROGRAMS_DIR=$P/src BPFGATE="$BPFGATE" O="$T/conf" bpf-objs
 [ $rc -eq 0 ] || fail "build with bpfgate.conf: $err"
 built "$T/conf" flagged own_vmlinux plain split
 expect_contains "$out" "CONFIG" "the config is read"
+# ... or two folders above an absolute PROGRAMS_DIR (programs in src/bpf/)
+mkdir -p "$T/deep/src"
+cp -r $P/include $P/bpfgate.conf "$T/deep/"
+cp -r $P/src "$T/deep/src/bpf"
+sed -i 's|^programs = src$|programs = src/bpf|' "$T/deep/bpfgate.conf"
+run make PROGRAMS_DIR="$T/deep/src/bpf" BPFGATE="$BPFGATE" O="$T/deepout" bpf-objs
+[ $rc -eq 0 ] || fail "build with bpfgate.conf two folders up: $err"
+built "$T/deepout" flagged own_vmlinux plain split
 # ... or named by BPF_CONFIG, which also gives the programs folder
 run make BPF_CONFIG=$P/bpfgate.conf BPFGATE="$BPFGATE" O="$T/named" bpf-objs
 [ $rc -eq 0 ] || fail "build with BPF_CONFIG=: $err"

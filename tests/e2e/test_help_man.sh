@@ -3,7 +3,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 opts() { grep -oE -- '--[a-z][a-z0-9-]+' | sort -u; }
-for cmd in verify compare kernel; do
+for cmd in verify compare merge baseline kernel; do
 	page=docs/bpfgate-$cmd.8
 	[ -f "$page" ] || fail "$page missing"
 	run "$BPFGATE" $cmd --help
@@ -15,7 +15,7 @@ for cmd in verify compare kernel; do
 done
 run "$BPFGATE" --help
 expect_eq "$rc" 0 "bpfgate --help"
-for cmd in verify compare kernel; do expect_contains "$out" "$cmd" "bpfgate --help lists $cmd"; done
+for cmd in verify compare merge baseline kernel; do expect_contains "$out" "$cmd" "bpfgate --help lists $cmd"; done
 run "$BPFGATE" --version
 expect_contains "$out" "libbpf" "--version names libbpf"
 echo "help and man pages agree"

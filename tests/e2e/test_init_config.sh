@@ -47,7 +47,7 @@ expect_eq "$rc" 2 "get of an unknown key"
 expect_contains "$err" "bpfgate: gate.nope: no such key" "unknown key message"
 # from the project's folder: the default file, paths relative to it
 run bash -c "cd '$P' && '$BPFGATE' config get project.baseline"
-expect_eq "$out" "bpfgate-baseline.json" "relative path from the project's folder"
+expect_eq "$out" "src/bpf/bpfgate-baseline.json" "relative path from the project's folder"
 
 # never replaced without --force; with it, replaced whole
 sum=$(sha256sum <"$P/bpfgate.conf")
@@ -76,6 +76,12 @@ run "$BPFGATE" init --programs ../proj/src/bpf "$T/empty"
 expect_eq "$rc" 2 "init --programs outside the project"
 expect_contains "$err" "programs: '../proj/src/bpf' leaves the folder" "outside message"
 [ -e "$T/empty/bpfgate.conf" ] && fail "a config was written for a folder outside"
+run "$BPFGATE" init "$T/nosuch"
+expect_eq "$rc" 2 "init of a folder that does not exist"
+expect_eq "$err" "bpfgate: $T/nosuch: not a folder" "not a folder message"
+run "$BPFGATE" init --programs nosuch "$P"
+expect_eq "$rc" 2 "init --programs of a folder that does not exist"
+expect_contains "$err" "cannot read the programs folder: No such file or directory" "message"
 run "$BPFGATE" init a b
 expect_eq "$rc" 2 "two folders"
 run "$BPFGATE" init --bogus

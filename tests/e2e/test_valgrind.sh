@@ -5,11 +5,23 @@
 command -v valgrind >/dev/null || fail "valgrind not installed (make deps installs it)"
 vg=(valgrind -q --suppressions=tests/valgrind.supp --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
 B=$O/tests/programs
-# one worker: the parent itself loads every program, so valgrind sees all of it
-run "${vg[@]}" "$BPFGATE" verify --jobs 1 --json "$B/ok_counter.bpf.o" "$B/bug_oob.bpf.o" \
-	"$B/rejects_null_deref.bpf.o" "$B/needs_future.bpf.o" "$B/freplace_alone.bpf.o"
+# A whole run: every object of the project and of the harness's tests, and
+# third-party CO-RE programs (tests/build/thirdparty), which are loaded with
+# the per-object subset of the kernel BTF (core_btf.h). Programs are loaded in
+# forked workers, which valgrind follows (no exec): each process is checked
+# when it exits.
+for f in bootstrap minimal uapi_only; do
+	${CLANG:-clang} -g -O2 -target bpf -D__TARGET_ARCH_x86 -Icompiler -Itests/build/thirdparty \
+		-idirafter /usr/include/"$(uname -m)"-linux-gnu -c tests/build/thirdparty/$f.bpf.c \
+		-o "$T/$f.bpf.o" || fail "compile $f.bpf.c"
+done
+all=("$O"/programs/*.bpf.o "$B"/*.bpf.o "$T"/*.bpf.o)
+run "${vg[@]}" "$BPFGATE" verify --jobs 1 --json "${all[@]}"
 [ $rc -ne 99 ] || fail "valgrind errors in bpfgate verify: $err"
-expect_eq "$rc" 1 "bpfgate verify exit status under valgrind"
+expect_eq "$rc" 1 "bpfgate verify exit status under valgrind ($err)"
+expect_eq "$(grep -c '^==[0-9]*==' <<<"$err")" 0 "valgrind reports: $err"
+python3 -c 'import json, sys; d = json.load(sys.stdin); assert len(d["results"]) > 30, d["summary"]' \
+	<<<"$out" || fail "too few results under valgrind"
 # the parallel path and the table output
 run "${vg[@]}" --trace-children=no "$BPFGATE" verify --jobs 2 "$B/ok_counter.bpf.o" "$B/bug_oob.bpf.o"
 [ $rc -ne 99 ] || fail "valgrind errors in bpfgate verify --jobs 2: $err"

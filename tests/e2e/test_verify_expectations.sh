@@ -64,6 +64,20 @@ expect_contains "$err" "-- END PROG LOAD LOG --" "full log end marker"
 run "$BPFGATE" verify "$B/wrongly_tagged.bpf.o"
 expect_eq "$rc" 1 "accepted program tagged __failure"
 
+# every __msg counts: a program whose first or last message is not in the log fails
+run "$BPFGATE" verify --json "$B/msg_each.bpf.o"
+expect_eq "$rc" 1 "a __msg not in the log fails the run"
+echo "$out" >"$T/msg.json"
+python3 - "$T/msg.json" <<'PY' || exit 1
+import json, sys
+r = {x["program"]: x for x in json.load(open(sys.argv[1]))["results"]}
+assert r["msg_all_found"]["verdict"] == "pass", r["msg_all_found"]
+for p in ("msg_last_missing", "msg_first_missing"):
+    assert r[p]["verdict"] == "fail", r[p]
+    assert r[p]["error_class"] == "expectation", r[p]
+    assert r[p]["reason"] == "expected message not in the verifier log: 'no verifier writes this'", r[p]
+PY
+
 # GitHub annotations
 GITHUB_ACTIONS=true run "$BPFGATE" verify "$B/bug_oob.bpf.o"
 expect_contains "$err" "::error file=" "GitHub annotation"

@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = fuzz_input_file(data, size, path, sizeof(path));
 	if (fd < 0)
 		return 0;
-	n = vh_object__list(path, &opts, &progs, errbuf, sizeof(errbuf));
+	n = vh_object__list_in_process(path, &opts, &progs, errbuf, sizeof(errbuf));
 	if (n < 0) {
 		check(progs == NULL);
 		check(errbuf[0] && !strchr(errbuf, '\n'));

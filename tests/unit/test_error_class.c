@@ -180,7 +180,7 @@ START_TEST(test_vocabulary)
 	for (int i = 0; (c = vh_error__at(i)); i++, n++) {
 		ck_assert_msg(vh_error__by_name(c->name) == c, "%s: by_name finds it", c->name);
 		ck_assert_msg(!strcmp(c->kind, VH_KIND_FEATURE) || !strcmp(c->kind, VH_KIND_BUG) ||
-				      !strcmp(c->kind, VH_KIND_ENV) ||
+				      !strcmp(c->kind, VH_KIND_ENV) || !strcmp(c->kind, VH_KIND_OBJECT) ||
 				      !strcmp(c->kind, VH_KIND_UNKNOWN),
 			      "%s: kind '%s'", c->name, c->kind);
 		ck_assert_msg(c->hint[0] && !strchr(c->hint, '\n') && strlen(c->hint) <= 120,

@@ -289,6 +289,40 @@ START_TEST(test_malformed)
 }
 END_TEST
 
+/* A gated run records, per kernel, the baseline kernel it was compared with; a run
+ * that was not gated writes nothing of it (its files stay as they were). */
+START_TEST(test_baseline_match_fields)
+{
+	struct vh_result_set set = {}, back = {};
+	struct vh_kernel_info *k;
+	char err[256], *json;
+
+	fill(&set);
+	k = vh_result_set__add_kernel(&set);
+	k->release = strdup("6.18.0-1-amd64");
+	k->series = strdup("host");
+	json = to_json(&set, false);
+	ck_assert_ptr_null(strstr(json, "baseline_"));
+	free(json);
+	k->baseline_kernel = strdup("6.18.0-9-amd64");
+	k->baseline_match = strdup("series");
+	json = to_json(&set, false);
+	ck_assert_ptr_nonnull(strstr(json, "\"baseline_kernel\":\"6.18.0-9-amd64\","
+					   "\"baseline_match\":\"series\""));
+	ck_assert_msg(!vh_result_set__parse_json(json, strlen(json), &back, err, sizeof(err)),
+		      "parse: %s", err);
+	ck_assert_str_eq(back.kernels[0].baseline_kernel, "6.18.0-9-amd64");
+	ck_assert_str_eq(back.kernels[0].baseline_match, "series");
+	ck_assert(vh_result_set__json_equal(&set, &back));
+	free(back.kernels[0].baseline_match);
+	back.kernels[0].baseline_match = strdup("release");
+	ck_assert(!vh_result_set__json_equal(&set, &back));
+	free(json);
+	vh_result_set__free(&set);
+	vh_result_set__free(&back);
+}
+END_TEST
+
 START_TEST(test_read_errors)
 {
 	struct vh_result_set set = {};
@@ -328,6 +362,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(rt, test_round_trip_compact);
+	tcase_add_test(rt, test_baseline_match_fields);
 	tcase_add_test(rt, test_round_trip_pretty);
 	tcase_add_test(rt, test_equal_detects_changes);
 	tcase_add_test(rt, test_contract_fields);

@@ -123,6 +123,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("run_dir");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_start_time);
 	tcase_add_test(tc, test_only_dead_runs_removed);
 	tcase_add_test(tc, test_make);

@@ -25,6 +25,7 @@ static void teardown(void)
 {
 	char cmd[128];
 
+	ck_assert_int_eq(chdir("/"), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 	strcpy(dir, "/tmp/bpfgate-test-spawn.XXXXXX");
@@ -129,15 +130,37 @@ static int return_five(void *arg)
 	return *(int *)arg + 5;
 }
 
+static int raise_term(void *unused)
+{
+	(void)unused;
+	raise(SIGTERM);
+	return 0;
+}
+
+static void ignore_it(int sig)
+{
+	(void)sig;
+}
+
 START_TEST(test_function_child)
 {
 	int zero = 0;
 	struct vh_spawn_opts o = { .fn = return_five, .fn_arg = &zero };
+	struct sigaction sa = { .sa_handler = ignore_it }, old;
 	struct vh_spawn s;
 
 	ck_assert_int_eq(vh_spawn__run(&s, &o), 0);
 	ck_assert(WIFEXITED(s.status));
 	ck_assert_int_eq(WEXITSTATUS(s.status), 5);
+	vh_spawn__free(&s);
+	/* the parent's handler is not the child's: SIGTERM ends it */
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGTERM, &sa, &old), 0);
+	o = (struct vh_spawn_opts){ .fn = raise_term };
+	ck_assert_int_eq(vh_spawn__run(&s, &o), 0);
+	sigaction(SIGTERM, &old, NULL);
+	ck_assert(WIFSIGNALED(s.status));
+	ck_assert_int_eq(WTERMSIG(s.status), SIGTERM);
 	vh_spawn__free(&s);
 }
 END_TEST
@@ -259,6 +282,25 @@ START_TEST(test_kill_stops_the_tree)
 }
 END_TEST
 
+/* A keeper that was stopped (SIGSTOP) still stops its tree when asked, at once. */
+START_TEST(test_kill_with_keeper_stopped)
+{
+	struct vh_spawn s;
+	struct tree_pids t;
+	double t0;
+
+	start_tree(&s, 0);
+	t = tree_pids();
+	ck_assert_int_eq(kill(s.pid, SIGSTOP), 0);
+	t0 = now_s();
+	vh_spawn__kill(&s);
+	ck_assert_double_lt(now_s() - t0, 4);
+	ck_assert(s.done && s.killed);
+	tree_gone(&t, 0);
+	vh_spawn__free(&s);
+}
+END_TEST
+
 /* A process that spawns the tree and is then killed with SIGKILL: nothing of the
  * tree may outlive it by more than 2 s. */
 START_TEST(test_parent_killed_leaves_no_orphans)
@@ -338,6 +380,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_output_to_file_and_fd);
 	tcase_add_test(tc, test_deadline_kills_the_tree);
 	tcase_add_test(tc, test_kill_stops_the_tree);
+	tcase_add_test(tc, test_kill_with_keeper_stopped);
 	tcase_add_test(tc, test_parent_killed_leaves_no_orphans);
 	tcase_add_test(tc, test_inherited_files);
 	suite_add_tcase(s, tc);

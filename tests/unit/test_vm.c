@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* test_vm.c: the matrix's host side: guest output framing, initramfs, kernels.conf, preflight. */
+/* test_vm.c: the matrix's host side: guest output framing, initramfs, preflight. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -110,6 +110,22 @@ START_TEST(guest_out_garbled_end)
 	ck_assert_msg(strstr(g.problem, "garbled"), "problem: %s", g.problem);
 	vh_guest_out__free(&g);
 	ck_assert_int_eq(vh_guest_out__parse(tpath("missing"), &g), -ENOENT);
+}
+END_TEST
+
+/* A guest that writes without end: its channel is refused, not read into memory. */
+START_TEST(guest_out_too_big)
+{
+	struct vh_guest_out g;
+	const char *text = "@@bpfgate hello 6.1.0 1.0\n";
+
+	write_file(tpath("out"), text, strlen(text));
+	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+	ck_assert(g.hello);
+	vh_guest_out__free(&g);
+	/* sparse: takes no disk */
+	ck_assert_int_eq(truncate(tpath("out"), VH_GUEST_OUT_MAX + 1), 0);
+	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), -EFBIG);
 }
 END_TEST
 
@@ -383,57 +399,6 @@ START_TEST(initramfs_layout)
 }
 END_TEST
 
-START_TEST(kernels_conf)
-{
-	struct vh_kernel_conf conf;
-	const struct vh_kernel_entry *e;
-	char errbuf[256];
-	const char *good = "# comment\n\n5.10 bullseye 5.10.0-32-amd64 linux-image-x=1\n"
-			   "host - - -   # the running kernel\n";
-
-	write_file(tpath("kernels.conf"), good, strlen(good));
-	ck_assert_int_eq(vh_kernel_conf__read(&conf, tpath("kernels.conf"), errbuf, sizeof(errbuf)), 0);
-	ck_assert_uint_eq(conf.n, 2);
-	e = vh_kernel_conf__find(&conf, "5.10");
-	ck_assert_msg(e, "5.10 found");
-	ck_assert_str_eq(e->release, "5.10.0-32-amd64");
-	ck_assert_str_eq(e->packages, "linux-image-x=1");
-	ck_assert_msg(!vh_kernel_conf__find(&conf, "5.1"), "no prefix match");
-	ck_assert_str_eq(conf.script, tpath("kernels.sh"));
-	vh_kernel_conf__free(&conf);
-
-	write_file(tpath("bad.conf"), "5.10 bullseye\n", 14);
-	ck_assert_int_eq(vh_kernel_conf__read(&conf, tpath("bad.conf"), errbuf, sizeof(errbuf)),
-			 -EINVAL);
-	ck_assert_msg(strstr(errbuf, "line 1"), "errbuf: %s", errbuf);
-
-	/* never cut short in silence: a field too long, a line too long, a series twice */
-	{
-		static const struct {
-			const char *text, *msg;
-		} bad[] = {
-			{ "5.10 bullseye 5.10.0 a b\n", "expected 4 fields, got more than 4" },
-			{ "5.10 bullseye 5.10.0 %0600d\n", "line 1: field 4 longer than 511 bytes" },
-			{ "# %01100d\n", "line 1: longer than 1022 bytes" },
-			{ "6.1 a b c\n6.1 d e f\n", "line 2: series 6.1 is listed twice" },
-		};
-		char text[2048];
-
-		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			int n = snprintf(text, sizeof(text), bad[i].text, 0);
-
-			write_file(tpath("bad.conf"), text, n);
-			ck_assert_int_eq(vh_kernel_conf__read(&conf, tpath("bad.conf"), errbuf,
-							      sizeof(errbuf)),
-					 -EINVAL);
-			ck_assert_msg(strstr(errbuf, bad[i].msg), "'%s' not in '%s'", bad[i].msg,
-				      errbuf);
-			ck_assert_uint_eq(conf.n, 0);
-		}
-	}
-}
-END_TEST
-
 START_TEST(preflight)
 {
 	struct vh_kernel_spec spec = { 0 };
@@ -459,46 +424,6 @@ START_TEST(preflight)
 }
 END_TEST
 
-START_TEST(resolve)
-{
-	struct vh_kernel_conf conf = { 0 };
-	struct vh_kernel_cache cache = { 0 };
-	struct vh_kernel_entry e = { "6.1", "bookworm-security", "6.1.0-56-amd64", "p=1" };
-	struct vh_kernel_spec spec;
-	char errbuf[256];
-
-	conf.v = &e;
-	conf.n = 1;
-	snprintf(cache.kernels, sizeof(cache.kernels), "%s/kernels", tmpdir);
-	ck_assert_int_eq(vh_kernel__resolve("6.1", &conf, &cache, &spec, errbuf, sizeof(errbuf)), 0);
-	ck_assert_msg(spec.entry == &e && !spec.cached, "a series, not cached");
-	ck_assert_str_eq(spec.release, "6.1.0-56-amd64");
-	ck_assert_int_eq(vh_kernel__resolve("6.2", &conf, &cache, &spec, errbuf, sizeof(errbuf)),
-			 -ENOENT);
-	ck_assert_msg(strstr(errbuf, "(6.1)"), "lists the known series: %s", errbuf);
-	ck_assert_int_eq(vh_kernel__resolve("host", &conf, &cache, &spec, errbuf, sizeof(errbuf)), 0);
-	ck_assert_msg(spec.host, "host");
-
-	/* a build tree: bzImage, .config, vmlinux */
-	ck_assert_int_eq(mkdir(tpath("tree"), 0755), 0);
-	mkdir(tpath("tree/arch"), 0755);
-	mkdir(tpath("tree/arch/x86"), 0755);
-	mkdir(tpath("tree/arch/x86/boot"), 0755);
-	write_file(tpath("tree/arch/x86/boot/bzImage"), "k", 1);
-	write_file(tpath("tree/.config"), "CONFIG_PVH=y\n", 13);
-	write_file(tpath("tree/vmlinux"), "\177ELF", 4);
-	ck_assert_int_eq(vh_kernel__resolve(tpath("tree"), &conf, &cache, &spec, errbuf,
-					    sizeof(errbuf)),
-			 0);
-	ck_assert_str_eq(spec.image, tpath("tree/arch/x86/boot/bzImage"));
-	ck_assert_str_eq(spec.config, tpath("tree/.config"));
-	/* QEMU boots the ELF kernel when the config has PVH */
-	ck_assert_str_eq(vh_kernel__qemu_image(&spec), tpath("tree/vmlinux"));
-	write_file(tpath("tree/.config"), "# CONFIG_PVH is not set\n", 24);
-	ck_assert_str_eq(vh_kernel__qemu_image(&spec), tpath("tree/arch/x86/boot/bzImage"));
-}
-END_TEST
-
 int main(void)
 {
 	Suite *s = suite_create("vm");
@@ -507,17 +432,18 @@ int main(void)
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	/* hundreds of small files and parses: slow under ASan on a loaded machine */
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, guest_out_framed);
 	tcase_add_test(tc, guest_out_cut_short);
 	tcase_add_test(tc, guest_out_garbled_end);
+	tcase_add_test(tc, guest_out_too_big);
 	tcase_add_test(tc, guest_out_steps);
 	tcase_add_test(tc, guest_out_cut_everywhere);
 	tcase_add_test(tc, guest_out_hostile);
 	tcase_add_test(tc, guest_script_steps);
 	tcase_add_test(tc, initramfs_layout);
-	tcase_add_test(tc, kernels_conf);
 	tcase_add_test(tc, preflight);
-	tcase_add_test(tc, resolve);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -51,15 +51,34 @@ sleep 300 &
 echo \$! >"$T/apt.pid"
 wait
 EOF
-BPFGATE_KERNELS_CONF=$T/ci/kernels.conf BPFGATE_CACHE=$T/cache TMPDIR=$T \
-	"$BPFGATE" verify --kernel 9.9 "$obj" >/dev/null 2>"$T/fetch.err" &
-pid=$!
-cleanup_hooks+=("kill -9 $pid 2>/dev/null")
-for _ in $(seq 300); do [ -s "$T/apt.pid" ] && break; sleep 0.1; done
-[ -s "$T/apt.pid" ] || fail "the fetch never started: $(cat "$T/fetch.err")"
-apt=$(cat "$T/apt.pid")
+# start_fetch: bpfgate verify on the fake kernel, until its download runs ($pid, $apt)
+start_fetch() {
+	rm -f "$T/apt.pid"
+	BPFGATE_KERNELS_CONF=$T/ci/kernels.conf BPFGATE_CACHE=$T/cache TMPDIR=$T \
+		"$BPFGATE" verify --kernel 9.9 "$obj" >/dev/null 2>"$T/fetch.err" &
+	pid=$!
+	cleanup_hooks+=("kill -9 $pid 2>/dev/null")
+	for _ in $(seq 300); do [ -s "$T/apt.pid" ] && break; sleep 0.1; done
+	[ -s "$T/apt.pid" ] || fail "the fetch never started: $(cat "$T/fetch.err")"
+	apt=$(cat "$T/apt.pid")
+}
+start_fetch
 kill9 "fetch" "$pid"
 running "$apt" && fail "fetch: the download outlived bpfgate"
+lock=$T/cache/kernels/.9.9.0-1-amd64.lock
+flock -n "$lock" true || fail "fetch: the cache lock is still held after kill -9"
+
+# SIGTERM during the fetch: bpfgate dies of it, the download with it, the lock is free,
+# and there is no cache entry
+start_fetch
+kill -TERM "$pid"
+wait "$pid"
+expect_eq "$?" 143 "fetch: killed by SIGTERM: exit status"
+for _ in $(seq 20); do running "$apt" || break; sleep 0.1; done
+running "$apt" && fail "fetch: the download outlived SIGTERM of bpfgate by 2 s"
+flock -n "$lock" true || fail "fetch: the cache lock is still held after SIGTERM"
+[ ! -e "$T/cache/kernels/9.9.0-1-amd64" ] || fail "fetch: a cache entry after SIGTERM"
+echo "  fetch: SIGTERM stops the download and frees the lock"
 
 need_vm
 read -r _ K <<<"$CI_KERNELS"

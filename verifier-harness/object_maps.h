@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * object_maps.h: the maps of an object opened to verify one of its programs.
+ *
+ * Before the load: maps are never pinned (a verification leaves nothing in
+ * bpffs), and a map whose max_entries is 0 (an object that leaves the size to
+ * its loader, e.g. set from the number of CPUs at run time) gets 1, as veristat
+ * does, so that programs are verified with the same maps veristat uses: storage
+ * maps (whose max_entries must stay 0) and struct_ops maps are left alone.
+ * After a failed load: which map libbpf could not create, and whether that is
+ * the object's fault (the kernel has the map type) or the kernel's (it lacks it).
+ */
+#ifndef BPFGATE_OBJECT_MAPS_H
+#define BPFGATE_OBJECT_MAPS_H
+
+#include <bpf/libbpf.h>
+
+/* Prepare obj's maps for loading; returns a note naming the maps whose
+ * max_entries was set ("max_entries of map 'm' is 0 in the object: set to 1
+ * for the verification"), malloc'd, or NULL when none was. */
+char *vh_object_maps__fixup(struct bpf_object *obj);
+
+/*
+ * After bpf_object__load failed with libbpf's warnings in libbpf_msg: when it
+ * failed creating a map, the error line naming that map and the class
+ * ("map_create" when the kernel supports the map's type, so the definition is
+ * at fault, "map_not_supported" when it does not), malloc'd; else 0 and NULLs.
+ */
+int vh_object_maps__create_failure(struct bpf_object *obj, const char *libbpf_msg,
+				   char **error, const char **error_class);
+
+#endif
