@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "diag.h"
 #include "options.h"
+#include "out_file.h"
 #include "project_config.h"
 #include "report.h"
 #include "result_json.h"
@@ -154,16 +155,17 @@ static int sort_rows(struct vh_result_set *set)
 
 static int write_file(const char *path, const struct vh_result_set *set)
 {
-	struct vh_atomic_file af;
-	int err = vh_atomic_file__open(&af, path);
+	struct vh_out_file of;
+	int err = vh_out_file__open(&of, path, VH_OUT_REPLACE);
 
 	if (err)
 		return err;
-	if (vh_result_set__write_json(af.f, set, true)) {
-		vh_atomic_file__abort(&af);
-		return -EIO;
+	err = vh_result_set__write_json(of.f, set, true);
+	if (err) {
+		vh_out_file__abort(&of);
+		return err;
 	}
-	return vh_atomic_file__commit(&af);
+	return vh_out_file__commit(&of);
 }
 
 static int update(const char *path, char **results, int nresults)

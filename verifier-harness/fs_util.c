@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,13 +47,15 @@ int vh_rm_rf(const char *path)
 	return err;
 }
 
-int vh_read_file(const char *path, size_t max, char **data, size_t *size)
+/* A file larger than max (0: no limit): its last max bytes when tail, else -EFBIG. */
+static int read_part(const char *path, size_t max, bool tail, char **data, size_t *size)
 {
 	struct stat st;
 	int fd, err = 0;
+	size_t got = 0, want;
+	off_t from = 0;
 	char *buf;
 	ssize_t n;
-	size_t got = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -61,17 +64,22 @@ int vh_read_file(const char *path, size_t max, char **data, size_t *size)
 		err = -errno;
 		goto cleanup;
 	}
-	if (max && (size_t)st.st_size > max) {
-		err = -EFBIG;
-		goto cleanup;
+	want = st.st_size;
+	if (max && want > max) {
+		if (!tail) {
+			err = -EFBIG;
+			goto cleanup;
+		}
+		from = st.st_size - (off_t)max;
+		want = max;
 	}
-	buf = malloc(st.st_size + 1);
+	buf = malloc(want + 1);
 	if (!buf) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	while (got < (size_t)st.st_size &&
-	       ((n = read(fd, buf + got, st.st_size - got)) > 0 || (n < 0 && errno == EINTR)))
+	while (got < want &&
+	       ((n = pread(fd, buf + got, want - got, from + got)) > 0 || (n < 0 && errno == EINTR)))
 		got += n > 0 ? n : 0;
 	buf[got] = '\0';
 	*data = buf;
@@ -79,4 +87,14 @@ int vh_read_file(const char *path, size_t max, char **data, size_t *size)
 cleanup:
 	close(fd);
 	return err;
+}
+
+int vh_read_file(const char *path, size_t max, char **data, size_t *size)
+{
+	return read_part(path, max, false, data, size);
+}
+
+int vh_read_file_end(const char *path, size_t max, char **data, size_t *size)
+{
+	return read_part(path, max, true, data, size);
 }

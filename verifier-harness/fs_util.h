@@ -12,5 +12,7 @@ int vh_rm_rf(const char *path);
 /* The whole file path into *data (malloc'd, NUL after its *size bytes). A file larger
  * than max (0: no limit) is -EFBIG. 0 or -errno. */
 int vh_read_file(const char *path, size_t max, char **data, size_t *size);
+/* The same for its last max bytes at most (0: all of it). */
+int vh_read_file_end(const char *path, size_t max, char **data, size_t *size);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "diag.h"
+#include "out_file.h"
 
 #ifndef BPFGATE_VERSION
 #define BPFGATE_VERSION "0.0.0"
@@ -53,6 +54,8 @@ int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
 
+	/* before anything opens a file: none may land on a closed stdout */
+	vh_out_file__guard_std();
 	/* libbpf parses the kernel's BTF (megabytes) for every program loaded: keep
 	 * freed memory in the heap for the next parse instead of returning it to the
 	 * kernel and taking page faults on fresh zeroed pages each time. */

@@ -11,6 +11,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/utsname.h>
@@ -250,29 +251,183 @@ cleanup:
 }
 
 /*
- * The listing child's answer on its pipe: "N\n", then for N >= 0 the N program
- * names each ended by a NUL, for N < 0 (-errno) the one-line cause.
+ * Objects are listed by a child process, the lister, which serves one request
+ * after another (a fork per object costs more than the listing itself): the
+ * request is the object's path ended by a NUL; the answer is "SIZE\n" and SIZE
+ * bytes: "N\n", then for N >= 0 the N program names each ended by a NUL, for
+ * N < 0 (-errno) the one-line cause. A lister that dies is started again for
+ * the next object. It dies with bpfgate (PR_SET_PDEATHSIG).
  */
-static void list_child(int fd, const char *path, const struct vh_verify_opts *opts)
-{
-	struct vh_prog_ref *progs;
-	char errbuf[512] = "";
-	FILE *f = fdopen(fd, "w");
-	int n;
+static struct {
+	pid_t pid;
+	int fd;                             /* our end of the socket pair */
+	atomic_int *phase;                  /* where it was (loader_crash.h) */
+	const struct vh_verify_opts *opts;  /* the options it was started with */
+} lister;
 
-	if (!f)
+static void __attribute__((noreturn)) lister_main(int fd, const struct vh_verify_opts *opts)
+{
+	FILE *in = fdopen(fd, "r"), *out = fdopen(dup(fd), "w");
+	char *path = NULL;
+	size_t cap = 0;
+
+	if (!in || !out)
 		_exit(2);
-	n = vh_object__list_in_process(path, opts, &progs, errbuf, sizeof(errbuf));
-	fprintf(f, "%d\n", n);
-	if (n < 0)
-		fputs(errbuf, f);
-	for (int i = 0; i < n; i++)
-		fwrite(progs[i].program, 1, strlen(progs[i].program) + 1, f);
-	vh_prog_refs__free(progs, n > 0 ? n : 0);
-	_exit(fclose(f) ? 2 : 0);
+	while (getdelim(&path, &cap, '\0', in) > 0) {
+		struct vh_prog_ref *progs;
+		char errbuf[512] = "", *doc = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&doc, &len);
+		int n;
+
+		if (!m)
+			_exit(2);
+		n = vh_object__list_in_process(path, opts, &progs, errbuf, sizeof(errbuf));
+		fprintf(m, "%d\n", n);
+		if (n < 0)
+			fputs(errbuf, m);
+		for (int i = 0; i < n; i++)
+			fwrite(progs[i].program, 1, strlen(progs[i].program) + 1, m);
+		vh_prog_refs__free(progs, n > 0 ? n : 0);
+		if (fclose(m) || fprintf(out, "%zu\n", len) < 0 || fwrite(doc, 1, len, out) != len ||
+		    fflush(out))
+			_exit(2);
+		free(doc);
+	}
+	free(path);
+	_exit(0);
 }
 
-/* Read a listing child's answer (buf, len) into *progs; see list_child. */
+/* At exit: the lister sees its socket close and exits by itself (so that
+ * valgrind checks it too); one that does not within a second is killed. */
+static void lister_stop(void)
+{
+	int status;
+
+	if (lister.pid <= 0)
+		return;
+	close(lister.fd);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(lister.pid, &status, WNOHANG) != 0)
+			goto done;
+		usleep(10000);
+	}
+	kill(lister.pid, SIGKILL);
+	waitpid(lister.pid, &status, 0);
+done:
+	lister.pid = 0;
+}
+
+static int lister_start(const struct vh_verify_opts *opts)
+{
+	pid_t parent = getpid();
+	int sv[2];
+
+	if (!lister.phase) {
+		atexit(lister_stop);
+		lister.phase = mmap(NULL, sizeof(*lister.phase), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (lister.phase == MAP_FAILED) {
+			lister.phase = NULL;
+			return -errno;
+		}
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	atomic_store(lister.phase, VH_IN_BPFGATE);
+	fflush(NULL); /* the child must not write the parent's buffers again */
+	lister.pid = fork();
+	if (lister.pid == 0) {
+		close(sv[0]);
+		if (vh_loader__die_with_parent(parent))
+			_exit(2);
+		vh_loader__track(lister.phase);
+		lister_main(sv[1], opts);
+	}
+	close(sv[1]);
+	if (lister.pid < 0) {
+		lister.pid = 0;
+		close(sv[0]);
+		return -errno;
+	}
+	lister.fd = sv[0];
+	lister.opts = opts;
+	return 0;
+}
+
+/* Collect a lister that closed its end (it crashed), or stop one that sent a
+ * broken answer: its wait status. */
+static int lister_reap(void)
+{
+	int status = 0;
+
+	close(lister.fd);
+	/* a crashed lister is gone already; one that broke the protocol is not */
+	kill(lister.pid, SIGKILL);
+	while (lister.pid > 0 && waitpid(lister.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	lister.pid = 0;
+	return status;
+}
+
+/* Send one request, read its answer into *buf (payload *len). 0, or -errno. */
+static int lister_ask(const char *path, char **buf, size_t *len)
+{
+	size_t plen = strlen(path) + 1, have = 0, cap = 0, need = 0;
+	char *b = NULL, *nl;
+
+	for (size_t off = 0; off < plen;) {
+		ssize_t w = send(lister.fd, path + off, plen - off, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -EPIPE;
+		off += w;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (cap - have < 4096) {
+			char *g = realloc(b, cap = cap ? cap * 2 : 16384);
+
+			if (!g) {
+				free(b);
+				return -ENOMEM;
+			}
+			b = g;
+		}
+		r = read(lister.fd, b + have, cap - have);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(b);
+			return -EPIPE;
+		}
+		have += r;
+		nl = memchr(b, '\n', have);
+		if (!need && nl) {
+			char head[24];
+
+			if (nl - b >= (ptrdiff_t)sizeof(head))
+				break;
+			snprintf(head, sizeof(head), "%.*s", (int)(nl - b), b);
+			if (sscanf(head, "%zu", &need) != 1 || !need)
+				break;
+			need += nl + 1 - b;
+		}
+		if (need && have >= need) {
+			memmove(b, nl + 1, need - (nl + 1 - b));
+			*len = need - (nl + 1 - b);
+			*buf = b;
+			return 0;
+		}
+	}
+	free(b);
+	return -EPROTO;
+}
+
+/* Read a lister's answer (buf, len) into *progs; see lister_main. */
 static int list_answer(const char *path, char *buf, size_t len, struct vh_prog_ref **progs,
 		       char *errbuf, size_t errlen)
 {
@@ -317,75 +472,41 @@ static int list_answer(const char *path, char *buf, size_t len, struct vh_prog_r
 
 /*
  * Opening an object is where libbpf parses its ELF and BTF: a hostile object can
- * crash it there. So the listing runs in a child process, which says where it
- * was when it died (loader_crash.h).
+ * crash it there. So objects are opened by the lister, which says where it was
+ * when it died (loader_crash.h).
  */
 int vh_object__list(const char *path, const struct vh_verify_opts *opts,
 		    struct vh_prog_ref **progs, char *errbuf, size_t errlen)
 {
-	atomic_int *phase;
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int fds[2], status = 0, n;
-	pid_t pid, parent = getpid();
+	size_t len = 0;
+	int n;
 
 	*progs = NULL;
-	phase = mmap(NULL, sizeof(*phase), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		     -1, 0);
-	if (phase == MAP_FAILED || pipe2(fds, O_CLOEXEC)) {
-		n = -errno;
+	if (lister.pid > 0 && lister.opts != opts)
+		lister_reap();
+	n = lister.pid > 0 ? 0 : lister_start(opts);
+	if (n) {
 		snprintf(errbuf, errlen, "cannot start the loader: %s", strerror(-n));
-		if (phase != MAP_FAILED)
-			munmap(phase, sizeof(*phase));
 		return n;
 	}
-	atomic_init(phase, VH_IN_BPFGATE);
-	fflush(NULL); /* the child must not write the parent's buffers again */
-	pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		if (vh_loader__die_with_parent(parent))
-			_exit(2);
-		vh_loader__track(phase);
-		list_child(fds[1], path, opts);
-	}
-	close(fds[1]);
-	for (ssize_t r = 1; pid > 0 && r > 0;) {
-		if (cap - len < 4096) {
-			char *b = realloc(buf, cap = cap ? cap * 2 : 16384);
-
-			if (!b) {
-				kill(pid, SIGKILL);
-				break;
-			}
-			buf = b;
-		}
-		r = read(fds[0], buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			r = 1;
-		else if (r > 0)
-			len += r;
-	}
-	close(fds[0]);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (pid < 0) {
-		n = -errno;
-		snprintf(errbuf, errlen, "cannot start the loader: %s", strerror(-n));
-	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		char *why = vh_loader__crash_msg(status, atomic_load(phase));
+	n = lister_ask(path, &buf, &len);
+	if (n == -EPIPE) {
+		int phase = atomic_load(lister.phase), status = lister_reap();
+		char *why = vh_loader__crash_msg(status, phase);
 
 		snprintf(errbuf, errlen, "%s", why ?: "the loader crashed on this object");
 		free(why);
-		n = -ECHILD;
-	} else {
+		return -ECHILD;
+	}
+	if (!n)
 		n = list_answer(path, buf, len, progs, errbuf, errlen);
-		if (n == -EPROTO || n == -ENOMEM)
-			snprintf(errbuf, errlen, "%s", n == -ENOMEM ? "out of memory" :
-				 "the loader's answer was cut short");
+	if (n == -EPROTO || n == -ENOMEM) {
+		snprintf(errbuf, errlen, "%s", n == -ENOMEM ? "out of memory" :
+			 "the loader's answer was cut short");
+		lister_reap();
 	}
 	free(buf);
-	munmap(phase, sizeof(*phase));
 	return n;
 }
 
@@ -617,6 +738,8 @@ static void explain_failure(const char *path, const struct vh_verify_opts *opts,
 	}
 	if (log)
 		r->log_tail = vh_log__tail(log, TAIL_LINES);
+	/* the log shown did not fit its buffer: say so wherever it is printed */
+	r->log_truncated = log && (log == full->log ? full->err : stats_run->err) == -ENOSPC;
 	if (opts->keep_log && log)
 		r->log = strdup(log);
 }

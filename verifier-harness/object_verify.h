@@ -35,8 +35,10 @@ struct vh_prog_ref {
  * List the programs of an object (in object order) that opts->filter selects.
  * Returns the count (>= 0), or -errno with a one-line cause in errbuf ("not an
  * ELF file", "no BPF programs in object", ...). *progs is malloc'd.
- * The object is opened in a child process: when libbpf crashes on it, the
- * cause is "the loader crashed on this object: SIGSEGV in libbpf (...)".
+ * The object is opened in a child process (one serves every call, and is
+ * started again after a crash; it ends when bpfgate exits): when libbpf
+ * crashes on it, the cause is "the loader crashed on this object: SIGSEGV in
+ * libbpf (...)".
  */
 int vh_object__list(const char *path, const struct vh_verify_opts *opts,
 		    struct vh_prog_ref **progs, char *errbuf, size_t errlen);

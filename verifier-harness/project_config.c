@@ -19,6 +19,9 @@
 #include "project_config.h"
 #include "strfmt.h"
 
+/* Characters that would make a shell run something else than the compiler. */
+#define SHELL_CHARS "`$;&|<>()\\"
+
 enum sect { S_PROJECT, S_GATE, S_BUILD, S_PROGRAM, S_TEST, S_NONE };
 static const char *const sect_names[] = { "project", "gate", "build", "program", "test" };
 
@@ -182,8 +185,9 @@ static char *parse_words(struct parser *p, const struct keydef *k, const char *v
 			fail(p, k->key, "more than %.0f entries", k->max);
 			goto err;
 		}
-		if (strpbrk(tok, "\"'\\$")) {
-			fail(p, k->key, "'%s': quotes, '\\' and '$' are not allowed in a word", tok);
+		if (strpbrk(tok, "\"'" SHELL_CHARS)) {
+			fail(p, k->key, "'%s': quotes and the characters %s are not allowed in a word",
+			     tok, SHELL_CHARS);
 			goto err;
 		}
 		if (k->kind == K_PATHS) {
@@ -234,12 +238,16 @@ static int set_value(struct parser *p, const struct keydef *k, const char *val)
 		s = strdup(val);
 		break;
 	case K_FLAGS:
+		/* flags reach a shell in make's recipes: nothing that runs a command */
+		if (strpbrk(val, SHELL_CHARS))
+			return fail(p, k->key, "'%s': the characters %s are not allowed in flags",
+				    val, SHELL_CHARS);
 		s = strdup(val);
 		break;
 	case K_PATH:
-		if (strpbrk(val, " \t\"'\\$"))
-			return fail(p, k->key, "'%s': blanks, quotes, '\\' and '$' are not allowed in a path",
-				    val);
+		if (strpbrk(val, " \t\"'" SHELL_CHARS))
+			return fail(p, k->key, "'%s': blanks, quotes and the characters %s are not "
+				    "allowed in a path", val, SHELL_CHARS);
 		s = resolve_path(p, k->key, val);
 		if (!s)
 			return -EINVAL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,6 +81,11 @@ static void __attribute__((noreturn)) command(const struct vh_spawn_opts *o, pid
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	/* a pipe closed under it ends it, as in a shell */
 	signal(SIGPIPE, SIG_DFL);
+	if (o->file_max) {
+		struct rlimit rl = { o->file_max, o->file_max };
+
+		setrlimit(RLIMIT_FSIZE, &rl);
+	}
 	if (o->child_setup)
 		o->child_setup(o->setup_arg);
 	if (!o->argv)

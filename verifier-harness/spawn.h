@@ -61,6 +61,9 @@ struct vh_spawn_opts {
 	size_t out_max;
 	/* > 0: at this many seconds the whole tree is killed (timed_out is then set) */
 	double timeout_s;
+	/* > 0: no file the command writes may grow beyond this many bytes (RLIMIT_FSIZE;
+	 * the command gets SIGXFSZ): a guest that floods its console cannot fill the disk */
+	unsigned long long file_max;
 	/* in the child just before exec (or fn): a namespace, environment variables */
 	void (*child_setup)(void *setup_arg);
 	void *setup_arg;

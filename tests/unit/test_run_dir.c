@@ -11,21 +11,18 @@
 #include <unistd.h>
 
 #include "run_dir.h"
+#include "unit_main.h"
 
-static char dir[] = "/tmp/bpfgate-test-rundir.XXXXXX";
+static char dir[64];
 
 static void setup(void)
 {
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	vh_unit_dir_make(dir, sizeof(dir), "rundir");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	strcpy(dir, "/tmp/bpfgate-test-rundir.XXXXXX");
+	vh_unit_dir_remove(dir);
 }
 
 /* dir/NAME as a folder with a file in it; its path in buf. */
@@ -133,11 +130,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(suite());
 }

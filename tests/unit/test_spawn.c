@@ -8,27 +8,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "spawn.h"
+#include "unit_main.h"
 
-static char dir[] = "/tmp/bpfgate-test-spawn.XXXXXX";
+static char dir[64];
 
 static void setup(void)
 {
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	vh_unit_dir_make(dir, sizeof(dir), "spawn");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	ck_assert_int_eq(chdir("/"), 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	strcpy(dir, "/tmp/bpfgate-test-spawn.XXXXXX");
+	vh_unit_dir_remove(dir);
 }
 
 static double now_s(void)
@@ -212,6 +209,25 @@ START_TEST(test_output_to_file_and_fd)
 }
 END_TEST
 
+/* file_max: a command that writes without end is stopped at the limit. */
+START_TEST(test_file_limit)
+{
+	struct vh_spawn_opts o = { .out = VH_SPAWN_OUT_FILE, .file_max = 100000 };
+	struct vh_spawn s;
+	struct stat st;
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/flood.log", dir);
+	o.out_path = p;
+	run_sh(&s, &o, "head -c 1000000 /dev/zero");
+	ck_assert(WIFSIGNALED(s.status));
+	ck_assert_int_eq(WTERMSIG(s.status), SIGXFSZ);
+	vh_spawn__free(&s);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_le(st.st_size, 100000);
+}
+END_TEST
+
 /* A child that starts a background sleep, one that left the group (setsid), and
  * sleeps itself; writes their pids. */
 static const char tree[] =
@@ -378,6 +394,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_function_child);
 	tcase_add_test(tc, test_output_bounded);
 	tcase_add_test(tc, test_output_to_file_and_fd);
+	tcase_add_test(tc, test_file_limit);
 	tcase_add_test(tc, test_deadline_kills_the_tree);
 	tcase_add_test(tc, test_kill_stops_the_tree);
 	tcase_add_test(tc, test_kill_with_keeper_stopped);
@@ -389,11 +406,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(suite());
 }

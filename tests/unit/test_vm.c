@@ -10,8 +10,9 @@
 
 #include "kernel_cache.h"
 #include "vm.h"
+#include "unit_main.h"
 
-static char tmpdir[] = "/tmp/bpfgate-test-vm.XXXXXX";
+static char tmpdir[64];
 
 static void write_file(const char *path, const char *data, size_t len)
 {
@@ -34,16 +35,12 @@ static const char *tpath(const char *name)
 
 static void setup(void)
 {
-	ck_assert_msg(mkdtemp(tmpdir), "mkdtemp");
+	vh_unit_dir_make(tmpdir, sizeof(tmpdir), "vm");
 }
 
 static void teardown(void)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-	strcpy(tmpdir, "/tmp/bpfgate-test-vm.XXXXXX");
+	vh_unit_dir_remove(tmpdir);
 }
 
 /* The JSON in a section may itself contain marker-like text; lengths decide. */
@@ -126,6 +123,26 @@ START_TEST(guest_out_too_big)
 	/* sparse: takes no disk */
 	ck_assert_int_eq(truncate(tpath("out"), VH_GUEST_OUT_MAX + 1), 0);
 	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), -EFBIG);
+}
+END_TEST
+
+/* The last lines of a console far larger than memory: only its end is read. */
+START_TEST(tail_of_a_flooded_console)
+{
+	const char *end = "\nsecond to last\nlast line\n";
+	char *tail;
+	FILE *f;
+
+	write_file(tpath("console.log"), "", 0);
+	ck_assert_int_eq(truncate(tpath("console.log"), 64LL << 30), 0);
+	f = fopen(tpath("console.log"), "a");
+	ck_assert_ptr_nonnull(f);
+	fputs(end, f);
+	fclose(f);
+	tail = vh_vm__tail(tpath("console.log"), 2);
+	ck_assert_ptr_nonnull(tail);
+	ck_assert_str_eq(tail, "second to last\nlast line");
+	free(tail);
 }
 END_TEST
 
@@ -428,8 +445,6 @@ int main(void)
 {
 	Suite *s = suite_create("vm");
 	TCase *tc = tcase_create("host side");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	/* hundreds of small files and parses: slow under ASan on a loaded machine */
@@ -438,6 +453,7 @@ int main(void)
 	tcase_add_test(tc, guest_out_cut_short);
 	tcase_add_test(tc, guest_out_garbled_end);
 	tcase_add_test(tc, guest_out_too_big);
+	tcase_add_test(tc, tail_of_a_flooded_console);
 	tcase_add_test(tc, guest_out_steps);
 	tcase_add_test(tc, guest_out_cut_everywhere);
 	tcase_add_test(tc, guest_out_hostile);
@@ -445,9 +461,5 @@ int main(void)
 	tcase_add_test(tc, initramfs_layout);
 	tcase_add_test(tc, preflight);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vh_unit_run(s);
 }
