@@ -494,8 +494,8 @@ static void print_full_logs(const struct verify_cfg *cfg, const struct vh_result
 /* With --table the table of every program (else the short summary follows, from
  * vh_verify__finish), and the explanation of each failure; lines cut to the
  * terminal's width (120 columns off a terminal). */
-static void print_results(const struct verify_cfg *cfg, const struct vh_result_set *set,
-			  FILE *out, bool color)
+static void print_results(FILE *out, const struct verify_cfg *cfg,
+			  const struct vh_result_set *set, bool color)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -522,10 +522,11 @@ static int write_stdout(const struct verify_cfg *cfg, const struct vh_result_set
 
 	err = vh_out_file__stdout(&out);
 	if (!err) {
-		if (cfg->json)
+		if (cfg->json) {
 			werr = vh_result_set__write_json(out.f, set, cfg->pretty);
-		else if (set->n)
-			print_results(cfg, set, out.f, color);
+		} else if (set->n) {
+			print_results(out.f, cfg, set, color);
+		}
 		/* the write error itself (ENOSPC) says more than the writer's EIO */
 		err = vh_out_file__commit(&out) ?: werr;
 	}
