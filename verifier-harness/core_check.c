@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* core_check.c: an object's CO-RE relocations against a target BTF, judged by libbpf
+ * and the host's verifier (see core_check.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "core_check.h"
+
+/* libbpf's relocation messages of the load in progress (debug level) */
+struct relo_log {
+	char *text;
+	size_t len, cap;
+};
+
+static struct relo_log *cur_log;
+static libbpf_print_fn_t prev_print;
+
+static int relo_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* the format is enough to skip every other message cheaply */
+	if (cur_log && level == LIBBPF_DEBUG && strstr(fmt, "relo #")) {
+		char line[1024];
+		va_list cp;
+		int n;
+
+		va_copy(cp, ap);
+		n = vsnprintf(line, sizeof(line), fmt, cp);
+		va_end(cp);
+		if (n > 0) {
+			size_t add = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+
+			if (cur_log->len + add + 1 > cur_log->cap) {
+				size_t cap = (cur_log->cap + add + 1) * 2;
+				char *t = realloc(cur_log->text, cap);
+
+				if (!t)
+					return 0;
+				cur_log->text = t;
+				cur_log->cap = cap;
+			}
+			memcpy(cur_log->text + cur_log->len, line, add + 1);
+			cur_log->len += add;
+		}
+	}
+	return prev_print ? prev_print(level, fmt, ap) : 0;
+}
+
+static struct vh_core_relo *relo_at(struct vh_core_relo **relos, int *nr, int index)
+{
+	struct vh_core_relo *r;
+
+	for (int i = 0; i < *nr; i++)
+		if ((*relos)[i].index == index)
+			return &(*relos)[i];
+	r = realloc(*relos, (*nr + 1) * sizeof(*r));
+	if (!r)
+		return NULL;
+	*relos = r;
+	r += (*nr)++;
+	memset(r, 0, sizeof(*r));
+	r->index = index;
+	r->insn = -1;
+	return r;
+}
+
+/* "<byte_off> [7] struct task_struct.real_parent.tgid (0:56:1 @ offset 2452)" */
+static void parse_spec(struct vh_core_relo *r, const char *s)
+{
+	const char *end = strchr(s, '>'), *t, *a, *p;
+	size_t n;
+
+	if (*s != '<' || !end)
+		return;
+	n = (size_t)(end - s - 1) < sizeof(r->kind) ? (size_t)(end - s - 1) : sizeof(r->kind) - 1;
+	memcpy(r->kind, s + 1, n);
+	r->kind[n] = '\0';
+	t = strchr(end, ']');
+	if (!t)
+		return;
+	t += strspn(t + 1, " ") + 1;
+	p = strstr(t, " (");
+	if (!p)
+		p = t + strlen(t);
+	/* the type is "struct NAME" or "NAME", then the access path */
+	a = t;
+	if (!strncmp(a, "struct ", 7) || !strncmp(a, "union ", 6) || !strncmp(a, "enum ", 5))
+		a = strchr(a, ' ') + 1;
+	a += strcspn(a, ".[:");
+	if (a > p)
+		a = p;
+	snprintf(r->type, sizeof(r->type), "%.*s", (int)(a - t), t);
+	if (*a == '.')
+		a++;
+	else if (a[0] == ':' && a[1] == ':')
+		a += 2;
+	snprintf(r->access, sizeof(r->access), "%.*s", (int)(p > a ? p - a : 0), a);
+}
+
+int vh_core_relos__parse_line(const char *line, const char *prog, struct vh_core_relo **relos,
+			      int *nr)
+{
+	const char *s = strstr(line, "prog '"), *q;
+	struct vh_core_relo *r;
+	size_t plen = strlen(prog);
+	int index, insn, used;
+
+	if (!s)
+		return 0;
+	s += 6;
+	if (strncmp(s, prog, plen) || strncmp(s + plen, "': relo #", 9))
+		return 0;
+	q = s + plen + 9;
+	if (sscanf(q, "%d: %n", &index, &used) != 1 || index < 0)
+		return 0;
+	q += used;
+	r = relo_at(relos, nr, index);
+	if (!r)
+		return -ENOMEM;
+	if (*q == '<' && !r->kind[0])
+		parse_spec(r, q);
+	else if (sscanf(q, "substituting insn #%d", &insn) == 1 && (r->insn < 0 || insn < r->insn))
+		r->insn = insn;
+	return 1;
+}
+
+/* Keep only the relocations whose instruction libbpf poisoned. */
+static int poisoned_relos(const char *text, const char *prog, struct vh_core_relo **out)
+{
+	struct vh_core_relo *relos = NULL;
+	int nr = 0, keep = 0;
+	const char *line = text;
+
+	while (line && *line) {
+		const char *nl = strchr(line, '\n');
+		char buf[1024];
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)n, line);
+		if (vh_core_relos__parse_line(buf, prog, &relos, &nr) < 0) {
+			free(relos);
+			return -ENOMEM;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	for (int i = 0; i < nr; i++)
+		if (relos[i].insn >= 0)
+			relos[keep++] = relos[i];
+	if (!keep) {
+		free(relos);
+		relos = NULL;
+	}
+	*out = relos;
+	return keep;
+}
+
+static struct bpf_object *open_obj(const char *obj, struct vh_core_btf *cb, char *errbuf,
+				   size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = vh_core_btf__path_for(cb, obj));
+	struct bpf_object *o = bpf_object__open_file(obj, &opts);
+	int err = -errno;
+
+	if (!o) {
+		snprintf(errbuf, errlen, "cannot open BPF object: %s", strerror(-err));
+		errno = -err;
+	}
+	return o;
+}
+
+static int load_with_log(struct bpf_object *o, struct relo_log *log)
+{
+	int err;
+
+	log->len = 0;
+	if (log->text)
+		log->text[0] = '\0';
+	cur_log = log;
+	prev_print = libbpf_set_print(relo_print);
+	err = bpf_object__load(o);
+	libbpf_set_print(prev_print);
+	cur_log = NULL;
+	return err;
+}
+
+static struct vh_core_result *add_result(struct vh_core_results *rs, const char *obj,
+					 const char *prog, const char *kernel)
+{
+	struct vh_core_result *r;
+
+	if (rs->n == rs->cap) {
+		int cap = rs->cap ? rs->cap * 2 : 16;
+
+		r = realloc(rs->r, cap * sizeof(*r));
+		if (!r)
+			return NULL;
+		rs->r = r;
+		rs->cap = cap;
+	}
+	r = &rs->r[rs->n];
+	memset(r, 0, sizeof(*r));
+	r->object = strdup(obj);
+	r->program = strdup(prog);
+	r->kernel = strdup(kernel);
+	rs->n++;
+	if (!r->object || !r->program || !r->kernel)
+		return NULL;
+	return r;
+}
+
+/* Did the verifier reach a poisoned instruction ("call unknown#195896080", which
+ * libbpf rewrites as "<invalid CO-RE relocation>")? */
+static bool reached_poison(const char *vlog)
+{
+	char needle[48];
+
+	snprintf(needle, sizeof(needle), "call unknown#%d", VH_CORE_POISON_IMM);
+	return strstr(vlog, needle) || strstr(vlog, "<invalid CO-RE relocation>");
+}
+
+/* The verifier's last line: why the host refused the program. */
+static char *last_line(const char *vlog)
+{
+	size_t n = strlen(vlog);
+	const char *s;
+
+	while (n && vlog[n - 1] == '\n')
+		n--;
+	for (s = vlog + n; s > vlog && s[-1] != '\n'; s--)
+		;
+	return n ? strndup(s, vlog + n - s) : strdup("load refused before verification");
+}
+
+#define VLOG_SIZE (1 << 20)
+
+/* Load prog alone, with the verifier's log, and judge it. */
+static int check_alone(const char *obj, const char *prog, struct vh_core_btf *cb,
+		       struct vh_core_result *r, struct relo_log *log, char *vlog)
+{
+	char errbuf[256], *why;
+	struct bpf_object *o = open_obj(obj, cb, errbuf, sizeof(errbuf));
+	struct bpf_program *p;
+	int err, n;
+
+	if (!o)
+		return -errno;
+	vlog[0] = '\0';
+	bpf_object__for_each_program(p, o) {
+		bool me = !strcmp(bpf_program__name(p), prog);
+
+		bpf_program__set_autoload(p, me);
+		if (me) {
+			bpf_program__set_log_buf(p, vlog, VLOG_SIZE);
+			bpf_program__set_log_level(p, 1);
+		}
+	}
+	err = load_with_log(o, log);
+	bpf_object__close(o);
+	n = poisoned_relos(log->text ? log->text : "", prog, &r->relos);
+	if (n < 0)
+		return n;
+	r->nr_relos = n;
+	if (!err) {
+		/* the verifier accepted it: every poisoned instruction was dead code */
+		for (int i = 0; i < n; i++)
+			r->relos[i].guarded = true;
+		return 0;
+	}
+	if (reached_poison(vlog)) {
+		r->verdict = VH_CORE_FAIL;
+		/* the verifier stops at the first one: the others are not proven dead */
+		for (int i = 0; i < n; i++)
+			r->relos[i].guarded = false;
+		return 0;
+	}
+	why = vlog[0] ? last_line(vlog) : strdup(strerror(-err));
+	if (!why)
+		return -ENOMEM;
+	if (!n) {
+		/* the host's own verdict, not a CO-RE one: every relocation resolved */
+		r->error = why;
+		return 0;
+	}
+	r->verdict = VH_CORE_ERROR;
+	if (asprintf(&r->error, "the host refused it before reaching its unresolved "
+		     "relocations: %s", why) < 0)
+		r->error = NULL;
+	free(why);
+	return r->error ? 0 : -ENOMEM;
+}
+
+int vh_core_check__object(const char *obj, const char *kernel, struct vh_core_btf *cb,
+			  struct vh_core_results *out, char *errbuf, size_t errlen)
+{
+	struct relo_log log = {};
+	struct bpf_object *o = open_obj(obj, cb, errbuf, errlen);
+	struct bpf_program *p;
+	char **names = NULL, *vlog = NULL;
+	int nr = 0, err = 0, loaded;
+
+	if (!o)
+		return -errno;
+	bpf_object__for_each_program(p, o) {
+		char **t = realloc(names, (nr + 1) * sizeof(*t));
+
+		if (!t || !(t[nr] = strdup(bpf_program__name(p)))) {
+			names = t ? t : names;
+			bpf_object__close(o);
+			err = -ENOMEM;
+			goto out;
+		}
+		names = t;
+		nr++;
+		bpf_program__set_autoload(p, true);
+	}
+	if (!nr) {
+		bpf_object__close(o);
+		snprintf(errbuf, errlen, "no BPF programs in object");
+		err = -ENOENT;
+		goto out;
+	}
+	/* the whole object at once; one program at a time only when that fails */
+	loaded = !load_with_log(o, &log);
+	bpf_object__close(o);
+	for (int i = 0; i < nr && !err; i++) {
+		struct vh_core_result *r = add_result(out, obj, names[i], kernel);
+
+		if (!r) {
+			err = -ENOMEM;
+			break;
+		}
+		if (loaded) {
+			int n = poisoned_relos(log.text ? log.text : "", names[i], &r->relos);
+
+			if (n < 0) {
+				err = n;
+				break;
+			}
+			r->nr_relos = n;
+			for (int j = 0; j < n; j++)
+				r->relos[j].guarded = true;
+			continue;
+		}
+		if (!vlog && !(vlog = malloc(VLOG_SIZE))) {
+			err = -ENOMEM;
+			break;
+		}
+		err = check_alone(obj, names[i], cb, r, &log, vlog);
+		if (err)
+			snprintf(errbuf, errlen, "cannot check program %s: %s", names[i],
+				 strerror(-err));
+	}
+	if (err == -ENOMEM)
+		snprintf(errbuf, errlen, "out of memory");
+out:
+	for (int i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
+	free(vlog);
+	free(log.text);
+	return err;
+}
+
+void vh_core_results__free(struct vh_core_results *rs)
+{
+	for (int i = 0; i < rs->n; i++) {
+		free(rs->r[i].object);
+		free(rs->r[i].program);
+		free(rs->r[i].kernel);
+		free(rs->r[i].error);
+		free(rs->r[i].relos);
+	}
+	free(rs->r);
+	memset(rs, 0, sizeof(*rs));
+}
+
+const char *vh_core_verdict__name(enum vh_core_verdict v)
+{
+	switch (v) {
+	case VH_CORE_PASS:
+		return "pass";
+	case VH_CORE_FAIL:
+		return "fail";
+	default:
+		return "error";
+	}
+}
