@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,23 @@ static bool looks_like_btf(const char *path)
 	return ok;
 }
 
+/* The kernel column of a --btf FILE: its name, or its folder's for a cache entry's
+ * "vmlinux" (KERNELS/RELEASE/vmlinux). */
+static const char *target_name(const char *path)
+{
+	static char name[NAME_MAX + 1];
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	int dirlen = base - path - 1;
+	const char *dir;
+
+	if (strcmp(base, "vmlinux") || dirlen <= 0)
+		return base;
+	for (dir = path + dirlen; dir > path && dir[-1] != '/'; dir--)
+		;
+	snprintf(name, sizeof(name), "%.*s", (int)(path + dirlen - dir), dir);
+	return name[0] ? name : base;
+}
+
 static int add_btf_arg(struct cfg *c, const char *arg)
 {
 	struct dirent **ents;
@@ -153,7 +171,7 @@ static int add_btf_arg(struct cfg *c, const char *arg)
 			vh_err(arg, "not a BTF file (raw BTF or ELF with .BTF)");
 			return -EINVAL;
 		}
-		return add_target(c, strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg, arg);
+		return add_target(c, target_name(arg), arg);
 	}
 	n = scandir(arg, &ents, NULL, alphasort);
 	if (n < 0) {

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+
+#include "btf_ext.h"
 
 #include "core_check.h"
 
@@ -294,6 +297,32 @@ static int check_alone(const char *obj, const char *prog, struct vh_core_btf *cb
 	return r->error ? 0 : -ENOMEM;
 }
 
+/* Does obj have a CO-RE relocation? Without one nothing depends on the target BTF. */
+static bool has_core_relos(const char *obj)
+{
+	struct btf_ext *ext = NULL;
+	struct btf *btf = btf__parse_elf(obj, &ext);
+	struct vh_ext_iter it;
+	const void *raw;
+	__u32 size;
+	bool any = true; /* when in doubt, let libbpf decide */
+
+	if (!btf)
+		return true;
+	if (ext) {
+		raw = btf_ext__raw_data(ext, &size);
+		any = false;
+		if (!vh_ext_iter__init(&it, raw, size, VH_EXT_CORE_RELO))
+			while (!any && vh_ext_iter__next(&it, btf))
+				any = it.nrecs > 0;
+	} else {
+		any = false;
+	}
+	btf_ext__free(ext);
+	btf__free(btf);
+	return any;
+}
+
 int vh_core_check__object(const char *obj, const char *kernel, struct vh_core_btf *cb,
 			  struct vh_core_results *out, char *errbuf, size_t errlen)
 {
@@ -325,7 +354,7 @@ int vh_core_check__object(const char *obj, const char *kernel, struct vh_core_bt
 		goto out;
 	}
 	/* the whole object at once; one program at a time only when that fails */
-	loaded = !load_with_log(o, &log);
+	loaded = !has_core_relos(obj) || !load_with_log(o, &log);
 	bpf_object__close(o);
 	for (int i = 0; i < nr && !err; i++) {
 		struct vh_core_result *r = add_result(out, obj, names[i], kernel);
