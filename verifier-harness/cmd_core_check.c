@@ -351,6 +351,7 @@ static void write_table(const struct vh_core_results *rs, const struct cfg *c)
 static int run(struct cfg *c, char **objs, int nobj)
 {
 	struct vh_core_results rs = {};
+	struct vh_core_memo *memo = vh_core_memo__new();
 	int count[3] = {}, ret = VH_EXIT_OK;
 	char errbuf[512];
 
@@ -364,8 +365,8 @@ static int run(struct cfg *c, char **objs, int nobj)
 			goto out;
 		}
 		for (int i = 0; i < nobj; i++) {
-			err = vh_core_check__object(objs[i], c->t[k].name, cb, &rs, errbuf,
-						    sizeof(errbuf));
+			err = vh_core_check__object(objs[i], c->t[k].name, cb, memo, &rs,
+						    errbuf, sizeof(errbuf));
 			if (err) {
 				vh_err(objs[i], "%s", errbuf);
 				ret = VH_EXIT_USAGE;
@@ -385,6 +386,7 @@ static int run(struct cfg *c, char **objs, int nobj)
 	ret = count[VH_CORE_ERROR] ? VH_EXIT_USAGE : count[VH_CORE_FAIL] ? VH_EXIT_FAIL :
 		VH_EXIT_OK;
 out:
+	vh_core_memo__free(memo);
 	vh_core_results__free(&rs);
 	return ret;
 }

@@ -323,8 +323,130 @@ static bool has_core_relos(const char *obj)
 	return any;
 }
 
+struct memo_entry {
+	char *obj;
+	void *btf; /* the subset's bytes */
+	size_t btf_len;
+	struct vh_core_results res; /* kernel names unused */
+};
+
+struct vh_core_memo {
+	struct memo_entry *e;
+	int n;
+};
+
+/* Subsets larger than this (a whole kernel BTF: the object needs all of it) are
+ * not remembered. */
+#define MEMO_MAX_BTF (1 << 20)
+
+struct vh_core_memo *vh_core_memo__new(void)
+{
+	return calloc(1, sizeof(struct vh_core_memo));
+}
+
+void vh_core_memo__free(struct vh_core_memo *m)
+{
+	if (!m)
+		return;
+	for (int i = 0; i < m->n; i++) {
+		free(m->e[i].obj);
+		free(m->e[i].btf);
+		vh_core_results__free(&m->e[i].res);
+	}
+	free(m->e);
+	free(m);
+}
+
+/* The bytes of the subset libbpf will be given for obj, or NULL. */
+static void *read_subset(const char *path, size_t *len)
+{
+	FILE *f = path ? fopen(path, "rb") : NULL;
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && n <= MEMO_MAX_BTF &&
+	    !fseek(f, 0, SEEK_SET) && (buf = malloc(n)) && fread(buf, 1, n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		*len = n;
+	fclose(f);
+	return buf;
+}
+
+/* Append a copy of src (its relocations, verdict, error) as kernel's result. */
+static int copy_result(struct vh_core_results *out, const struct vh_core_result *src,
+		       const char *kernel)
+{
+	struct vh_core_result *r = add_result(out, src->object, src->program, kernel);
+
+	if (!r)
+		return -ENOMEM;
+	r->verdict = src->verdict;
+	if (src->error && !(r->error = strdup(src->error)))
+		return -ENOMEM;
+	if (src->nr_relos) {
+		r->relos = malloc(src->nr_relos * sizeof(*r->relos));
+		if (!r->relos)
+			return -ENOMEM;
+		memcpy(r->relos, src->relos, src->nr_relos * sizeof(*r->relos));
+		r->nr_relos = src->nr_relos;
+	}
+	return 0;
+}
+
+static int check_object(const char *obj, const char *kernel, struct vh_core_btf *cb,
+			struct vh_core_results *out, char *errbuf, size_t errlen);
+
 int vh_core_check__object(const char *obj, const char *kernel, struct vh_core_btf *cb,
-			  struct vh_core_results *out, char *errbuf, size_t errlen)
+			  struct vh_core_memo *memo, struct vh_core_results *out, char *errbuf,
+			  size_t errlen)
+{
+	struct memo_entry *e;
+	size_t len = 0;
+	void *btf = memo ? read_subset(vh_core_btf__path_for(cb, obj), &len) : NULL;
+	int start = out->n, err;
+
+	for (int i = 0; btf && i < memo->n; i++) {
+		e = &memo->e[i];
+		if (e->btf_len != len || strcmp(e->obj, obj) || memcmp(e->btf, btf, len))
+			continue;
+		free(btf);
+		for (int j = 0; j < e->res.n; j++)
+			if (copy_result(out, &e->res.r[j], kernel)) {
+				snprintf(errbuf, errlen, "out of memory");
+				return -ENOMEM;
+			}
+		return 0;
+	}
+	err = check_object(obj, kernel, cb, out, errbuf, errlen);
+	if (err || !btf) {
+		free(btf);
+		return err;
+	}
+	e = realloc(memo->e, (memo->n + 1) * sizeof(*e));
+	if (!e) {
+		free(btf);
+		return 0; /* only not remembered */
+	}
+	memo->e = e;
+	e += memo->n;
+	memset(e, 0, sizeof(*e));
+	e->btf = btf;
+	e->btf_len = len;
+	e->obj = strdup(obj);
+	memo->n++;
+	for (int j = start; j < out->n && e->obj; j++)
+		if (copy_result(&e->res, &out->r[j], kernel))
+			break;
+	return 0;
+}
+
+static int check_object(const char *obj, const char *kernel, struct vh_core_btf *cb,
+			struct vh_core_results *out, char *errbuf, size_t errlen)
 {
 	struct relo_log log = {};
 	struct bpf_object *o = open_obj(obj, cb, errbuf, errlen);

@@ -58,12 +58,23 @@ struct vh_core_results {
 };
 
 /*
+ * What libbpf sees of a target is only the BTF subset it is given (core_btf.h): an
+ * object already checked against a byte-identical subset (another kernel whose
+ * relocated types are the same) gets the same results again without loading.
+ */
+struct vh_core_memo;
+struct vh_core_memo *vh_core_memo__new(void);
+void vh_core_memo__free(struct vh_core_memo *m);
+
+/*
  * Check every program of obj against the target BTF cb (core_btf.h; its file
- * is the btf_custom_path) named kernel; appends one result per program.
+ * is the btf_custom_path) named kernel; appends one result per program. memo
+ * (or NULL) remembers the answers by object and subset.
  * 0, or -errno with a one-line cause in errbuf when the object cannot be read.
  */
 int vh_core_check__object(const char *obj, const char *kernel, struct vh_core_btf *cb,
-			  struct vh_core_results *out, char *errbuf, size_t errlen);
+			  struct vh_core_memo *memo, struct vh_core_results *out, char *errbuf,
+			  size_t errlen);
 
 void vh_core_results__free(struct vh_core_results *rs);
 

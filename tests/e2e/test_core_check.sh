@@ -51,6 +51,16 @@ expect_eq "$(echo "$out" | grep -c 'core_missing_field.bpf.o:state_')" 3 "two ro
 run "$BPFGATE" core-check --btf "$T/btf/new.o" "$OBJ"
 expect_eq "$rc" 0 "only the new BTF: exit 0 ($out $err)"
 
+# a second kernel with the same types gets the same answer (remembered, not reloaded)
+cp "$T/btf/old.o" "$T/old-copy.o"
+run "$BPFGATE" core-check --json --btf "$T/btf/old.o" --btf "$T/btf/new.o" --btf "$T/old-copy.o" "$OBJ"
+expect_eq "$rc" 1 "with a copy: exit 1"
+for p in state_unguarded state_guarded; do
+	expect_eq "$(verdict $p old-copy.o)" "$(verdict $p old.o)" "$p: the copy's verdict"
+	expect_eq "$(relo $p old-copy.o)" "$(relo $p old.o)" "$p: the copy's relocations"
+done
+expect_eq "$(verdict state_unguarded new.o)" pass "new.o between old.o and its copy"
+
 # bad input: one line, exit 2
 mkdir "$T/emptydir"
 for args in "--btf $T/btf/README $OBJ" "--btf $T/missing $OBJ" "--btf $T/emptydir $OBJ" \
