@@ -87,7 +87,10 @@ static void parse_spec(struct vh_core_relo *r, const char *s)
 	if (!t)
 		return;
 	t += strspn(t + 1, " ") + 1;
+	/* the raw spec " (0:1 @ offset 24)", or an enumerator's " = 181", ends it */
 	p = strstr(t, " (");
+	if (!p)
+		p = strstr(t, " = ");
 	if (!p)
 		p = t + strlen(t);
 	/* the type is "struct NAME" or "NAME", then the access path */
