@@ -472,6 +472,16 @@ static int check_object(const char *obj, const char *kernel, struct vh_core_btf 
 		nr++;
 		bpf_program__set_autoload(p, true);
 	}
+	/* ours, zeroed: libbpf's own log buffer would be left to the kernel to fill, and
+	 * its bytes read past what the kernel wrote */
+	vlog = calloc(1, VLOG_SIZE);
+	if (!vlog) {
+		bpf_object__close(o);
+		err = -ENOMEM;
+		goto out;
+	}
+	bpf_object__for_each_program(p, o)
+		bpf_program__set_log_buf(p, vlog, VLOG_SIZE);
 	if (!nr) {
 		bpf_object__close(o);
 		snprintf(errbuf, errlen, "no BPF programs in object");
@@ -499,10 +509,6 @@ static int check_object(const char *obj, const char *kernel, struct vh_core_btf 
 			for (int j = 0; j < n; j++)
 				r->relos[j].guarded = true;
 			continue;
-		}
-		if (!vlog && !(vlog = malloc(VLOG_SIZE))) {
-			err = -ENOMEM;
-			break;
 		}
 		err = check_alone(obj, names[i], cb, r, &log, vlog);
 		if (err)
