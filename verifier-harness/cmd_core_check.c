@@ -317,7 +317,8 @@ static void write_table(const struct vh_core_results *rs, const struct cfg *c)
 	}
 	printf("%-*s", wname, "PROGRAM");
 	for (int k = 0; k < c->nt; k++)
-		printf("  %-*s", col_width(c->t[k].name), c->t[k].name);
+		printf("  %s%*s", c->t[k].name, k + 1 < c->nt ?
+		       col_width(c->t[k].name) - (int)strlen(c->t[k].name) : 0, "");
 	printf("\n");
 	for (int p = 0; p < per; p++) {
 		const struct vh_core_result *r0 = &rs->r[p];
@@ -330,7 +331,8 @@ static void write_table(const struct vh_core_results *rs, const struct cfg *c)
 					r->verdict == VH_CORE_ERROR ? "error" :
 					r->nr_relos ? "guarded" : "pass";
 
-			printf("  %-*s", col_width(c->t[k].name), v);
+			/* no padding after the last column */
+			printf("  %-*s", k + 1 < c->nt ? col_width(c->t[k].name) : 0, v);
 		}
 		printf("\n");
 	}
