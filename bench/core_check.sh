@@ -46,7 +46,8 @@ for ((i = 0; i < n; i++)); do
 	s=${srcs[i % ${#srcs[@]}]}
 	cp "$s" "$tmp/btf/$(printf '%03d' "$i")-$(basename "$s")"
 done
-echo "kernel BTFs: ${#srcs[@]} distinct ($(cd "$tmp/src" && ls | sed 's/\.btf$//' | tr '\n' ' '))," \
+names=$(cd "$tmp/src" && ls | sed 's/\.btf$//' | tr '\n' ' ')
+echo "kernel BTFs: ${#srcs[@]} distinct (${names% })," \
      "$n targets, $(du -sh "$tmp/btf" | cut -f1)"
 echo "objects: $# ($(for o in "$@"; do basename "$o"; done | tr '\n' ' '))"
 set +e

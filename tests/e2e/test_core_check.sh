@@ -45,7 +45,8 @@ expect_eq "$(echo "$out" | jq -c .summary)" '{"pass":3,"fail":1,"error":0}' "sum
 # the same from a folder (non-BTF files in it are left out), as a table
 run "$BPFGATE" core-check --btf "$T/btf" "$OBJ"
 expect_eq "$rc" 1 "folder: exit 1"
-expect_contains "$out" "state_unguarded on old.o: unresolved <byte_off> struct task_struct.__state" \
+expect_contains "$out" \
+	"state_unguarded on old.o: unresolved <byte_off> struct task_struct.__state" \
 	"the table names the relocation"
 expect_eq "$(echo "$out" | grep -c 'core_missing_field.bpf.o:state_')" 3 "two rows + one detail"
 run "$BPFGATE" core-check --btf "$T/btf/new.o" "$OBJ"
@@ -53,7 +54,8 @@ expect_eq "$rc" 0 "only the new BTF: exit 0 ($out $err)"
 
 # a second kernel with the same types gets the same answer (remembered, not reloaded)
 cp "$T/btf/old.o" "$T/old-copy.o"
-run "$BPFGATE" core-check --json --btf "$T/btf/old.o" --btf "$T/btf/new.o" --btf "$T/old-copy.o" "$OBJ"
+run "$BPFGATE" core-check --json --btf "$T/btf/old.o" --btf "$T/btf/new.o" \
+	--btf "$T/old-copy.o" "$OBJ"
 expect_eq "$rc" 1 "with a copy: exit 1"
 for p in state_unguarded state_guarded; do
 	expect_eq "$(verdict $p old-copy.o)" "$(verdict $p old.o)" "$p: the copy's verdict"
