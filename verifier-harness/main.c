@@ -28,6 +28,7 @@ static const struct cmd cmds[] = {
 	{ "kernel", do_kernel, "manage the kernel cache (fetch, list, path)" },
 	{ "init", do_init, "write a commented bpfgate.conf for a folder of programs" },
 	{ "config", do_config, "read a project's bpfgate.conf (check, get KEY, make)" },
+	{ "core-check", do_core_check, "check CO-RE relocations against kernels' BTF, offline" },
 	{ 0 },
 };
 
