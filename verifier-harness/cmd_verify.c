@@ -732,6 +732,10 @@ int do_verify(int argc, char **argv)
 	if (vms)
 		status = worst(status, verify_vms(&cfg, &listed, &set));
 	listed__free(&listed);
+	if (vh_verify_cfg__expectations(&cfg, &set)) {
+		vh_err(cfg.conf->path, "cannot apply the programs' expectations: out of memory");
+		status = VH_EXIT_USAGE;
+	}
 
 	status = vh_verify__finish(&cfg, &set, status);
 	vh_result_set__free(&set);

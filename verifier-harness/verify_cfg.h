@@ -43,6 +43,9 @@ struct verify_cfg {
  */
 int vh_verify_cfg__config(struct verify_cfg *cfg, bool with_run);
 void vh_verify_cfg__free(struct verify_cfg *cfg);
+/* The config's [program "GLOB"] expect = fail|skip applied to the run's results
+ * (programs whose source tags already set an expectation are left alone). */
+int vh_verify_cfg__expectations(const struct verify_cfg *cfg, struct vh_result_set *set);
 /* Add s to a list of options (--kernel, --test); 0 or -ENOMEM (said). */
 int vh_verify_cfg__append(const char ***list, int *n, const char *s);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "strfmt.h"
 #include "verify_cfg.h"
 
 static bool given(const struct verify_cfg *cfg, int id)
@@ -120,6 +121,64 @@ int vh_verify_cfg__config(struct verify_cfg *cfg, bool with_run)
 		err = take_run(cfg, cfg->conf);
 		if (err)
 			return -EINVAL;
+	}
+	return 0;
+}
+
+/* NAME of NAME.bpf.o (or of any OBJ.o): how bpf.mk and [program "GLOB"] name it */
+static char *object_name(const char *object)
+{
+	const char *base = strrchr(object, '/') ? strrchr(object, '/') + 1 : object;
+	size_t n = strlen(base);
+
+	if (n > 6 && !strcmp(base + n - 6, ".bpf.o"))
+		n -= 6;
+	else if (n > 2 && !strcmp(base + n - 2, ".o"))
+		n -= 2;
+	return strndup(base, n);
+}
+
+/* expect = fail: a rejection is what the project asked for, an acceptance is not */
+static void expect_fail(const char *conf, struct vh_result *r)
+{
+	r->expect = strdup("fail");
+	if (r->verdict == VH_FAIL) {
+		r->verdict = VH_PASS;
+		return;
+	}
+	r->verdict = VH_FAIL;
+	r->error = vh_strfmt("the verifier accepted a program that %s expects to fail", conf);
+	r->error_class = strdup("expectation");
+	r->error_kind = strdup("program has a bug");
+}
+
+int vh_verify_cfg__expectations(const struct verify_cfg *cfg, struct vh_result_set *set)
+{
+	for (size_t i = 0; cfg->conf && i < set->n; i++) {
+		struct vh_result *r = &set->v[i];
+		struct vh_pconf_match m;
+		char *name;
+		int err;
+
+		/* tags in the program's source decide first; errors stay errors */
+		if (r->expect || !r->object || !r->program ||
+		    (r->verdict != VH_PASS && r->verdict != VH_FAIL))
+			continue;
+		name = object_name(r->object);
+		if (!name)
+			return -ENOMEM;
+		err = vh_project_config__match(cfg->conf, name, r->program, &m);
+		free(name);
+		if (err)
+			return err;
+		free(m.cflags);
+		if (m.expect == VH_PCONF_EXPECT_FAIL) {
+			expect_fail(cfg->conf->path, r);
+		} else if (m.expect == VH_PCONF_EXPECT_SKIP) {
+			r->verdict = VH_SKIP;
+			free(r->reason);
+			r->reason = vh_strfmt("expect = skip in %s", cfg->conf->path);
+		}
 	}
 	return 0;
 }
