@@ -476,7 +476,8 @@ static int fill_state(const struct walk *w, struct span t, struct vh_explain *ex
 		g->value = dup_value(w->st.reg[r]);
 		if (w->st.reg[r].p && !g->value)
 			return -ENOMEM;
-		stack |= r == 10 || (w->st.reg[r].p && starts(w->st.reg[r].p, w->st.reg[r].n, "fp"));
+		/* r10 or a pointer into the stack */
+		stack |= w->st.reg[r].p && starts(w->st.reg[r].p, w->st.reg[r].n, "fp");
 	}
 	if (!stack || !w->st.nslots)
 		return 0;
