@@ -56,8 +56,10 @@ elif not re.search(r"^at:     %s\.bpf\.c:\d+: " % prog, text, re.M):
     fail("no 'at:' line")
 if f"class:  {cls} (" not in text or f"docs/error-classes.md#{cls}" not in text:
     fail("class or its docs link missing")
-hint_shown = " ".join(l[8:].strip() for l in screen if l.startswith("hint:") or
-                      (l.startswith("        ") and screen[screen.index(l) - 1].startswith("hint:")))
+hint_at = next((i for i, l in enumerate(screen) if l.startswith("hint:")), None)
+hint_shown = "" if hint_at is None else " ".join(
+    l[8:].strip() for i, l in enumerate(screen[hint_at:hint_at + 3])
+    if i == 0 or l.startswith("        "))
 if hint not in hint_shown:
     fail(f"hint '{hint}' not shown: '{hint_shown}'")
 # the failing instruction and the registers it reads
@@ -179,13 +181,21 @@ expect_eq "$rc" 0 "--kernel host"
 run "$BPFGATE" explain "$TMPDIR"
 expect_eq "$rc" 2 "a folder as object ($err)"
 
+# every class has the anchor the docs link points at
+for cls in $(grep -oE '^\s*\[C_[A-Z_]+\] = \{ "[a-z_]+"' verifier-harness/error_class.c |
+	grep -oE '"[a-z_]+"' | tr -d '"'); do
+	grep -q "<a id=\"$cls\"></a>" docs/error-classes.md ||
+		fail "docs/error-classes.md has no anchor for $cls"
+done
+
 # --help and the man page list the same options
 opts() { grep -oE -- '--[a-z][a-z0-9-]+' | sort -u; }
 run "$BPFGATE" explain --help
 expect_eq "$rc" 0 "explain --help"
 h=$(echo "$out" | opts)
 m=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' docs/bpfgate-explain.8 | opts)
-[ "$h" = "$m" ] || fail "--help and docs/bpfgate-explain.8 differ: $(diff <(echo "$h") <(echo "$m") | grep '^[<>]' | tr '\n' ' ')"
+[ "$h" = "$m" ] || fail "--help and docs/bpfgate-explain.8 differ:" \
+	"$(diff <(echo "$h") <(echo "$m") | grep '^[<>]' | tr '\n' ' ')"
 run "$BPFGATE" --help
 expect_contains "$out" "explain" "bpfgate --help lists explain"
 echo "explain: every class on this host explained at verify's source line"
