@@ -143,7 +143,8 @@ static void apply_token(struct state *st, const char *p, size_t n)
 	v = (struct span){ eq + 1, n - (eq + 1 - p) };
 	if (is_reg(p, name_n, &r))
 		st->reg[r] = v;
-	else if (name_n > 3 && !memcmp(p, "fp-", 3) && digits(p + 3, name_n - 3, &r) == name_n - 3)
+	else if (name_n > 3 && !memcmp(p, "fp-", 3) && digits(p + 3, name_n - 3, &r) == name_n - 3 &&
+		 r > 0)
 		set_slot(st, -r, v);
 }
 
