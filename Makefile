@@ -88,13 +88,14 @@ help:
 ##   clean          remove the output folder
 ## Variables:
 ##   O=DIR          output folder (default build/)
-##   V=1            show full commands
+##   V=1            show full commands; verify prints every program and the full comparison
 ##   CLANG=clang-14 BPF compiler (default: newest clang >= 14 installed)
 ##   PROGRAMS_DIR=  build another folder of *.bpf.c with the same rules
 ##   PREFIX=/usr/local DESTDIR=   install locations
 ##   KERNELS="..."  kernels for verify (series from ci/kernels.conf, host, or a path)
-##   BASELINE=FILE  the gate's baseline (default ci/baseline.json; with PROGRAMS_DIR=D,
-##                  D/bpfgate-baseline.json); verify gates on it when it exists
+##   BASELINE=FILE  the gate's baseline (default ci/baseline.json; with PROGRAMS_DIR=D, the
+##                  one its bpfgate.conf names, else D/bpfgate-baseline.json); verify gates
+##                  on it when it exists
 ##   MAX_GROWTH=10% the gate: largest growth of a program's instructions processed
 ##   MAX_SHARE=25%  the gate: no program may process more of the 1M instruction limit
 ##   BASELINE_MISSING=error|warn  a baseline without the kernels run: error, or a

@@ -46,7 +46,9 @@ die() {
 say() { echo "fetch: $*" | tee -a "$log" >&2; }
 
 # The grammar of kernels.conf's fields (the same as verifier-harness/kernel_conf.c).
-valid_series() { [[ $1 == host || ($1 =~ ^[0-9]{1,3}\.[0-9]{1,3}([.-][a-z0-9]+)*$ && ${#1} -le 15) ]]; }
+valid_series() {
+	[[ $1 == host || ($1 =~ ^[0-9]{1,3}\.[0-9]{1,3}([.-][a-z0-9]+)*$ && ${#1} -le 15) ]]
+}
 valid_suite() { [[ $1 =~ ^[a-z][a-z0-9-]*$ && ${#1} -le 47 ]]; }
 valid_release() { [[ $1 =~ ^[0-9][A-Za-z0-9.+~_-]*$ && $1 != *..* && ${#1} -le 64 ]]; }
 valid_packages() {
@@ -111,13 +113,6 @@ fetch | fetch-entry | vmlinux | newest) ;;
 *) die kernels.sh "unknown command '$cmd' (try --help)" 2 ;;
 esac
 
-# Heavy children die with this script (which dies with bpfgate): PR_SET_PDEATHSIG.
-if setpriv --help 2>/dev/null | grep -q -- --pdeathsig; then
-	pd() { setpriv --pdeathsig KILL -- "$@"; }
-else
-	pd() { "$@"; }
-fi
-
 # vmlinux IMAGE OUT: find the compressed payload by its magic and unpack it; the
 # result must be an ELF file. Compressions of Debian's kernels: xz, zstd (gzip too).
 extract_vmlinux() {
@@ -125,7 +120,7 @@ extract_vmlinux() {
 	for magic in xz:'\xfd7zXZ\x00' zstd:'\x28\xb5\x2f\xfd' gzip:'\x1f\x8b\x08'; do
 		tool=${magic%%:*}
 		for off in $(grep -abo -P "${magic#*:}" "$img" 2>/dev/null | cut -d: -f1 | head -n 4); do
-			tail -c +$((off + 1)) "$img" | pd "$tool" -dc >"$out.tmp" 2>/dev/null || true
+			tail -c +$((off + 1)) "$img" | "$tool" -dc >"$out.tmp" 2>/dev/null || true
 			if [ "$(head -c 4 "$out.tmp" | od -An -c | tr -d ' ')" = '177ELF' ]; then
 				mv "$out.tmp" "$out"
 				return 0
@@ -155,9 +150,13 @@ fetch-entry)
 	dir=$2 series=$3 suite=$4 release=$5 packages=$6
 	;;
 newest)
-	[ $# -eq 6 ] || die kernels.sh "usage: kernels.sh newest SERIES SUITE RELEASE PACKAGES --offline|--refresh" 2
+	[ $# -eq 6 ] ||
+		die kernels.sh "usage: kernels.sh newest SERIES SUITE RELEASE PACKAGES --offline|--refresh" 2
 	series=$2 suite=$3 release=$4 packages=$5 mode=$6
-	case $mode in --offline | --refresh) ;; *) die kernels.sh "newest: --offline or --refresh" 2 ;; esac
+	case $mode in
+	--offline | --refresh) ;;
+	*) die kernels.sh "newest: --offline or --refresh" 2 ;;
+	esac
 	;;
 esac
 check_fields "$series" "$suite" "$release" "$packages"
@@ -191,13 +190,15 @@ mkdir -p "$state/$suite/cache"
 pkgs=()
 IFS=, read -r -a pkgs <<<"$packages"
 # shellcheck disable=SC2086
-apt_update() { pd apt-get $opts update >>"$log" 2>&1; }
+apt_update() { apt-get $opts update >>"$log" 2>&1; }
 # shellcheck disable=SC2086
-version_of() { pd apt-cache $opts show --no-all-versions "$1" 2>/dev/null | awk '/^Version:/ {print $2; exit}'; }
+version_of() {
+	apt-cache $opts show --no-all-versions "$1" 2>/dev/null | awk '/^Version:/ {print $2; exit}'
+}
 # versions_of NAME...: "NAME VERSION" of each package apt knows (candidate versions)
 # shellcheck disable=SC2086
 versions_of() {
-	pd apt-cache $opts show --no-all-versions "$@" 2>/dev/null |
+	apt-cache $opts show --no-all-versions "$@" 2>/dev/null |
 		awk '/^Package:/ {p = $2} /^Version:/ && p != "" {print p, $2; p = ""}' || true
 }
 
@@ -220,7 +221,7 @@ if [ "$cmd" = newest ]; then
 	pre=${first%%"$release"*} suf=${first#*"$release"}
 	cands=()
 	# shellcheck disable=SC2086
-	for name in $(pd apt-cache $opts pkgnames "$pre" 2>/dev/null | sort -u); do
+	for name in $(apt-cache $opts pkgnames "$pre" 2>/dev/null | sort -u); do
 		[[ $name == *"$suf" ]] || continue
 		r=${name#"$pre"}
 		r=${r%"$suf"}
@@ -260,7 +261,7 @@ mkdir "$dir/debs" "$dir/x"
 download() {
 	cd "$dir/debs"
 	# shellcheck disable=SC2086
-	pd apt-get $opts download "${pkgs[@]}" >>"$log" 2>&1
+	apt-get $opts download "${pkgs[@]}" >>"$log" 2>&1
 	local rc=$?
 	cd - >/dev/null
 	return $rc
@@ -271,17 +272,19 @@ pin_gone() {
 	for p in "${pkgs[@]}"; do
 		# shellcheck disable=SC2086
 		if [ "$(version_of "${p%%=*}")" != "${p#*=}" ] &&
-			! pd apt-cache $opts show "$p" >/dev/null 2>&1; then
+			! apt-cache $opts show "$p" >/dev/null 2>&1; then
 			die "$series" "$p is no longer on the mirror of $suite" 3
 		fi
 	done
 }
 # The lists are refreshed at most hourly; a download that fails refreshes them.
-fresh=$(find "$state/$suite/lists" -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null | head -n 1)
+fresh=$(find "$state/$suite/lists" -maxdepth 1 -name '*_Packages*' -mmin -60 2>/dev/null |
+	head -n 1)
 [ -z "$fresh" ] || say "$series: downloading ${pkgs[*]}"
 if [ -z "$fresh" ] || ! download; then
 	say "$series: updating the package lists of $suite"
-	apt_update || die "$series" "apt-get update of $suite failed: $(grep -E '^(E|W):' "$log" | tail -n 1)"
+	apt_update ||
+		die "$series" "apt-get update of $suite failed: $(grep -E '^(E|W):' "$log" | tail -n 1)"
 	say "$series: downloading ${pkgs[*]}"
 	if ! download; then
 		pin_gone
@@ -293,7 +296,7 @@ exec 9>&-
 
 say "$series: extracting"
 for deb in "$dir"/debs/*.deb; do
-	pd dpkg-deb -x "$deb" "$dir/x" 2>>"$log" || die "$series" "dpkg-deb -x $(basename "$deb") failed"
+	dpkg-deb -x "$deb" "$dir/x" 2>>"$log" || die "$series" "dpkg-deb -x $(basename "$deb") failed"
 done
 
 # 5.10 to 6.12 ship boot/vmlinuz-RELEASE and lib/modules/; sid's split merged-/usr
@@ -327,5 +330,5 @@ extract_vmlinux "$dir/vmlinuz" "$dir/vmlinux" || say "$series: no ELF kernel ins
 
 say "$series: depmod"
 depmod=$(command -v depmod || echo /sbin/depmod)
-pd "$depmod" -a -b "$dir" "$release" 2>>"$log" || die "$series" "depmod failed"
+"$depmod" -a -b "$dir" "$release" 2>>"$log" || die "$series" "depmod failed"
 rm -rf "$dir/x" "$dir/debs"

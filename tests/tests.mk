@@ -61,10 +61,10 @@ sanitize:
 run-tests: all test-bpf unit-tests fuzz-bins sanitize
 	@O=$(abspath $(O)) BPFGATE=$(abspath $(BPFGATE)) CLANG=$(CLANG) tests/run.sh $(if $(T),-t '$(T)')
 
-# Explore with each fuzz target for FUZZ_TIME seconds (not part of make check).
+# Explore with each fuzz target for FUZZ_TIME seconds (not part of make check); one
+# line per target (executions, corpus size, crashes) in $(O)/fuzz/summary.txt.
 fuzz: fuzz-bins
-	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(O)/fuzz-corpus/$$n; \
-		$$f -max_total_time=$(FUZZ_TIME) $(O)/fuzz-corpus/$$n tests/fuzz/corpus/$$n || exit 1; done
+	@tests/fuzz/explore.sh $(FUZZ_TIME) $(O)/fuzz $(FUZZ_BINS)
 
 # The same functional tests linked statically, so that the qemu backend's initramfs
 # (busybox and nothing else) can run them inside every kernel of the matrix:

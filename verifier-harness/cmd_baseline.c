@@ -17,6 +17,8 @@
 #include "compare.h"
 #include "diag.h"
 #include "options.h"
+#include "out_file.h"
+#include "project_config.h"
 #include "report.h"
 #include "result_json.h"
 
@@ -24,11 +26,17 @@
 #define BPFGATE_VERSION "0.0.0"
 #endif
 
-static const struct vh_opt *const baseline_opts[] = { &vh_opt_help, NULL };
+static const struct vh_opt opt_config = {
+	VH_OPT_CONFIG, "config", 0, VH_OPT_STR, "CONF",
+	.help = "update the baseline CONF (a bpfgate.conf) names: every argument is then a "
+		"RESULT.json",
+};
+static const struct vh_opt *const baseline_opts[] = { &opt_config, &vh_opt_help, NULL };
 
 static const struct vh_cmd_opts baseline_cmd = {
 	.cmd = "baseline",
-	.synopsis = "update FILE RESULT.json...",
+	.synopsis = "update FILE RESULT.json...\n"
+		    "       bpfgate baseline --config CONF update RESULT.json...",
 	.about = "Refresh a baseline: the rows of the kernels in the results (the JSON of\n"
 		 "'bpfgate verify -j') replace those kernels' rows of FILE (the same release,\n"
 		 "or another one of the same series and kind); the rows of other kernels stay.\n"
@@ -39,9 +47,29 @@ static const struct vh_cmd_opts baseline_cmd = {
 	.opts = baseline_opts,
 };
 
-static int no_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val *v)
+static int baseline_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val *v)
 {
-	(void)ctx, (void)o, (void)v;
+	if (o->id == VH_OPT_CONFIG)
+		*(const char **)ctx = v->str;
+	return 0;
+}
+
+/* The baseline a project's config names. 0 (*path malloc'd) or -1 (said). */
+static int config_baseline(const char *conf_path, char **path)
+{
+	struct vh_project_config conf;
+	char errbuf[512];
+
+	if (vh_project_config__load(&conf, conf_path, errbuf, sizeof(errbuf))) {
+		vh_err(NULL, "%s", errbuf);
+		return -1;
+	}
+	*path = conf.baseline ? strdup(conf.baseline) : NULL;
+	vh_project_config__free(&conf);
+	if (!*path) {
+		vh_err(conf_path, "names no baseline ([project] baseline = FILE)");
+		return -1;
+	}
 	return 0;
 }
 
@@ -127,16 +155,17 @@ static int sort_rows(struct vh_result_set *set)
 
 static int write_file(const char *path, const struct vh_result_set *set)
 {
-	struct vh_atomic_file af;
-	int err = vh_atomic_file__open(&af, path);
+	struct vh_out_file of;
+	int err = vh_out_file__open(&of, path, VH_OUT_REPLACE);
 
 	if (err)
 		return err;
-	if (vh_result_set__write_json(af.f, set, true)) {
-		vh_atomic_file__abort(&af);
-		return -EIO;
+	err = vh_result_set__write_json(of.f, set, true);
+	if (err) {
+		vh_out_file__abort(&of);
+		return err;
 	}
-	return vh_atomic_file__commit(&af);
+	return vh_out_file__commit(&of);
 }
 
 static int update(const char *path, char **results, int nresults)
@@ -195,7 +224,10 @@ cleanup:
 
 int do_baseline(int argc, char **argv)
 {
-	int first = vh_opts__parse(&baseline_cmd, argc, argv, no_opt, NULL, true);
+	const char *conf = NULL;
+	char *file = NULL;
+	int first = vh_opts__parse(&baseline_cmd, argc, argv, baseline_opt, &conf, true);
+	int ret;
 
 	if (first <= 0)
 		return first ? VH_EXIT_USAGE : VH_EXIT_OK;
@@ -204,10 +236,16 @@ int do_baseline(int argc, char **argv)
 		       "unknown subcommand, expected update (try 'bpfgate baseline --help')");
 		return VH_EXIT_USAGE;
 	}
-	if (argc - first < 3) {
-		vh_err("baseline update", "expected FILE RESULT.json... (try 'bpfgate baseline "
-		       "--help')");
+	if (argc - first < (conf ? 2 : 3)) {
+		vh_err("baseline update", "expected %sRESULT.json... (try 'bpfgate baseline "
+		       "--help')", conf ? "" : "FILE ");
 		return VH_EXIT_USAGE;
 	}
-	return update(argv[first + 1], argv + first + 2, argc - first - 2);
+	if (!conf)
+		return update(argv[first + 1], argv + first + 2, argc - first - 2);
+	if (config_baseline(conf, &file))
+		return VH_EXIT_USAGE;
+	ret = update(file, argv + first + 1, argc - first - 1);
+	free(file);
+	return ret;
 }

@@ -16,6 +16,7 @@
 #include "json_writer.h"
 #include "object_verify.h"
 #include "options.h"
+#include "out_file.h"
 #include "privilege.h"
 #include "report.h"
 #include "term_line.h"
@@ -90,7 +91,7 @@ static int explain_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_va
 }
 
 /* Where the full logs go: --log FILE, or a new file in $TMPDIR. 0 or -errno. */
-static int open_log(const struct explain_cfg *cfg, struct vh_atomic_file *af, char **path)
+static int open_log(const struct explain_cfg *cfg, struct vh_out_file *of, char **path)
 {
 	const char *dir = getenv("TMPDIR");
 	int fd, err;
@@ -112,7 +113,7 @@ static int open_log(const struct explain_cfg *cfg, struct vh_atomic_file *af, ch
 	}
 	if (!*path)
 		return -ENOMEM;
-	err = vh_atomic_file__open(af, *path);
+	err = vh_out_file__open(of, *path, VH_OUT_REPLACE);
 	if (err) {
 		if (!cfg->log)
 			unlink(*path);
@@ -120,8 +121,6 @@ static int open_log(const struct explain_cfg *cfg, struct vh_atomic_file *af, ch
 		*path = NULL;
 		return err;
 	}
-	/* the log shows kernel addresses: for its owner only */
-	fchmod(fileno(af->f), 0600);
 	return 0;
 }
 
@@ -136,8 +135,9 @@ static bool explained(const struct vh_result *r)
 static int write_logs(const struct explain_cfg *cfg, const struct vh_result_set *set,
 		      char **path)
 {
-	struct vh_atomic_file af;
-	int err = open_log(cfg, &af, path);
+	struct vh_out_file of;
+	char *target = NULL;
+	int err = open_log(cfg, &of, path);
 
 	if (err)
 		return err;
@@ -147,10 +147,20 @@ static int write_logs(const struct explain_cfg *cfg, const struct vh_result_set 
 
 		if (!explained(r))
 			continue;
-		fprintf(af.f, "%s: prog '%s': -- BEGIN PROG LOAD LOG --\n%s%s-- END PROG LOAD LOG --\n",
+		fprintf(of.f, "%s: prog '%s': -- BEGIN PROG LOAD LOG --\n%s%s-- END PROG LOAD LOG --\n",
 			r->object, r->program, r->log ?: "", n && r->log[n - 1] != '\n' ? "\n" : "");
 	}
-	err = vh_atomic_file__commit(&af);
+	/* the log shows kernel addresses: for its owner only (a file put in place;
+	 * a device or FIFO given as --log is written through, left as it is) */
+	if (of.tmp && !(target = strdup(of.target))) {
+		vh_out_file__abort(&of);
+		err = -ENOMEM;
+	} else {
+		err = vh_out_file__commit(&of);
+	}
+	if (!err && target && chmod(target, 0600))
+		err = -errno;
+	free(target);
 	if (err && !cfg->log)
 		unlink(*path);
 	return err;
@@ -550,6 +560,10 @@ int do_explain(int argc, char **argv)
 		} else {
 			status = explain_set(&cfg, &set, prog, log_path);
 		}
+	}
+	if (!cfg.json && (err = vh_out_file__flush_stdout())) {
+		vh_err("stdout", "cannot write the explanation: %s", strerror(-err));
+		status = worst(status, VH_EXIT_USAGE);
 	}
 	free(log_path);
 	vh_result_set__free(&set);

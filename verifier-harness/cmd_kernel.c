@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* cmd_kernel.c: bpfgate kernel fetch|list|path|verify|update|probe: the kernel matrix and its cache. */
+/* cmd_kernel.c: bpfgate kernel fetch|list|path|verify|update|probe: the matrix and its cache. */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>

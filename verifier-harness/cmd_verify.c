@@ -17,6 +17,7 @@
 #include "kernel_probe.h"
 #include "matrix.h"
 #include "object_verify.h"
+#include "out_file.h"
 #include "privilege.h"
 #include "prog_type.h"
 #include "report.h"
@@ -24,6 +25,7 @@
 #include "run_summary.h"
 #include "source_path.h"
 #include "term_line.h"
+#include "text_escape.h"
 #include "verify_cfg.h"
 #include "verify_pool.h"
 
@@ -467,16 +469,72 @@ static void print_full_logs(const struct verify_cfg *cfg, const struct vh_result
 	for (size_t i = 0; i < set->n; i++) {
 		const struct vh_result *r = &set->v[i];
 		struct vh_result_set one = { 0 };
+		const char *log;
 
 		if (r->verdict != VH_FAIL || strcmp(r->kernel ?: "", host))
 			continue;
 		vh_object__verify_prog(r->object, r->program, &o, &one);
-		if (one.n && one.v[0].log)
-			fprintf(stderr, "%s: prog '%s': -- BEGIN PROG LOAD LOG --\n%s%s-- END PROG LOAD LOG --\n",
-				r->object, r->program, one.v[0].log,
-				one.v[0].log[0] && one.v[0].log[strlen(one.v[0].log) - 1] == '\n' ? "" : "\n");
+		log = one.n ? one.v[0].log : NULL;
+		if (log) {
+			vh_escape__term(stderr, r->object, false);
+			fputs(": prog '", stderr);
+			vh_escape__term(stderr, r->program, false);
+			fputs("': -- BEGIN PROG LOAD LOG --\n", stderr);
+			vh_escape__term(stderr, log, true);
+			if (log[0] && log[strlen(log) - 1] != '\n')
+				fputc('\n', stderr);
+			if (one.v[0].log_truncated)
+				fprintf(stderr, "%s\n", VH_LOG_TRUNCATED_NOTE);
+			fputs("-- END PROG LOAD LOG --\n", stderr);
+		}
 		vh_result_set__free(&one);
 	}
+}
+
+/* With --table the table of every program (else the short summary follows, from
+ * vh_verify__finish), and the explanation of each failure; lines cut to the
+ * terminal's width (120 columns off a terminal). */
+static void print_results(FILE *out, const struct verify_cfg *cfg,
+			  const struct vh_result_set *set, bool color)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len), *f = mem ?: out;
+
+	if (cfg->table)
+		vh_report__table(f, set, color);
+	for (size_t i = 0; i < set->n; i++)
+		if (set->v[i].verdict == VH_FAIL || set->v[i].verdict == VH_ERROR)
+			vh_report__failure(f, &set->v[i], color);
+	if (!mem)
+		return;
+	fclose(mem);
+	vh_term__cut_lines(out, text ?: "", vh_term__width(STDOUT_FILENO));
+	free(text);
+}
+
+/* The results on stdout (table or JSON); a full or closed stdout is an error. */
+static int write_stdout(const struct verify_cfg *cfg, const struct vh_result_set *set)
+{
+	bool color = !cfg->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	struct vh_out_file out;
+	int err, werr = 0;
+
+	err = vh_out_file__stdout(&out);
+	if (!err) {
+		if (cfg->json) {
+			werr = vh_result_set__write_json(out.f, set, cfg->pretty);
+		} else if (set->n) {
+			print_results(out.f, cfg, set, color);
+		}
+		/* the write error itself (ENOSPC) says more than the writer's EIO */
+		err = vh_out_file__commit(&out) ?: werr;
+	}
+	/* text goes on after this (summary, verdict): its error is said at the end */
+	if (!err || !cfg->json)
+		return VH_EXIT_OK;
+	vh_err("stdout", "cannot write the JSON results: %s", strerror(-err));
+	return VH_EXIT_USAGE;
 }
 
 /* GitHub's annotations point at files of the repository: the sources' paths from
@@ -495,31 +553,23 @@ static void gh_annotations(const struct vh_result_set *set)
 static int write_reports(const struct verify_cfg *cfg, const struct vh_result_set *set)
 {
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
-	bool color = !cfg->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	int status = VH_EXIT_OK;
+	int status, err;
 
-	if (cfg->json) {
-		if (vh_result_set__write_json(stdout, set, cfg->pretty))
-			status = VH_EXIT_USAGE;
-	} else if (set->n) {
-		if (cfg->table) /* else the short summary (vh_verify__finish) */
-			vh_report__table(stdout, set, color);
-		for (size_t i = 0; i < set->n; i++)
-			if (set->v[i].verdict == VH_FAIL || set->v[i].verdict == VH_ERROR)
-				vh_report__failure(stdout, &set->v[i], color);
-	}
+	status = write_stdout(cfg, set);
 	if (cfg->verbose)
 		print_full_logs(cfg, set);
-	if (cfg->junit && vh_report__junit(cfg->junit, set)) {
-		vh_err(cfg->junit, "cannot write JUnit report: %s", strerror(errno));
+	if (cfg->junit && (err = vh_report__junit(cfg->junit, set))) {
+		vh_err(cfg->junit, "cannot write the JUnit report: %s", strerror(-err));
 		status = VH_EXIT_USAGE;
 	}
-	if (cfg->markdown && vh_report__markdown(cfg->markdown, set, false)) {
-		vh_err(cfg->markdown, "cannot write Markdown summary: %s", strerror(errno));
+	if (cfg->markdown && (err = vh_report__markdown(cfg->markdown, set, false))) {
+		vh_err(cfg->markdown, "cannot write the Markdown summary: %s", strerror(-err));
 		status = VH_EXIT_USAGE;
 	}
-	if (summary && summary[0] && vh_report__markdown(summary, set, true))
-		vh_warn(summary, "cannot append to $GITHUB_STEP_SUMMARY: %s", strerror(errno));
+	if (summary && summary[0] && (err = vh_report__markdown(summary, set, true))) {
+		vh_err(summary, "cannot append to $GITHUB_STEP_SUMMARY: %s", strerror(-err));
+		status = VH_EXIT_USAGE;
+	}
 	if (getenv("GITHUB_ACTIONS") && !strcmp(getenv("GITHUB_ACTIONS"), "true"))
 		gh_annotations(set);
 	return status;
@@ -574,13 +624,15 @@ static int compare_baseline(const struct verify_cfg *cfg, struct vh_result_set *
 
 /* The last line: the verdict of the run and of its gate. */
 static void print_verdict(FILE *f, size_t width, const struct verify_cfg *cfg,
-			  const struct vh_compare *c, int gate, int status)
+			  const struct vh_compare *c, int status)
 {
 	const char *word = status == VH_EXIT_OK ? "PASS" : status == VH_EXIT_FAIL ? "FAIL" : "ERROR";
 
 	if (!cfg->baseline)
 		vh_term__line(f, width, "%s (not gated: no baseline)", word);
-	else if (gate == VH_EXIT_USAGE || !c || c->uncovered == c->nkernels)
+	else if (!c)
+		vh_term__line(f, width, "%s (not gated: %s could not be read)", word, cfg->baseline);
+	else if (c->nkernels && c->uncovered == c->nkernels)
 		vh_term__line(f, width, "%s (not gated: %s has no row of the kernels run)", word,
 			      cfg->baseline);
 	else
@@ -596,7 +648,7 @@ int vh_verify__finish(const struct verify_cfg *cfg, struct vh_result_set *set, i
 	size_t counts[VH_VERDICT_CNT];
 	struct vh_compare c = { 0 };
 	bool compared = false;
-	int gate = VH_EXIT_OK;
+	int gate = VH_EXIT_OK, err;
 
 	/* VMs finish in any order: results read oldest kernel first, always */
 	if (vh_result_set__sort_by_kernel(set) || vh_result_set__justify_skips(set))
@@ -624,7 +676,11 @@ int vh_verify__finish(const struct verify_cfg *cfg, struct vh_result_set *set, i
 		status = worst(status, VH_EXIT_USAGE);
 	status = worst(status, gate);
 	if (!cfg->json)
-		print_verdict(text, co.width, cfg, compared ? &c : NULL, gate, status);
+		print_verdict(text, co.width, cfg, compared ? &c : NULL, status);
+	if (!cfg->json && (err = vh_out_file__flush_stdout())) {
+		vh_err("stdout", "cannot write the results: %s", strerror(-err));
+		status = worst(status, VH_EXIT_USAGE);
+	}
 	vh_compare__free(&c);
 	vh_result_set__free(&base);
 	return status;
@@ -659,7 +715,7 @@ int do_verify(int argc, char **argv)
 	/* loading on the host needs privilege: say so first, and only that if it
 	 * was the only thing asked */
 	if (want_host && optind < argc && vh_privilege__check(errbuf, sizeof(errbuf))) {
-		vh_err(argv[optind], "%s", errbuf);
+		vh_err(NULL, "%s", errbuf);
 		status = VH_EXIT_USAGE;
 		host_ok = false;
 	}

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* diag.c: one-line errors and the libbpf print callback. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
 
 #include "diag.h"
+#include "text_escape.h"
 
 
 static int verbosity;
@@ -39,14 +42,23 @@ static void capture_line(const char *line)
 	memcpy(capture_buf + have, line, add + 1);
 }
 
+/* The subject (a file name) and the cause (which may quote a log or a guest)
+ * can hold anything: escaped, and kept on one line. */
 static void vreport(const char *prefix, const char *subject, const char *fmt, va_list ap)
 {
+	char *msg = NULL;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	fputs("bpfgate: ", stderr);
 	fputs(prefix, stderr);
-	if (subject)
-		fprintf(stderr, "%s: ", subject);
-	vfprintf(stderr, fmt, ap);
+	if (subject) {
+		vh_escape__term(stderr, subject, false);
+		fputs(": ", stderr);
+	}
+	vh_escape__term(stderr, msg ?: fmt, false);
 	fputc('\n', stderr);
+	free(msg);
 }
 
 void vh_err(const char *subject, const char *fmt, ...)
@@ -71,6 +83,8 @@ void vh_warn(const char *subject, const char *fmt, ...)
  * instead, and pass libbpf's text through only when asked to (-v, -vv). */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	char *text;
+
 	if (capture_buf && level == LIBBPF_WARN) {
 		char line[1024];
 		va_list cp;
@@ -82,7 +96,12 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	}
 	if (verbosity == 0 || (level == LIBBPF_DEBUG && verbosity < 2))
 		return 0;
-	return vfprintf(stderr, fmt, ap);
+	/* libbpf quotes names and strings of the object: escaped like a log */
+	if (vasprintf(&text, fmt, ap) < 0)
+		return -ENOMEM;
+	vh_escape__term(stderr, text, true);
+	free(text);
+	return 0;
 }
 
 void vh_diag__set_verbosity(int level)

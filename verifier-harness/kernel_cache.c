@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -24,19 +23,8 @@
 #include "fs_util.h"
 #include "kernel_cache.h"
 #include "kernel_stamp.h"
-
-static int errf(char *buf, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int errf(char *buf, size_t len, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return err;
-}
+#include "spawn.h"
+#include "strfmt.h"
 
 static bool is_file(const char *p)
 {
@@ -110,10 +98,10 @@ int vh_kernel_conf__load_file(struct vh_kernel_conf *conf, const char *path, cha
 		path = env;
 	if (!path) {
 		if (!have_dir)
-			return errf(errbuf, errlen, -ENOENT, "kernels.conf: not found (set "
+			return vh_errf(errbuf, errlen, -ENOENT, "kernels.conf: not found (set "
 				    "BPFGATE_DATADIR or BPFGATE_KERNELS_CONF)");
 		if (pathf(cand, sizeof(cand), "%s/kernels.conf", dir))
-			return errf(errbuf, errlen, -ENAMETOOLONG, "%s: path too long", dir);
+			return vh_errf(errbuf, errlen, -ENAMETOOLONG, "%s: path too long", dir);
 		path = cand;
 	}
 	err = vh_kernel_conf__read(conf, path, errbuf, errlen);
@@ -257,7 +245,8 @@ enum vh_entry_state vh_kernel_cache__check(const struct vh_kernel_cache *cache,
 	}
 	err = vh_stamp__check(dir, full, why, len);
 	if (err == -ENOENT)
-		snprintf(why, len, "no stamp (an entry of an older bpfgate, or a fetch cut short)");
+		snprintf(why, len, "no stamp: written by an older bpfgate (the next fetch stamps "
+			 "it without a download) or cut short");
 	return err ? VH_ENTRY_DAMAGED : VH_ENTRY_WHOLE;
 }
 
@@ -397,46 +386,46 @@ static void release_stop_signals(const struct sigaction old[3])
 		raise(fetch_signal);
 }
 
-static double now_s(void)
+/* Environment of kernels.sh, set in the spawned child. */
+struct script_env {
+	const char *conf, *log, *apt;
+};
+
+static void script_setup(void *arg)
 {
-	struct timespec ts;
+	const struct script_env *e = arg;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Kill the group pgid: SIGTERM, then SIGKILL after grace seconds; wait until it is gone. */
-static void kill_group(pid_t pgid, double grace)
-{
-	double t0 = now_s();
-
-	if (kill(-pgid, SIGTERM))
-		return;
-	while (!kill(-pgid, 0)) {
-		if (now_s() - t0 > grace) {
-			kill(-pgid, SIGKILL);
-			grace = 1e9;
-		}
-		while (waitpid(-pgid, NULL, WNOHANG) > 0)
-			;
-		usleep(20 * 1000);
-	}
+	setenv("BPFGATE_KERNELS_CONF", e->conf, 1);
+	if (e->log)
+		setenv("BPFGATE_FETCH_LOG", e->log, 1);
+	if (!getenv("BPFGATE_APT_STATE"))
+		setenv("BPFGATE_APT_STATE", e->apt, 1);
 }
 
 /*
- * Run kernels.sh with args in its own process group, dying with bpfgate
- * (PR_SET_PDEATHSIG; kernels.sh passes it on to apt-get, dpkg-deb, depmod). Its
- * stdout goes to out_fd, stderr to err_fd (-1: bpfgate's stderr). Fds without
- * O_CLOEXEC (the cache lock) are inherited on purpose: the lock is held as long as
- * anything of the fetch runs. Returns its exit status (0-255), -EINTR when a stop
- * signal came (the group is then gone), or -errno.
+ * Run kernels.sh with args through the spawn module: its own process group, killed
+ * with bpfgate (kill -9 included) together with everything it started (apt-get,
+ * dpkg-deb, depmod). Its output goes to out_fd (-1: stderr), or into *captured
+ * (malloc'd) when captured is not NULL. Fds without O_CLOEXEC (the cache lock) are
+ * inherited on purpose: the lock is held as long as anything of the fetch runs.
+ * Returns its exit status (0-255), -EINTR when a stop signal came (the whole tree is
+ * then gone), or -errno.
  */
 static int run_script(const struct vh_kernel_cache *cache, const struct vh_kernel_conf *conf,
-		      char *const args[], const char *log, int out_fd, int err_fd)
+		      char *const args[], const char *log, int out_fd, char **captured)
 {
 	char apt[PATH_MAX], *argv[16];
-	pid_t parent = getpid(), pid;
-	int status, n = 0;
+	struct script_env env = { .conf = conf->path, .log = log, .apt = apt };
+	struct vh_spawn_opts so = {
+		.argv = argv,
+		.out = captured ? VH_SPAWN_OUT_BUFFER : VH_SPAWN_OUT_FD,
+		.out_fd = out_fd >= 0 ? out_fd : STDERR_FILENO,
+		.out_max = 65536,
+		.child_setup = script_setup,
+		.setup_arg = &env,
+	};
+	struct vh_spawn sp;
+	int n = 0, r;
 
 	if (!conf->script[0])
 		return -ENOEXEC;
@@ -447,50 +436,27 @@ static int run_script(const struct vh_kernel_cache *cache, const struct vh_kerne
 	for (int i = 0; args[i] && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		for (int i = 0; i < 3; i++)
-			signal(stop_sigs[i], SIG_DFL);
-		dup2(out_fd >= 0 ? out_fd : STDERR_FILENO, STDOUT_FILENO);
-		if (err_fd >= 0)
-			dup2(err_fd, STDERR_FILENO);
-		setenv("BPFGATE_KERNELS_CONF", conf->path, 1);
-		if (log)
-			setenv("BPFGATE_FETCH_LOG", log, 1);
-		if (!getenv("BPFGATE_APT_STATE"))
-			setenv("BPFGATE_APT_STATE", apt, 1);
-		execvp("bash", argv);
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	/* orphans of the group (kernels.sh's children) come to us, so we can reap them */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return -errno;
+	r = vh_spawn__start(&sp, &so);
+	if (r)
+		return r;
+	while ((r = vh_spawn__poll(&sp)) == 0) {
 		if (fetch_signal) {
-			kill_group(pid, 0.8);
-			waitpid(pid, &status, 0);
+			vh_spawn__kill(&sp);
+			vh_spawn__free(&sp);
 			return -EINTR;
 		}
 		usleep(50 * 1000);
 	}
-	/* nothing of the group outlives the script */
-	if (!kill(-pid, 0))
-		kill_group(pid, 0.5);
+	if (r > 0 && captured) {
+		*captured = sp.out;
+		sp.out = NULL;
+	}
+	vh_spawn__free(&sp);
+	if (r < 0)
+		return r;
 	if (fetch_signal)
 		return -EINTR;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return WIFEXITED(sp.status) ? WEXITSTATUS(sp.status) : 128 + WTERMSIG(sp.status);
 }
 
 /* --- fetch ---------------------------------------------------------------------------- */
@@ -554,6 +520,39 @@ static void say(int log_fd, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * An entry of a bpfgate from before stamps: a manifest naming release, a kernel
+ * image, no stamp and no stamp.damaged (which `kernel verify` leaves). Stamp it in
+ * place (under the kernel's lock) instead of downloading it again: its files were
+ * renamed into place whole, like today's. The packages' build/source links (outside
+ * the entry; today's fetch drops them) are removed first. 0 when stamped.
+ */
+static int stamp_legacy(const char *dir, const char *release)
+{
+	char p[PATH_MAX], line[256], want[128], why[256];
+	bool named = false;
+	struct stat st;
+	FILE *f;
+
+	if (pathf(p, sizeof(p), "%s/%s", dir, VH_STAMP_NAME) || !lstat(p, &st) ||
+	    pathf(p, sizeof(p), "%s/%s.damaged", dir, VH_STAMP_NAME) || !lstat(p, &st) ||
+	    pathf(p, sizeof(p), "%s/vmlinuz", dir) || !vh_kernel__is_image(p) ||
+	    pathf(p, sizeof(p), "%s/manifest", dir) || !(f = fopen(p, "re")))
+		return -ENOENT;
+	snprintf(want, sizeof(want), "release %s\n", release);
+	while (fgets(line, sizeof(line), f))
+		named |= !strcmp(line, want);
+	fclose(f);
+	if (!named)
+		return -ENOENT;
+	for (int i = 0; i < 2; i++)
+		if (!pathf(p, sizeof(p), "%s/lib/modules/%s/%s", dir, release,
+			   i ? "source" : "build") &&
+		    !lstat(p, &st) && S_ISLNK(st.st_mode))
+			unlink(p);
+	return vh_stamp__write(dir, why, sizeof(why));
+}
+
 /* Take the lock at fd, waiting (interruptibly) while another fetch holds it. */
 static int take_lock(int fd, int log_fd, const char *series)
 {
@@ -589,16 +588,16 @@ static int fetch_locked(const struct vh_kernel_cache *cache, const struct vh_ker
 	    vh_kernel_cache__path(cache, tmp, sizeof(tmp), NULL, ".tmp-%s.XXXXXX", e->release) ||
 	    vh_kernel_cache__path(cache, log, sizeof(log), NULL, "%s.fetch.log", e->release) ||
 	    vh_kernel_cache__entry_dir(cache, e->release, final, sizeof(final)))
-		return errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry name",
+		return vh_errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry name",
 			    e->release);
 
 	/* not O_CLOEXEC: kernels.sh inherits it (see run_script) */
 	lock = open(lockp, O_RDWR | O_CREAT | O_NOFOLLOW, 0644);
 	if (lock < 0)
-		return errf(errbuf, errlen, -errno, "%s: %s", lockp, strerror(errno));
+		return vh_errf(errbuf, errlen, -errno, "%s: %s", lockp, strerror(errno));
 	err = take_lock(lock, log_fd, e->series);
 	if (err) {
-		err = errf(errbuf, errlen, err, "%s", err == -EINTR ? "interrupted" :
+		err = vh_errf(errbuf, errlen, err, "%s", err == -EINTR ? "interrupted" :
 			   strerror(-err));
 		goto cleanup;
 	}
@@ -607,6 +606,11 @@ static int fetch_locked(const struct vh_kernel_cache *cache, const struct vh_ker
 	case VH_ENTRY_WHOLE:
 		goto cleanup;
 	case VH_ENTRY_DAMAGED:
+		if (!stamp_legacy(final, e->release)) {
+			say(log_fd, "fetch: %s: stamped the entry of an older bpfgate in %s (no "
+			    "download)\n", e->series, final);
+			goto cleanup;
+		}
 		say(log_fd, "fetch: %s: the cache entry %s is damaged (%s): fetching it again\n",
 		    e->series, final, why);
 		/* final was built by vh_kernel_cache__path: it is a folder inside the cache */
@@ -617,44 +621,44 @@ static int fetch_locked(const struct vh_kernel_cache *cache, const struct vh_ker
 	}
 	remove_stale(cache, e->release);
 	if (!mkdtemp(tmp)) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
 		goto cleanup;
 	}
 	chmod(tmp, 0755);
 	logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (logfd < 0) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", log, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", log, strerror(errno));
 		goto cleanup_tmp;
 	}
 	close(logfd);
-	err = run_script(cache, conf, args, log, log_fd, log_fd);
+	err = run_script(cache, conf, args, log, log_fd, NULL);
 	if (err == -EINTR) {
-		err = errf(errbuf, errlen, -EINTR, "interrupted");
+		err = vh_errf(errbuf, errlen, -EINTR, "interrupted");
 		unlink(log);
 		goto cleanup_tmp;
 	}
 	if (err == KSH_PIN_GONE) {
-		err = errf(errbuf, errlen, -ESTALE, "the pinned %s is no longer on the mirror "
+		err = vh_errf(errbuf, errlen, -ESTALE, "the pinned %s is no longer on the mirror "
 			   "of %s (log: %s)", e->packages, e->suite, log);
 		goto cleanup_tmp;
 	}
 	if (err) {
-		err = errf(errbuf, errlen, err < 0 ? err : -EIO, "fetching %s failed: %s (log: %s)",
+		err = vh_errf(errbuf, errlen, err < 0 ? err : -EIO, "fetching %s failed: %s (log: %s)",
 			   e->release, err < 0 ? strerror(-err) : "kernels.sh failed", log);
 		goto cleanup_tmp;
 	}
 	err = write_manifest(tmp, e, pinned);
 	if (err) {
-		err = errf(errbuf, errlen, err, "manifest: %s", strerror(-err));
+		err = vh_errf(errbuf, errlen, err, "manifest: %s", strerror(-err));
 		goto cleanup_tmp;
 	}
 	err = vh_stamp__write(tmp, why, sizeof(why));
 	if (err) {
-		err = errf(errbuf, errlen, err, "stamp: %s", why);
+		err = vh_errf(errbuf, errlen, err, "stamp: %s", why);
 		goto cleanup_tmp;
 	}
 	if (rename(tmp, final)) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", final, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", final, strerror(errno));
 		goto cleanup_tmp;
 	}
 	unlink(log);
@@ -678,16 +682,16 @@ int vh_kernel_cache__fetch_opts(const struct vh_kernel_cache *cache,
 	int err;
 
 	if (!strcmp(e->suite, "-"))
-		return errf(errbuf, errlen, -EINVAL, "nothing to fetch (the running kernel)");
+		return vh_errf(errbuf, errlen, -EINVAL, "nothing to fetch (the running kernel)");
 	/* the entry may not come from vh_kernel_conf__read: check it here too */
 	if (vh_kernel_entry__check(e, &field, why, sizeof(why)))
-		return errf(errbuf, errlen, -EINVAL, "%s: %s", field, why);
+		return vh_errf(errbuf, errlen, -EINVAL, "%s: %s", field, why);
 	if (!conf->script[0])
-		return errf(errbuf, errlen, -ENOENT, "kernels.sh: not found in bpfgate's data "
+		return vh_errf(errbuf, errlen, -ENOENT, "kernels.sh: not found in bpfgate's data "
 			    "folder (set BPFGATE_DATADIR)");
 	err = mkdir_p(cache->kernels);
 	if (err)
-		return errf(errbuf, errlen, err, "%s: %s", cache->kernels, strerror(-err));
+		return vh_errf(errbuf, errlen, err, "%s: %s", cache->kernels, strerror(-err));
 	catch_stop_signals(old);
 	vh_kernel_cache__substitute(cache, e->release, sub, sizeof(sub));
 	if (opts->allow_newer && sub[0] && vh_kernel_cache__has(cache, sub)) {
@@ -703,7 +707,7 @@ int vh_kernel_cache__fetch_opts(const struct vh_kernel_cache *cache,
 		    errbuf, e->series, e->suite);
 		err = vh_kernel_cache__newest(cache, conf, e, false, &newest, errbuf, errlen);
 		if (err == -ENOENT)
-			err = errf(errbuf, errlen, -ESTALE, "the pinned %s left the mirror of %s "
+			err = vh_errf(errbuf, errlen, -ESTALE, "the pinned %s left the mirror of %s "
 				   "and no other %s is there", e->packages, e->suite, e->series);
 		if (!err) {
 			say(opts->log_fd, "fetch: %s: taking %s instead of the pinned %s\n",
@@ -728,13 +732,16 @@ int vh_kernel_cache__fetch(const struct vh_kernel_cache *cache, const struct vh_
 	return vh_kernel_cache__fetch_opts(cache, conf, e, &o, NULL, 0, errbuf, errlen);
 }
 
-/* Read the first line of fd (from its start) into buf. */
-static void first_line(int fd, char *buf, size_t len)
+/* The last non-empty line of text into buf (kernels.sh prints its answer last). */
+static void last_line(const char *text, char *buf, size_t len)
 {
-	ssize_t n = pread(fd, buf, len - 1, 0);
+	const char *end = text + strlen(text), *start;
 
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	while (end > text && end[-1] == '\n')
+		end--;
+	for (start = end; start > text && start[-1] != '\n'; start--)
+		;
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
 }
 
 int vh_kernel_cache__newest(const struct vh_kernel_cache *cache, const struct vh_kernel_conf *conf,
@@ -743,36 +750,31 @@ int vh_kernel_cache__newest(const struct vh_kernel_cache *cache, const struct vh
 {
 	char *args[] = { "newest", (char *)e->series, (char *)e->suite, (char *)e->release,
 			 (char *)e->packages, refresh ? "--refresh" : "--offline", NULL };
-	char out[sizeof(newest->release) + sizeof(newest->packages) + 8], tmpl[] =
-		"/tmp/bpfgate-newest.XXXXXX";
+	char out[sizeof(newest->release) + sizeof(newest->packages) + 8], *text = NULL;
 	const char *field;
 	char why[256], *sp;
-	int fd, err;
+	int err;
 
-	fd = mkstemp(tmpl);
-	if (fd < 0)
-		return errf(errbuf, errlen, -errno, "%s: %s", tmpl, strerror(errno));
-	unlink(tmpl);
-	err = run_script(cache, conf, args, NULL, fd, refresh ? -1 : fd);
-	first_line(fd, out, sizeof(out));
-	close(fd);
+	err = run_script(cache, conf, args, NULL, -1, &text);
+	last_line(text ? text : "", out, sizeof(out));
+	free(text);
 	if (err == -EINTR)
-		return errf(errbuf, errlen, -EINTR, "interrupted");
+		return vh_errf(errbuf, errlen, -EINTR, "interrupted");
 	if (err == 1 || (!err && !out[0]))
-		return errf(errbuf, errlen, -ENOENT, "no %s in %s", e->series, e->suite);
+		return vh_errf(errbuf, errlen, -ENOENT, "no %s in %s", e->series, e->suite);
 	if (err)
-		return errf(errbuf, errlen, err < 0 ? err : -EIO, "looking up the newest %s in %s "
+		return vh_errf(errbuf, errlen, err < 0 ? err : -EIO, "looking up the newest %s in %s "
 			    "failed", e->series, e->suite);
 	/* "RELEASE PACKAGES", from apt's lists: checked like a kernels.conf line */
 	*newest = *e;
 	sp = strchr(out, ' ');
 	if (!sp || (size_t)(sp - out) >= sizeof(newest->release) ||
 	    strlen(sp + 1) >= sizeof(newest->packages))
-		return errf(errbuf, errlen, -EINVAL, "kernels.sh newest: malformed answer");
+		return vh_errf(errbuf, errlen, -EINVAL, "kernels.sh newest: malformed answer");
 	snprintf(newest->release, sizeof(newest->release), "%.*s", (int)(sp - out), out);
 	snprintf(newest->packages, sizeof(newest->packages), "%s", sp + 1);
 	if (vh_kernel_entry__check(newest, &field, why, sizeof(why)))
-		return errf(errbuf, errlen, -EINVAL, "kernels.sh newest: %s: %s", field, why);
+		return vh_errf(errbuf, errlen, -EINVAL, "kernels.sh newest: %s: %s", field, why);
 	return 0;
 }
 
@@ -812,12 +814,12 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 	char abs[PATH_MAX], p[PATH_MAX], dir[PATH_MAX], *slash;
 
 	if (!realpath(arg, abs))
-		return errf(errbuf, errlen, -ENOENT, "no such kernel, image or build tree");
+		return vh_errf(errbuf, errlen, -ENOENT, "no such kernel, image or build tree");
 	if (is_dir(abs)) {
 		/* a kernel build tree */
 		if (!pathf(p, sizeof(p), "%s/arch/x86/boot/bzImage", abs) && is_file(p)) {
 			if (!vh_kernel__is_image(p))
-				return errf(errbuf, errlen, -EINVAL,
+				return vh_errf(errbuf, errlen, -EINVAL,
 					    "arch/x86/boot/bzImage is not a kernel image");
 			snprintf(spec->image, sizeof(spec->image), "%s", p);
 			if (!pathf(p, sizeof(p), "%s/.config", abs) && is_file(p))
@@ -829,7 +831,7 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 		/* a folder laid out like a cache entry */
 		if (!pathf(p, sizeof(p), "%s/vmlinuz", abs) && is_file(p)) {
 			if (!vh_kernel__is_image(p))
-				return errf(errbuf, errlen, -EINVAL, "vmlinuz is not a kernel image");
+				return vh_errf(errbuf, errlen, -EINVAL, "vmlinuz is not a kernel image");
 			snprintf(spec->image, sizeof(spec->image), "%s", p);
 			if (!pathf(p, sizeof(p), "%s/config", abs) && is_file(p))
 				snprintf(spec->config, sizeof(spec->config), "%s", p);
@@ -839,11 +841,11 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 				snprintf(spec->vmlinux, sizeof(spec->vmlinux), "%s", p);
 			return 0;
 		}
-		return errf(errbuf, errlen, -EINVAL,
+		return vh_errf(errbuf, errlen, -EINVAL,
 			    "a folder but no kernel build tree (arch/x86/boot/bzImage) nor vmlinuz");
 	}
 	if (!is_file(abs) || !vh_kernel__is_image(abs))
-		return errf(errbuf, errlen, -EINVAL, "not a kernel image (no bzImage header, not ELF)");
+		return vh_errf(errbuf, errlen, -EINVAL, "not a kernel image (no bzImage header, not ELF)");
 	snprintf(spec->image, sizeof(spec->image), "%s", abs);
 	release_from_name(abs, spec->release, sizeof(spec->release));
 	snprintf(dir, sizeof(dir), "%s", abs);
@@ -874,7 +876,7 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 
 	memset(spec, 0, sizeof(*spec));
 	if (pathf(spec->name, sizeof(spec->name), "%s", arg))
-		return errf(errbuf, errlen, -ENAMETOOLONG, "name too long");
+		return vh_errf(errbuf, errlen, -ENAMETOOLONG, "name too long");
 	if (!strcmp(arg, "host")) {
 		struct utsname u;
 
@@ -898,7 +900,7 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 			spec->cached = true;
 		}
 		if (vh_kernel_cache__entry_dir(cache, spec->release, dir, sizeof(dir)))
-			return errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry",
+			return vh_errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry",
 				    spec->release);
 		pathf(spec->image, sizeof(spec->image), "%s/vmlinuz", dir);
 		pathf(spec->config, sizeof(spec->config), "%s/config", dir);
@@ -914,7 +916,7 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 		for (size_t i = 0; conf && i < conf->n && off < sizeof(known); i++)
 			off += snprintf(known + off, sizeof(known) - off, "%s%s", i ? " " : "",
 					conf->v[i].series);
-		return errf(errbuf, errlen, -ENOENT,
+		return vh_errf(errbuf, errlen, -ENOENT,
 			    "not a kernel of the matrix (%s), nor a kernel image or build tree",
 			    known);
 	}

@@ -21,8 +21,9 @@
  * Every path under ROOT/kernels is built by vh_kernel_cache__path(), which refuses
  * a name that could leave the folder and checks the result after resolving
  * symbolic links. A fetch fills a .tmp- folder, stamps it and renames it to RELEASE,
- * so an entry is whole; one whose stamp does not match (or that has none: written by
- * an older bpfgate) is damaged: never booted, fetched again.
+ * so an entry is whole; one whose stamp does not match is damaged: never booted,
+ * fetched again. One without a stamp (an older bpfgate's) is not used until a fetch
+ * stamps it in place (no download) or, if it does not look whole, fetches it again.
  */
 #ifndef BPFGATE_KERNEL_CACHE_H
 #define BPFGATE_KERNEL_CACHE_H

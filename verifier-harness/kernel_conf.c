@@ -10,19 +10,7 @@
 #include <unistd.h>
 
 #include "kernel_conf.h"
-
-static int errf(char *buf, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int errf(char *buf, size_t len, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return err;
-}
+#include "strfmt.h"
 
 /* Why s is not a non-empty string of at most max bytes, first in first, the rest in rest. */
 static const char *charset_why(const char *s, const char *first, const char *rest, size_t max)
@@ -229,20 +217,20 @@ static int parse_line(char *line, struct vh_kernel_entry *e, char *why, size_t l
 	if (n == 0)
 		return 1;
 	if (n != 4)
-		return errf(why, len, -EINVAL,
+		return vh_errf(why, len, -EINVAL,
 			    "expected 4 fields (series suite release packages), got %s%d",
 			    n > 4 ? "more than " : "", n > 4 ? 4 : n);
 	for (int i = 0; i < 4; i++) {
 		size_t k = end[i] - off[i];
 
 		if (k >= cap[i])
-			return errf(why, len, -EINVAL, "%s: longer than %zu bytes", names[i],
+			return vh_errf(why, len, -EINVAL, "%s: longer than %zu bytes", names[i],
 				    cap[i] - 1);
 		memcpy(dst[i], tok[i], k);
 		dst[i][k] = '\0';
 	}
 	if (vh_kernel_entry__check(e, &field, tmp, sizeof(tmp)))
-		return errf(why, len, -EINVAL, "%s: %s", field, tmp);
+		return vh_errf(why, len, -EINVAL, "%s: %s", field, tmp);
 	return 0;
 }
 
@@ -266,11 +254,11 @@ static FILE *open_conf(const char *path, char *errbuf, size_t errlen, int *err)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0) {
-		*err = errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
+		*err = vh_errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > VH_KCONF_MAX_BYTES) {
-		*err = errf(errbuf, errlen, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL, "%s: %s",
+		*err = vh_errf(errbuf, errlen, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL, "%s: %s",
 			    path,
 			    S_ISDIR(st.st_mode)    ? "a folder, not a kernel matrix file" :
 			    !S_ISREG(st.st_mode)   ? "not a regular file" :
@@ -280,7 +268,7 @@ static FILE *open_conf(const char *path, char *errbuf, size_t errlen, int *err)
 	}
 	f = fdopen(fd, "r");
 	if (!f) {
-		*err = errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
+		*err = vh_errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
 		close(fd);
 	}
 	return f;
@@ -297,7 +285,7 @@ int vh_kernel_conf__read(struct vh_kernel_conf *conf, const char *path, char *er
 
 	memset(conf, 0, sizeof(*conf));
 	if ((size_t)snprintf(conf->path, sizeof(conf->path), "%s", path) >= sizeof(conf->path))
-		return errf(errbuf, errlen, -ENAMETOOLONG, "kernels.conf: path too long");
+		return vh_errf(errbuf, errlen, -ENAMETOOLONG, "kernels.conf: path too long");
 	f = open_conf(path, errbuf, errlen, &err);
 	if (!f)
 		return err;
@@ -305,16 +293,16 @@ int vh_kernel_conf__read(struct vh_kernel_conf *conf, const char *path, char *er
 		struct vh_kernel_entry e = { .line = ++lineno }, *v;
 
 		if (n > VH_KCONF_MAX_LINE) {
-			err = errf(errbuf, errlen, -EINVAL, "%s:%d: longer than %d bytes", path,
+			err = vh_errf(errbuf, errlen, -EINVAL, "%s:%d: longer than %d bytes", path,
 				   lineno, VH_KCONF_MAX_LINE);
 			goto cleanup;
 		}
 		if (memchr(line, '\0', (size_t)n)) {
-			err = errf(errbuf, errlen, -EINVAL, "%s:%d: a NUL byte", path, lineno);
+			err = vh_errf(errbuf, errlen, -EINVAL, "%s:%d: a NUL byte", path, lineno);
 			goto cleanup;
 		}
 		if ((c = control_char(line, (size_t)n)) >= 0) {
-			err = errf(errbuf, errlen, -EINVAL, "%s:%d: control character 0x%02x",
+			err = vh_errf(errbuf, errlen, -EINVAL, "%s:%d: control character 0x%02x",
 				   path, lineno, c);
 			goto cleanup;
 		}
@@ -324,31 +312,31 @@ int vh_kernel_conf__read(struct vh_kernel_conf *conf, const char *path, char *er
 			continue;
 		}
 		if (err) {
-			errf(errbuf, errlen, err, "%s:%d: %s", path, lineno, why);
+			vh_errf(errbuf, errlen, err, "%s:%d: %s", path, lineno, why);
 			goto cleanup;
 		}
 		if (vh_kernel_conf__find(conf, e.series)) {
-			err = errf(errbuf, errlen, -EINVAL, "%s:%d: series: %s is listed twice",
+			err = vh_errf(errbuf, errlen, -EINVAL, "%s:%d: series: %s is listed twice",
 				   path, lineno, e.series);
 			goto cleanup;
 		}
 		if (conf->n >= VH_KCONF_MAX_KERNELS) {
-			err = errf(errbuf, errlen, -EINVAL, "%s:%d: more than %d kernels", path,
+			err = vh_errf(errbuf, errlen, -EINVAL, "%s:%d: more than %d kernels", path,
 				   lineno, VH_KCONF_MAX_KERNELS);
 			goto cleanup;
 		}
 		v = realloc(conf->v, (conf->n + 1) * sizeof(*v));
 		if (!v) {
-			err = errf(errbuf, errlen, -ENOMEM, "%s: out of memory", path);
+			err = vh_errf(errbuf, errlen, -ENOMEM, "%s: out of memory", path);
 			goto cleanup;
 		}
 		conf->v = v;
 		conf->v[conf->n++] = e;
 	}
 	if (ferror(f))
-		err = errf(errbuf, errlen, -EIO, "%s: %s", path, strerror(errno));
+		err = vh_errf(errbuf, errlen, -EIO, "%s: %s", path, strerror(errno));
 	else if (!conf->n)
-		err = errf(errbuf, errlen, -EINVAL, "%s: no kernels in it (an empty matrix tests "
+		err = vh_errf(errbuf, errlen, -EINVAL, "%s: no kernels in it (an empty matrix tests "
 			   "nothing)", path);
 cleanup:
 	free(line);
@@ -404,11 +392,11 @@ int vh_kernel_conf__rewrite(const struct vh_kernel_conf *conf,
 		return err;
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", conf->path) >= sizeof(tmp)) {
 		fclose(in);
-		return errf(errbuf, errlen, -ENAMETOOLONG, "%s: path too long", conf->path);
+		return vh_errf(errbuf, errlen, -ENAMETOOLONG, "%s: path too long", conf->path);
 	}
 	fd = mkstemp(tmp);
 	if (fd < 0 || !(out = fdopen(fd, "w"))) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
 		if (fd >= 0)
 			close(fd), unlink(tmp);
 		fclose(in);
@@ -438,7 +426,7 @@ int vh_kernel_conf__rewrite(const struct vh_kernel_conf *conf,
 		err = -errno;
 	if (err) {
 		unlink(tmp);
-		return errf(errbuf, errlen, err, "%s: %s", conf->path, strerror(-err));
+		return vh_errf(errbuf, errlen, err, "%s: %s", conf->path, strerror(-err));
 	}
 	return 0;
 }

@@ -64,7 +64,8 @@ void vh_kernel_conf__free(struct vh_kernel_conf *conf);
 
 /*
  * Rewrite the pins of conf->path: each entry of repl[] (n of them, matched by
- * the line they were read from) replaces the release and packages fields of its line; every other byte
+ * the line they were read from) replaces the release and packages fields of
+ * its line; every other byte
  * (comments, blank lines, other kernels) stays. The file is replaced atomically
  * (a temporary file in the same folder, fsync, rename). 0 or -errno with errbuf.
  */

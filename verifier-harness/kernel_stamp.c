@@ -13,23 +13,11 @@
 
 #include "kernel_stamp.h"
 #include "sha256.h"
+#include "strfmt.h"
 
 #define STAMP_MAGIC "bpfgate-stamp 1"
 #define MAX_DEPTH 16
 #define MAX_FILES 200000
-
-static int errf(char *buf, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int errf(char *buf, size_t len, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return err;
-}
 
 /* Called for each regular file (rel is relative to the entry); non-zero stops the walk. */
 typedef int (*walk_fn)(const char *dir, const char *rel, const struct stat *st, void *ctx,
@@ -45,12 +33,12 @@ static int walk(const char *dir, const char *rel, int depth, walk_fn fn, void *c
 	DIR *d;
 
 	if (depth > MAX_DEPTH)
-		return errf(why, len, -EBADMSG, "%s: folders nested too deep", rel);
+		return vh_errf(why, len, -EBADMSG, "%s: folders nested too deep", rel);
 	if ((size_t)snprintf(p, sizeof(p), "%s%s%s", dir, *rel ? "/" : "", rel) >= sizeof(p))
-		return errf(why, len, -ENAMETOOLONG, "%s: path too long", rel);
+		return vh_errf(why, len, -ENAMETOOLONG, "%s: path too long", rel);
 	d = opendir(p);
 	if (!d)
-		return errf(why, len, -errno, "%s: %s", *rel ? rel : dir, strerror(errno));
+		return vh_errf(why, len, -errno, "%s: %s", *rel ? rel : dir, strerror(errno));
 	while (!err && (de = readdir(d))) {
 		char r[PATH_MAX];
 		struct stat st;
@@ -64,15 +52,15 @@ static int walk(const char *dir, const char *rel, int depth, walk_fn fn, void *c
 			continue;
 		if ((size_t)snprintf(r, sizeof(r), "%s%s%s", rel, *rel ? "/" : "", de->d_name) >=
 		    sizeof(r)) {
-			err = errf(why, len, -ENAMETOOLONG, "%s: path too long", rel);
+			err = vh_errf(why, len, -ENAMETOOLONG, "%s: path too long", rel);
 			break;
 		}
 		if (strchr(de->d_name, '\n')) {
-			err = errf(why, len, -EBADMSG, "a file name with a newline in %s", rel);
+			err = vh_errf(why, len, -EBADMSG, "a file name with a newline in %s", rel);
 			break;
 		}
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
-			err = errf(why, len, -errno, "%s: %s", r, strerror(errno));
+			err = vh_errf(why, len, -errno, "%s: %s", r, strerror(errno));
 			break;
 		}
 		if (S_ISDIR(st.st_mode))
@@ -80,7 +68,7 @@ static int walk(const char *dir, const char *rel, int depth, walk_fn fn, void *c
 		else if (S_ISREG(st.st_mode))
 			err = fn(dir, r, &st, ctx, why, len);
 		else
-			err = errf(why, len, -EBADMSG, "%s: %s", r,
+			err = vh_errf(why, len, -EBADMSG, "%s: %s", r,
 				   S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
 	}
 	closedir(d);
@@ -116,9 +104,9 @@ static int write_one(const char *dir, const char *rel, const struct stat *st, vo
 	int err = hash_file(dir, rel, hex);
 
 	if (err)
-		return errf(why, len, err, "%s: %s", rel, strerror(-err));
+		return vh_errf(why, len, err, "%s: %s", rel, strerror(-err));
 	if (++w->count > MAX_FILES)
-		return errf(why, len, -EFBIG, "more than %d files", MAX_FILES);
+		return vh_errf(why, len, -EFBIG, "more than %d files", MAX_FILES);
 	fprintf(w->f, "%lld %s %s\n", (long long)st->st_size, hex, rel);
 	return 0;
 }
@@ -131,10 +119,10 @@ int vh_stamp__write(const char *dir, char *errbuf, size_t errlen)
 
 	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, VH_STAMP_NAME) >= sizeof(p) ||
 	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, VH_STAMP_NAME) >= sizeof(tmp))
-		return errf(errbuf, errlen, -ENAMETOOLONG, "%s: path too long", dir);
+		return vh_errf(errbuf, errlen, -ENAMETOOLONG, "%s: path too long", dir);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0 || !(w.f = fdopen(fd, "w"))) {
-		err = errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		unlink(tmp);
@@ -146,12 +134,12 @@ int vh_stamp__write(const char *dir, char *errbuf, size_t errlen)
 	if (!err) {
 		fprintf(w.f, "end %lu\n", w.count);
 		if (fflush(w.f) || fsync(fd))
-			err = errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
+			err = vh_errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
 	}
 	if (fclose(w.f) && !err)
-		err = errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", tmp, strerror(errno));
 	if (!err && rename(tmp, p))
-		err = errf(errbuf, errlen, -errno, "%s: %s", p, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", p, strerror(errno));
 	if (err)
 		unlink(tmp);
 	return err;
@@ -196,7 +184,7 @@ static int find_listed(const char *dir, const char *rel, const struct stat *st, 
 	(void)dir;
 	(void)st;
 	if (!l->n || !bsearch(&key, l->rel, l->n, sizeof(*l->rel), cmp_str))
-		return errf(why, len, -EBADMSG, "%s: not in the stamp", rel);
+		return vh_errf(why, len, -EBADMSG, "%s: not in the stamp", rel);
 	return 0;
 }
 
@@ -212,18 +200,18 @@ int vh_stamp__check(const char *dir, bool full, char *why, size_t len)
 	FILE *f;
 
 	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, VH_STAMP_NAME) >= sizeof(p))
-		return errf(why, len, -ENAMETOOLONG, "path too long");
+		return vh_errf(why, len, -ENAMETOOLONG, "path too long");
 	{
 		int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 		struct stat st;
 
 		if (fd < 0)
-			return errno == ENOENT ? errf(why, len, -ENOENT, "no stamp")
-					       : errf(why, len, -EBADMSG, "stamp: %s",
+			return errno == ENOENT ? vh_errf(why, len, -ENOENT, "no stamp")
+					       : vh_errf(why, len, -EBADMSG, "stamp: %s",
 						      strerror(errno));
 		if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "r"))) {
 			close(fd);
-			return errf(why, len, -EBADMSG, "stamp: not a regular file");
+			return vh_errf(why, len, -EBADMSG, "stamp: not a regular file");
 		}
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
@@ -234,19 +222,19 @@ int vh_stamp__check(const char *dir, bool full, char *why, size_t len)
 
 		lineno++;
 		if (line[n - 1] != '\n') {
-			err = errf(why, len, -EBADMSG, "stamp: line %d cut short", lineno);
+			err = vh_errf(why, len, -EBADMSG, "stamp: line %d cut short", lineno);
 			break;
 		}
 		line[--n] = '\0';
 		if (lineno == 1) {
 			if (strcmp(line, STAMP_MAGIC))
-				err = errf(why, len, -EBADMSG, "stamp: not a bpfgate stamp");
+				err = vh_errf(why, len, -EBADMSG, "stamp: not a bpfgate stamp");
 			if (err)
 				break;
 			continue;
 		}
 		if (ended) {
-			err = errf(why, len, -EBADMSG, "stamp: lines after its end");
+			err = vh_errf(why, len, -EBADMSG, "stamp: lines after its end");
 			break;
 		}
 		if (sscanf(line, "end %lu%n", &end, &off) == 1 && !line[off]) {
@@ -255,22 +243,22 @@ int vh_stamp__check(const char *dir, bool full, char *why, size_t len)
 		}
 		if (sscanf(line, "%lld %64[0-9a-f]%n", &size, hex, &off) != 2 || line[off] != ' ' ||
 		    strlen(hex) != 64 || size < 0 || (size_t)(n - off - 1) >= sizeof(rel)) {
-			err = errf(why, len, -EBADMSG, "stamp: line %d malformed", lineno);
+			err = vh_errf(why, len, -EBADMSG, "stamp: line %d malformed", lineno);
 			break;
 		}
 		memcpy(rel, line + off + 1, (size_t)(n - off - 1) + 1);
 		if (!rel_ok(rel)) {
-			err = errf(why, len, -EBADMSG, "stamp: line %d: bad path", lineno);
+			err = vh_errf(why, len, -EBADMSG, "stamp: line %d: bad path", lineno);
 			break;
 		}
 		count++;
 		snprintf(fp, sizeof(fp), "%s/%s", dir, rel);
 		if (lstat(fp, &st)) {
-			err = errf(why, len, -EBADMSG, "%s: %s", rel, strerror(errno));
+			err = vh_errf(why, len, -EBADMSG, "%s: %s", rel, strerror(errno));
 			break;
 		}
 		if (!S_ISREG(st.st_mode) || st.st_size != size) {
-			err = errf(why, len, -EBADMSG, "%s: %s", rel,
+			err = vh_errf(why, len, -EBADMSG, "%s: %s", rel,
 				   !S_ISREG(st.st_mode) ? "not a regular file" : "size differs");
 			break;
 		}
@@ -280,17 +268,17 @@ int vh_stamp__check(const char *dir, bool full, char *why, size_t len)
 			int e = hash_file(dir, rel, got);
 
 			if (!v) {
-				err = errf(why, len, -ENOMEM, "out of memory");
+				err = vh_errf(why, len, -ENOMEM, "out of memory");
 				break;
 			}
 			l.rel = v;
 			if (!(l.rel[l.n] = strdup(rel))) {
-				err = errf(why, len, -ENOMEM, "out of memory");
+				err = vh_errf(why, len, -ENOMEM, "out of memory");
 				break;
 			}
 			l.n++;
 			if (e || strcmp(got, hex)) {
-				err = errf(why, len, -EBADMSG, "%s: %s", rel,
+				err = vh_errf(why, len, -EBADMSG, "%s: %s", rel,
 					   e ? strerror(-e) : "SHA-256 differs");
 				break;
 			}
@@ -299,7 +287,7 @@ int vh_stamp__check(const char *dir, bool full, char *why, size_t len)
 	free(line);
 	fclose(f);
 	if (!err && (!ended || end != count))
-		err = errf(why, len, -EBADMSG, "stamp: %s", ended ? "file count differs"
+		err = vh_errf(why, len, -EBADMSG, "stamp: %s", ended ? "file count differs"
 								  : "incomplete (no end line)");
 	if (!err && full) {
 		qsort(l.rel, l.n, sizeof(*l.rel), cmp_str);

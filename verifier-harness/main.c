@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "diag.h"
+#include "out_file.h"
 
 #ifndef BPFGATE_VERSION
 #define BPFGATE_VERSION "0.0.0"
@@ -28,6 +29,7 @@ static const struct cmd cmds[] = {
 	{ "kernel", do_kernel, "manage the kernel cache (fetch, list, path)" },
 	{ "init", do_init, "write a commented bpfgate.conf for a folder of programs" },
 	{ "config", do_config, "read a project's bpfgate.conf (check, get KEY, make)" },
+	{ "core-check", do_core_check, "check CO-RE relocations against kernels' BTF, offline" },
 	{ 0 },
 };
 
@@ -54,6 +56,8 @@ int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
 
+	/* before anything opens a file: none may land on a closed stdout */
+	vh_out_file__guard_std();
 	/* libbpf parses the kernel's BTF (megabytes) for every program loaded: keep
 	 * freed memory in the heap for the next parse instead of returning it to the
 	 * kernel and taking page faults on fresh zeroed pages each time. */

@@ -738,6 +738,8 @@ static void explain_failure(const char *path, const struct vh_verify_opts *opts,
 	}
 	if (log)
 		r->log_tail = vh_log__tail(log, TAIL_LINES);
+	/* the log shown did not fit its buffer: say so wherever it is printed */
+	r->log_truncated = log && (log == full->log ? full->err : stats_run->err) == -ENOSPC;
 	if (opts->keep_log && log)
 		r->log = strdup(log);
 }

@@ -5,8 +5,9 @@
  * summary and GitHub Actions annotations. The JSON view is result_json.h.
  *
  * Every string of a result may come from an untrusted file, so each writer
- * makes it safe for its format: control characters never reach a terminal,
- * XML and Markdown special characters are escaped.
+ * makes it safe for its format with text_escape.h: control characters never
+ * reach a terminal, XML and Markdown special characters are escaped. Files are
+ * written through out_file.h (atomic replace, write-through, every error kept).
  */
 #ifndef BPFGATE_REPORT_H
 #define BPFGATE_REPORT_H
@@ -31,15 +32,18 @@ void vh_report__table(FILE *f, const struct vh_result_set *set, bool color);
  * the full log with -v). */
 void vh_report__failure(FILE *f, const struct vh_result *r, bool color);
 
-/* JUnit XML: one <testsuite> per kernel, one <testcase classname="OBJECT"
- * name="PROGRAM"> per result, <failure>/<error> with the error, source line and
- * log tail, <skipped message="REASON"/>. Written atomically (temp file in the same
- * directory, then rename): no half file on error. 0 or -errno. */
+/* Said after a verifier log (or its tail) that was cut at its size limit. */
+#define VH_LOG_TRUNCATED_NOTE "[verifier log truncated: it did not fit its size limit]"
+
+/* JUnit XML: one <testsuite name="KERNEL"> per kernel with its counts and time,
+ * one <testcase classname="KERNEL.OBJECT" name="PROGRAM"> per result,
+ * <failure>/<error message="ERROR LINE"> whose body is the source line and the
+ * log tail, <skipped message="REASON"/>. Written with out_file.h. 0 or -errno. */
 int vh_report__junit(const char *path, const struct vh_result_set *set);
 
 /* Markdown summary for CI: the table (or program x kernel matrix), then the
  * failures with their source lines and log tails. Appends when append is true
- * (for $GITHUB_STEP_SUMMARY), else replaces the file atomically. 0 or -errno. */
+ * (for $GITHUB_STEP_SUMMARY), else written as out_file.h says. 0 or -errno. */
 int vh_report__markdown(const char *path, const struct vh_result_set *set, bool append);
 
 /* GitHub Actions annotations, one line per failure or error:
@@ -54,8 +58,7 @@ const char *vh_report__basename(const char *path);
 /* Terminal columns s takes when printed by vh_report__put_text() (one per
  * character; wide characters are not special-cased). */
 size_t vh_report__width(const char *s);
-/* s for a terminal: newlines and tabs become spaces, other control characters
- * and bytes that are not UTF-8 become '?', so no escape sequence gets through. */
+/* s on one line of a terminal: vh_escape__term(f, s, false) (text_escape.h). */
 void vh_report__put_text(FILE *f, const char *s);
 /* put_text padded with spaces to width columns (left aligned, or right aligned) */
 void vh_report__put_cell(FILE *f, const char *s, size_t width, bool right);
@@ -85,16 +88,5 @@ void vh_report_matrix__free(struct vh_report_matrix *m);
 void vh_report__summary(char *buf, size_t len, const struct vh_result_set *set);
 /* true when the set spans several objects (rows need the object's name) */
 bool vh_report__many_objects(const struct vh_result_set *set);
-
-/* Writing a file atomically: open a temp file beside path, write to f, commit. */
-struct vh_atomic_file {
-	FILE *f;
-	char *path;
-	char *tmp;
-};
-int vh_atomic_file__open(struct vh_atomic_file *af, const char *path);
-/* Flush, sync and rename over path; on any error the temp file is removed. 0 or -errno. */
-int vh_atomic_file__commit(struct vh_atomic_file *af);
-void vh_atomic_file__abort(struct vh_atomic_file *af);
 
 #endif

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* report_common.c: what the report writers share: safe text, layout, atomic files. */
+/* report_common.c: what the report writers share: safe text, layout. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "json_writer.h"
 #include "report.h"
+#include "text_escape.h"
 
 const char *vh_report__basename(const char *path)
 {
@@ -19,69 +17,14 @@ const char *vh_report__basename(const char *path)
 	return slash && slash[1] ? slash + 1 : path;
 }
 
-/*
- * Walk s one printable unit at a time: *len bytes that print as themselves, or
- * len 0 with *repl the one character that replaces a byte (or a C1 control)
- * that must not reach a terminal. Returns the bytes consumed.
- */
-static size_t next_unit(const unsigned char *s, size_t n, size_t *len, char *repl)
+size_t vh_report__width(const char *s)
 {
-	size_t k;
-
-	*len = 0;
-	if (s[0] == '\n' || s[0] == '\t' || s[0] == '\r') {
-		*repl = ' ';
-		return 1;
-	}
-	if (s[0] < 0x20 || s[0] == 0x7f) {
-		*repl = '?';
-		return 1;
-	}
-	k = vh_utf8__seq_len(s, n);
-	if (!k) {
-		*repl = '?';
-		return 1;
-	}
-	if (k == 2 && s[0] == 0xc2 && s[1] < 0xa0) {
-		*repl = '?'; /* U+0080..U+009F: C1 controls (CSI among them) */
-		return 2;
-	}
-	*len = k;
-	return k;
+	return vh_escape__term_width(s);
 }
 
-size_t vh_report__width(const char *str)
+void vh_report__put_text(FILE *f, const char *s)
 {
-	const unsigned char *s = (const unsigned char *)(str ?: "");
-	size_t n = strlen((const char *)s), w = 0, len;
-	char repl;
-
-	while (n) {
-		size_t used = next_unit(s, n, &len, &repl);
-
-		s += used;
-		n -= used;
-		w++;
-	}
-	return w;
-}
-
-void vh_report__put_text(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)(str ?: "");
-	size_t n = strlen((const char *)s), len;
-	char repl;
-
-	while (n) {
-		size_t used = next_unit(s, n, &len, &repl);
-
-		if (len)
-			fwrite(s, 1, len, f);
-		else
-			fputc(repl, f);
-		s += used;
-		n -= used;
-	}
+	vh_escape__term(f, s, false);
 }
 
 void vh_report__put_cell(FILE *f, const char *s, size_t width, bool right)
@@ -212,69 +155,4 @@ void vh_report_matrix__free(struct vh_report_matrix *m)
 	free(m->rows);
 	free(m->cells);
 	memset(m, 0, sizeof(*m));
-}
-
-int vh_atomic_file__open(struct vh_atomic_file *af, const char *path)
-{
-	int fd, err;
-
-	memset(af, 0, sizeof(*af));
-	af->path = strdup(path);
-	if (!af->path || asprintf(&af->tmp, "%s.tmpXXXXXX", path) < 0) {
-		af->tmp = NULL;
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	fd = mkstemp(af->tmp);
-	if (fd < 0) {
-		err = -errno;
-		free(af->tmp);
-		af->tmp = NULL;
-		goto cleanup;
-	}
-	/* mkstemp makes it 0600; a report is meant to be read by others (CI uploads) */
-	fchmod(fd, 0644);
-	af->f = fdopen(fd, "w");
-	if (!af->f) {
-		err = -errno;
-		close(fd);
-		goto cleanup;
-	}
-	return 0;
-cleanup:
-	vh_atomic_file__abort(af);
-	return err;
-}
-
-void vh_atomic_file__abort(struct vh_atomic_file *af)
-{
-	if (af->f)
-		fclose(af->f);
-	if (af->tmp)
-		unlink(af->tmp);
-	free(af->tmp);
-	free(af->path);
-	memset(af, 0, sizeof(*af));
-}
-
-int vh_atomic_file__commit(struct vh_atomic_file *af)
-{
-	int err = 0;
-
-	errno = 0;
-	if (fflush(af->f) || ferror(af->f))
-		err = errno ? -errno : -EIO;
-	else if (fsync(fileno(af->f)))
-		err = -errno;
-	if (fclose(af->f) && !err)
-		err = errno ? -errno : -EIO;
-	af->f = NULL;
-	if (!err && rename(af->tmp, af->path))
-		err = -errno;
-	if (!err) {
-		free(af->tmp);
-		af->tmp = NULL; /* renamed: nothing to remove */
-	}
-	vh_atomic_file__abort(af);
-	return err;
 }

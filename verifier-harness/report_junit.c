@@ -5,73 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_writer.h"
+#include "out_file.h"
 #include "report.h"
-
-/*
- * s as XML 1.0 character data (attr: as an attribute value). XML cannot carry
- * most control characters at all, nor U+FFFE/U+FFFF, nor bytes that are not
- * UTF-8: those become U+FFFD so the document stays well-formed.
- */
-static void put_xml(FILE *f, const char *str, bool attr)
-{
-	const unsigned char *s = (const unsigned char *)(str ?: "");
-	size_t n = strlen((const char *)s);
-
-	while (n) {
-		unsigned char c = *s;
-		size_t k = vh_utf8__seq_len(s, n);
-
-		if (k > 1) {
-			if (k == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
-				fputs("\xef\xbf\xbd", f);
-			else
-				fwrite(s, 1, k, f);
-			s += k;
-			n -= k;
-			continue;
-		}
-		s++;
-		n--;
-		switch (c) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs(attr ? "&quot;" : "\"", f);
-			break;
-		case '\'':
-			fputs(attr ? "&apos;" : "'", f);
-			break;
-		case '\n':
-		case '\t':
-		case '\r':
-			/* attribute values are normalized to spaces unless written as refs */
-			if (attr)
-				fprintf(f, "&#%d;", c);
-			else
-				fputc(c, f);
-			break;
-		default:
-			if (!k || c < 0x20 || c == 0x7f)
-				fputs("\xef\xbf\xbd", f);
-			else
-				fputc(c, f);
-			break;
-		}
-	}
-}
+#include "text_escape.h"
 
 static void put_attr(FILE *f, const char *name, const char *value)
 {
 	fprintf(f, " %s=\"", name);
-	put_xml(f, value, true);
+	vh_escape__xml(f, value, true);
 	fputc('"', f);
 }
 
@@ -82,40 +23,37 @@ static void put_time(FILE *f, long us)
 		fprintf(f, " time=\"%ld.%06ld\"", us / 1000000, us % 1000000);
 }
 
+/* The error line is the message; the body shows where (the source line) and why
+ * (the end of the verifier log). */
 static void failure_body(FILE *f, const struct vh_result *r)
 {
-	if (r->error) {
-		put_xml(f, r->error, false);
-		fputc('\n', f);
-	}
 	if (r->source) {
 		fputs("source: ", f);
-		put_xml(f, r->source, false);
+		vh_escape__xml(f, r->source, false);
 		if (r->source_text) {
 			fputs(": ", f);
-			put_xml(f, r->source_text, false);
-		}
-		fputc('\n', f);
-	}
-	if (r->error_class) {
-		fputs("class: ", f);
-		put_xml(f, r->error_class, false);
-		if (r->error_kind) {
-			fputs(" (", f);
-			put_xml(f, r->error_kind, false);
-			fputc(')', f);
+			vh_escape__xml(f, r->source_text, false);
 		}
 		fputc('\n', f);
 	}
 	if (r->expect) {
 		fputs("expect: ", f);
-		put_xml(f, r->expect, false);
+		vh_escape__xml(f, r->expect, false);
 		fputc('\n', f);
 	}
-	if (r->log_tail) {
-		fputs("log tail:\n", f);
-		put_xml(f, r->log_tail, false);
+	if (r->reason) {
+		fputs("reason: ", f);
+		vh_escape__xml(f, r->reason, false);
+		fputc('\n', f);
 	}
+	if (r->log_tail && *r->log_tail) {
+		fputs("log tail:\n", f);
+		vh_escape__xml(f, r->log_tail, false);
+		if (r->log_tail[strlen(r->log_tail) - 1] != '\n')
+			fputc('\n', f);
+	}
+	if (r->log_truncated)
+		fprintf(f, "%s\n", VH_LOG_TRUNCATED_NOTE);
 }
 
 /* the statistics the verifier reported, for a reader of the CI log */
@@ -146,10 +84,20 @@ static void stats_out(FILE *f, const struct vh_result *r)
 		fputs("</system-out>\n", f);
 }
 
+/* classname KERNEL.OBJECT: CI views group by it, one group per kernel and object */
+static void put_classname(FILE *f, const struct vh_result *r)
+{
+	fputs(" classname=\"", f);
+	vh_escape__xml(f, r->kernel ?: "?", true);
+	fputc('.', f);
+	vh_escape__xml(f, r->object ?: "", true);
+	fputc('"', f);
+}
+
 static void testcase(FILE *f, const struct vh_result *r)
 {
 	fputs("    <testcase", f);
-	put_attr(f, "classname", r->object ?: "");
+	put_classname(f, r);
 	put_attr(f, "name", r->program ?: "");
 	put_time(f, r->stats.verification_time_us);
 	fputs(">\n", f);
@@ -229,16 +177,16 @@ static int write_junit(FILE *f, const struct vh_result_set *set)
 
 int vh_report__junit(const char *path, const struct vh_result_set *set)
 {
-	struct vh_atomic_file af;
+	struct vh_out_file of;
 	int err;
 
-	err = vh_atomic_file__open(&af, path);
+	err = vh_out_file__open(&of, path, VH_OUT_REPLACE);
 	if (err)
 		return err;
-	err = write_junit(af.f, set);
+	err = write_junit(of.f, set);
 	if (err) {
-		vh_atomic_file__abort(&af);
+		vh_out_file__abort(&of);
 		return err;
 	}
-	return vh_atomic_file__commit(&af);
+	return vh_out_file__commit(&of);
 }

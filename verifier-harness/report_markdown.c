@@ -4,40 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_writer.h"
+#include "out_file.h"
 #include "report.h"
-
-/*
- * s as text inside a Markdown table cell or paragraph: punctuation that Markdown
- * (or GitHub's HTML and math) would act on is backslash-escaped, line breaks and
- * other control characters cannot end the cell, bytes that are not UTF-8 become '?'.
- */
-static void put_md(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)(str ?: "");
-	size_t n = strlen((const char *)s);
-
-	while (n) {
-		size_t k = vh_utf8__seq_len(s, n);
-
-		if (k > 1) {
-			fwrite(s, 1, k, f);
-			s += k;
-			n -= k;
-			continue;
-		}
-		if (!k || *s == 0x7f)
-			fputc('?', f);
-		else if (*s < 0x20)
-			fputc(' ', f);
-		else if (strchr("\\`*_[]<>|&~$#!", *s))
-			fprintf(f, "\\%c", *s);
-		else
-			fputc(*s, f);
-		s++;
-		n--;
-	}
-}
+#include "text_escape.h"
 
 /* s in a fenced code block: the fence is longer than any run of backticks in s. */
 static void put_fenced(FILE *f, const char *info, const char *str)
@@ -54,20 +23,7 @@ static void put_fenced(FILE *f, const char *info, const char *str)
 	for (size_t i = 0; i < fence; i++)
 		fputc('`', f);
 	fprintf(f, "%s\n", info);
-	while (n) {
-		size_t k = vh_utf8__seq_len(s, n);
-
-		if (k > 1) {
-			fwrite(s, 1, k, f);
-		} else if (!k || (*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f) {
-			fputc('?', f);
-			k = 1;
-		} else {
-			fputc(*s, f);
-		}
-		s += k;
-		n -= k;
-	}
+	vh_escape__markdown_code(f, str);
 	if (str && *str && str[strlen(str) - 1] != '\n')
 		fputc('\n', f);
 	for (size_t i = 0; i < fence; i++)
@@ -100,10 +56,10 @@ static const char *verdict_md(enum vh_verdict v)
 static void md_label(FILE *f, const struct vh_result *r, bool with_object)
 {
 	if (with_object) {
-		put_md(f, vh_report__basename(r->object));
+		vh_escape__markdown(f, vh_report__basename(r->object));
 		fputc(':', f);
 	}
-	put_md(f, r->program ?: "?");
+	vh_escape__markdown(f, r->program ?: "?");
 }
 
 static void md_table(FILE *f, const struct vh_result_set *set)
@@ -121,14 +77,14 @@ static void md_table(FILE *f, const struct vh_result_set *set)
 		fputs("| ", f);
 		md_label(f, r, with_object);
 		fputs(" | ", f);
-		put_md(f, r->prog_type ?: "-");
+		vh_escape__markdown(f, r->prog_type ?: "-");
 		fprintf(f, " | %s |", verdict_md(r->verdict));
 		put_stat(f, r->stats.insns_processed);
 		put_stat(f, r->stats.total_states);
 		put_stat(f, r->stats.verification_time_us);
 		put_stat(f, r->stats.stack_depth);
 		fputc(' ', f);
-		put_md(f, why);
+		vh_escape__markdown(f, why);
 		fputs(" |\n", f);
 	}
 }
@@ -138,7 +94,7 @@ static void md_matrix(FILE *f, const struct vh_result_set *set, const struct vh_
 	fputs("| Program |", f);
 	for (size_t k = 0; k < m->nkernels; k++) {
 		fputc(' ', f);
-		put_md(f, m->kernels[k]);
+		vh_escape__markdown(f, m->kernels[k]);
 		fputs(" |", f);
 	}
 	fputs("\n| --- |", f);
@@ -162,7 +118,7 @@ static void md_matrix(FILE *f, const struct vh_result_set *set, const struct vh_
 				fprintf(f, " %ld", r->stats.insns_processed);
 			if (r->verdict == VH_FAIL && r->error_class) {
 				fputc(' ', f);
-				put_md(f, r->error_class);
+				vh_escape__markdown(f, r->error_class);
 			}
 			fputs(" |", f);
 		}
@@ -173,35 +129,35 @@ static void md_matrix(FILE *f, const struct vh_result_set *set, const struct vh_
 static void md_failure(FILE *f, const struct vh_result *r)
 {
 	fputs("##### ", f);
-	put_md(f, r->program ?: "?");
+	vh_escape__markdown(f, r->program ?: "?");
 	fputs(" (", f);
-	put_md(f, vh_report__basename(r->object));
+	vh_escape__markdown(f, vh_report__basename(r->object));
 	fputs(", kernel ", f);
-	put_md(f, r->kernel ?: "?");
+	vh_escape__markdown(f, r->kernel ?: "?");
 	fprintf(f, "): %s\n\n", vh_verdict__name(r->verdict));
 	if (r->error) {
 		fputs("- error: ", f);
-		put_md(f, r->error);
+		vh_escape__markdown(f, r->error);
 		fputc('\n', f);
 	}
 	if (r->error_class) {
 		fputs("- class: ", f);
-		put_md(f, r->error_class);
+		vh_escape__markdown(f, r->error_class);
 		if (r->error_kind) {
 			fputs(" (", f);
-			put_md(f, r->error_kind);
+			vh_escape__markdown(f, r->error_kind);
 			fputc(')', f);
 		}
 		fputc('\n', f);
 	}
 	if (r->expect) {
 		fputs("- expected: ", f);
-		put_md(f, r->expect);
+		vh_escape__markdown(f, r->expect);
 		fputc('\n', f);
 	}
 	if (r->source) {
 		fputs("- source: ", f);
-		put_md(f, r->source);
+		vh_escape__markdown(f, r->source);
 		fputc('\n', f);
 	}
 	fputc('\n', f);
@@ -214,6 +170,8 @@ static void md_failure(FILE *f, const struct vh_result *r)
 		put_fenced(f, "", r->log_tail);
 		fputs("\n</details>\n\n", f);
 	}
+	if (r->log_truncated)
+		fprintf(f, "%s\n\n", VH_LOG_TRUNCATED_NOTE);
 }
 
 static void write_markdown(FILE *f, const struct vh_result_set *set)
@@ -243,47 +201,14 @@ static void write_markdown(FILE *f, const struct vh_result_set *set)
 
 int vh_report__markdown(const char *path, const struct vh_result_set *set, bool append)
 {
-	struct vh_atomic_file af;
-	FILE *f;
+	struct vh_out_file of;
 	int err;
 
-	if (!append) {
-		err = vh_atomic_file__open(&af, path);
-		if (err)
-			return err;
-		write_markdown(af.f, set);
-		return vh_atomic_file__commit(&af);
-	}
-	f = fopen(path, "ae");
-	if (!f)
-		return -errno;
-	write_markdown(f, set);
-	errno = 0;
-	err = fflush(f) || ferror(f) ? (errno ? -errno : -EIO) : 0;
-	if (fclose(f) && !err)
-		err = errno ? -errno : -EIO;
-	return err;
-}
-
-/* Workflow commands: data escapes %, CR, LF; property values also ':' and ','. */
-static void put_gh(FILE *f, const char *str, bool property)
-{
-	for (const char *s = str ?: ""; *s; s++) {
-		if (*s == '%')
-			fputs("%25", f);
-		else if (*s == '\r')
-			fputs("%0D", f);
-		else if (*s == '\n')
-			fputs("%0A", f);
-		else if (property && *s == ':')
-			fputs("%3A", f);
-		else if (property && *s == ',')
-			fputs("%2C", f);
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			fputc('?', f);
-		else
-			fputc(*s, f);
-	}
+	err = vh_out_file__open(&of, path, append ? VH_OUT_APPEND : VH_OUT_REPLACE);
+	if (err)
+		return err;
+	write_markdown(of.f, set);
+	return vh_out_file__commit(&of);
 }
 
 /* "dir/file.bpf.c:42" -> file part length and line, when it has that shape */
@@ -315,25 +240,25 @@ void vh_report__gh_annotations(FILE *f, const struct vh_result_set *set)
 		if (split_source(r->source, &file_len, &line) &&
 		    (file = strndup(r->source, file_len))) {
 			fputs("file=", f);
-			put_gh(f, file, true);
+			vh_escape__gh(f, file, true);
 			fprintf(f, ",line=%ld,", line);
 			free(file);
 		}
 		fputs("title=", f);
-		put_gh(f, "bpfgate: ", true);
-		put_gh(f, r->program ?: "?", true);
-		put_gh(f, r->verdict == VH_FAIL ? " rejected on " : " not verified on ", true);
-		put_gh(f, r->kernel ?: "?", true);
+		vh_escape__gh(f, "bpfgate: ", true);
+		vh_escape__gh(f, r->program ?: "?", true);
+		vh_escape__gh(f, r->verdict == VH_FAIL ? " rejected on " : " not verified on ", true);
+		vh_escape__gh(f, r->kernel ?: "?", true);
 		fputs("::", f);
-		put_gh(f, r->error ?: vh_verdict__name(r->verdict), false);
+		vh_escape__gh(f, r->error ?: vh_verdict__name(r->verdict), false);
 		if (r->error_class) {
-			put_gh(f, " [", false);
-			put_gh(f, r->error_class, false);
-			put_gh(f, "]", false);
+			vh_escape__gh(f, " [", false);
+			vh_escape__gh(f, r->error_class, false);
+			vh_escape__gh(f, "]", false);
 		}
 		if (r->source_text) {
-			put_gh(f, "\n", false);
-			put_gh(f, r->source_text, false);
+			vh_escape__gh(f, "\n", false);
+			vh_escape__gh(f, r->source_text, false);
 		}
 		fputc('\n', f);
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "text_escape.h"
 
 #define COLOR_RESET "\033[0m"
 
@@ -277,10 +278,12 @@ void vh_report__failure(FILE *f, const struct vh_result *r, bool color)
 			char *copy = strndup(line, len);
 
 			fputs("    ", f);
-			vh_report__put_text(f, copy ?: "?");
+			vh_escape__term(f, copy ?: "?", true); /* a log line: tabs kept */
 			fputc('\n', f);
 			free(copy);
 			line += len + (nl ? 1 : 0);
 		}
 	}
+	if (r->log_truncated)
+		fprintf(f, "  %s\n", VH_LOG_TRUNCATED_NOTE);
 }

@@ -100,6 +100,7 @@ int vh_result_set__append(struct vh_result_set *dst, const struct vh_result *src
 		return -ENOMEM;
 	r->verdict = src->verdict;
 	r->stats = src->stats;
+	r->log_truncated = src->log_truncated;
 	err = err ?: dup_str(&r->kernel, src->kernel);
 	err = err ?: dup_str(&r->object, src->object);
 	err = err ?: dup_str(&r->program, src->program);

@@ -62,6 +62,7 @@ struct vh_result {
 	char *source;      /* fail: file.bpf.c:LINE of the failing instruction */
 	char *source_text; /* fail: that source line, trimmed */
 	char *log_tail;    /* fail: last lines of the log */
+	bool log_truncated; /* fail: the log was cut at its size limit (log_tail, log) */
 	char *log;         /* fail: the whole log (kept for -v), not in JSON */
 	char *reason;      /* skip: why */
 	char *note;        /* what bpfgate changed to load it (max_entries fixed up), or NULL */

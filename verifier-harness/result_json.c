@@ -102,6 +102,11 @@ static void write_result(struct vh_json_writer *w, const struct vh_result *r)
 
 		if (emit)
 			vh_json_writer__kv_string(w, f->name, s);
+		/* optional: written only when the log was cut */
+		if (!strcmp(f->name, "log_tail") && r->log_truncated) {
+			vh_json_writer__key(w, "log_truncated");
+			vh_json_writer__bool(w, true);
+		}
 		/* the verdict reads best right after what was verified */
 		if (!strcmp(f->name, "prog_type"))
 			vh_json_writer__kv_string(w, "verdict", vh_verdict__name(r->verdict));
@@ -311,6 +316,12 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 				 v->line, c->idx,
 				 "expected \"pass\", \"fail\", \"skip\" or \"error\"");
 	r->verdict = verdict;
+	v = vh_json_value__get(o, "log_truncated");
+	if (v && v->type != VH_JSON_NULL && v->type != VH_JSON_BOOL)
+		return set_error(c->errbuf, c->errlen, -EINVAL,
+				 "line %d: results[%zu].log_truncated: expected a boolean, not %s",
+				 v->line, c->idx, vh_json_type__name(v->type));
+	r->log_truncated = v && v->type == VH_JSON_BOOL && v->boolean;
 	for (size_t i = 0; i < ARRAY_SIZE(stat_fields); i++) {
 		err = read_stat(c, o, &stat_fields[i], &r->stats);
 		if (err)
@@ -648,7 +659,7 @@ static bool str_eq(const char *a, const char *b)
 
 bool vh_result__json_equal(const struct vh_result *a, const struct vh_result *b)
 {
-	if (a->verdict != b->verdict)
+	if (a->verdict != b->verdict || a->log_truncated != b->log_truncated)
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++)
 		if (!str_eq(str_get(a, &str_fields[i]), str_get(b, &str_fields[i])))

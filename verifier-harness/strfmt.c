@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* strfmt.c: printf into a new string. */
+/* strfmt.c: printf into a new string, or into an error buffer. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,4 +16,14 @@ char *vh_strfmt(const char *fmt, ...)
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	return n < 0 ? NULL : s;
+}
+
+int vh_errf(char *buf, size_t len, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return err;
 }

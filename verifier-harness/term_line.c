@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* term_line.c: terminal width, and lines cut to it. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -49,4 +50,48 @@ void vh_term__line(FILE *f, size_t width, const char *fmt, ...)
 	vh_report__put_text(f, s);
 	fputc('\n', f);
 	free(s);
+}
+
+/* columns of line[0..len) up to byte end: SGR sequences and UTF-8 continuation
+ * bytes take none; returns the byte offset where width - 3 columns are used */
+static size_t cut_at(const char *line, size_t len, size_t width, bool *cut)
+{
+	size_t cols = 0, at = len;
+
+	*cut = false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c == '\033' && i + 1 < len && line[i + 1] == '[') {
+			for (i += 2; i < len && !((unsigned char)line[i] >= 0x40 &&
+						  (unsigned char)line[i] <= 0x7e); i++)
+				;
+			continue;
+		}
+		if ((c & 0xc0) == 0x80)
+			continue;
+		if (++cols == width - 2 && at == len)
+			at = i;
+		if (cols > width) {
+			*cut = true;
+			return at;
+		}
+	}
+	return len;
+}
+
+void vh_term__cut_lines(FILE *f, const char *text, size_t width)
+{
+	while (*text) {
+		size_t len = strcspn(text, "\n");
+		bool cut;
+		size_t n = width >= 4 ? cut_at(text, len, width, &cut) : len;
+
+		fwrite(text, 1, n, f);
+		if (width >= 4 && cut)
+			fputs(memchr(text, '\033', len) ? "...\033[0m" : "...", f);
+		if (text[len] == '\n')
+			fputc('\n', f);
+		text += len + (text[len] == '\n');
+	}
 }

@@ -22,4 +22,8 @@ size_t vh_term__width(int fd);
 void vh_term__line(FILE *f, size_t width, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Copy text (already made safe for a terminal; it may hold SGR colour sequences,
+ * which take no column) to f, each line cut to width columns with "...". */
+void vh_term__cut_lines(FILE *f, const char *text, size_t width);
+
 #endif

@@ -72,12 +72,13 @@ expect_eq "$rc" 2 "kernel path of a damaged entry"
 expect_contains "$err" "damaged (config: size differs)" "kernel path says what is damaged"
 run "$BPFGATE" kernel list --json
 echo "$out" >"$T/list.json"
-expect_eq "$(json_py '[k["state"] for k in d["kernels"]][0]' "$T/list.json" 2>/dev/null ||
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kernels"][0]["state"])' "$T/list.json")" \
-	damaged "kernel list shows the damage"
+expect_eq "$(python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["kernels"][0]["state"])' "$T/list.json")" damaged \
+	"kernel list shows the damage"
 run "$BPFGATE" kernel fetch 9.9
 expect_eq "$rc" 0 "fetch repairs a damaged entry"
-expect_contains "$err" "damaged (config: size differs): fetching it again" "fetch says why it fetches again"
+expect_contains "$err" "damaged (config: size differs): fetching it again" \
+	"fetch says why it fetches again"
 expect_eq "$(cat "$entry/config")" "CONFIG_BPF_SYSCALL=y" "entry repaired"
 
 # damage of the same size: only verify's hashes see it; then every use does
@@ -89,8 +90,21 @@ run "$BPFGATE" kernel path 9.9
 expect_eq "$rc" 2 "after verify, the damaged entry is not used"
 run "$BPFGATE" kernel fetch 9.9
 expect_eq "$rc" 0 "fetch repairs it"
+expect_contains "$err" "fetching it again" "an entry verify found damaged is fetched, not stamped"
 run "$BPFGATE" kernel verify 9.9
 expect_eq "$rc" 0 "whole again"
+
+# an entry of an older bpfgate (no stamp, the packages' links): stamped, not downloaded
+rm "$entry/stamp"
+ln -s /usr/src/linux-headers-$REL "$entry/lib/modules/$REL/build"
+run "$BPFGATE" kernel path 9.9
+expect_eq "$rc" 2 "an unstamped entry is not used"
+run env FAKE=fail "$BPFGATE" kernel fetch 9.9
+expect_eq "$rc" 0 "fetch stamps an entry of an older bpfgate ($err)"
+expect_contains "$err" "stamped the entry of an older bpfgate" "said"
+[ ! -L "$entry/lib/modules/$REL/build" ] || fail "the link out of the entry stays"
+run "$BPFGATE" kernel verify 9.9
+expect_eq "$rc" 0 "the stamped entry is whole"
 
 # a failed fetch keeps its log where the error says
 rm -rf "$entry"
@@ -133,7 +147,8 @@ expect_contains "$out" "-> linux-image-9.9.0-2-fake=9.9.2-1" "update --dry-run s
 cmp -s "$T/custom/k.conf" "$T/k.before" || fail "update --dry-run changed the file"
 run "$BPFGATE" kernel update --conf "$T/custom/k.conf"
 expect_eq "$rc" 0 "update ($err)"
-expect_eq "$(cat "$T/custom/k.conf")" "$(printf '# a custom matrix\n9.9 sid 9.9.0-2-fake linux-image-9.9.0-2-fake=9.9.2-1  # pinned\nhost - - -')" \
+want='9.9 sid 9.9.0-2-fake linux-image-9.9.0-2-fake=9.9.2-1  # pinned'
+expect_eq "$(cat "$T/custom/k.conf")" "$(printf '# a custom matrix\n%s\nhost - - -' "$want")" \
 	"update rewrites the pin and keeps the rest"
 expect_eq "$(ls -A "$T/custom")" "k.conf" "update leaves no temporary file"
 cp "$T/k.before" "$T/custom/k.conf"
@@ -151,6 +166,8 @@ os.execv(sys.argv[1], sys.argv[1:])' "$BPFGATE" kernel fetch 9.9 2>"$T/sig.err" 
 	started || fail "SIG$sig: the fetch never started: $(cat "$T/sig.err")"
 	t0=$(date +%s%N)
 	kill -$sig $pid
+	for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+	! kill -0 $pid 2>/dev/null || fail "SIG$sig: bpfgate still runs 5 s later"
 	wait $pid
 	st=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))

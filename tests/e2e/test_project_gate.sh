@@ -165,6 +165,20 @@ run "$OUT/bpfgate" verify --config "$T/project/bpfgate.conf" --max-growth 10 "$O
 expect_eq "$rc" 1 "--max-growth wins over the config"
 (cd "$T/project" && "$OUT/bpfgate" merge "$T/run.json" >"$T/merge.out" 2>&1)
 expect_contains "$(cat "$T/merge.out")" "against gate/baseline.json" "merge finds ./bpfgate.conf"
+# bpfgate baseline --config: the config's baseline, grown by a VM kernel's rows
+python3 - "$T/run.json" "$T/k61.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["results"]: r["kernel"] = "6.1.0-56-amd64"
+d["kernels"] = [{"release": "6.1.0-56-amd64", "series": "6.1", "backend": "qemu"}]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+run "$OUT/bpfgate" baseline --config "$T/project/bpfgate.conf" update "$T/k61.json"
+expect_eq "$rc" 0 "baseline --config update ($err)"
+expect_eq "$(python3 -c "
+import json; d = json.load(open('$T/project/gate/baseline.json'))
+print(sorted(set(r['kernel'] for r in d['results'])))")" "['6.1.0-56-amd64', '$REL']" \
+	"baseline --config: the config's baseline grew by a kernel"
 printf '[gate]\nmax_growth = lots\n' >"$T/bad.conf"
 run "$OUT/bpfgate" verify --config "$T/bad.conf" "$OUT"/programs/*.bpf.o
 expect_eq "$rc" 2 "a bad config"

@@ -16,6 +16,11 @@ expect_contains "$out" "0 regressions" "the comparison itself passed"
 expect_contains "$out" "FAIL (gate: 0 regressions" "the verdict is the run's"
 run "$BPFGATE" merge --baseline "$T/base.json" "$T/base.json"
 expect_eq "$rc" 1 "merge: rejected program, baseline comparison passes"
+# a baseline that cannot be read: exit 2, said once, and the verdict says why
+run "$BPFGATE" verify --baseline "$T/nope.json" "$B/ok_counter.bpf.o"
+expect_eq "$rc" 2 "unreadable baseline"
+expect_eq "$err" "bpfgate: $T/nope.json: No such file or directory" "unreadable baseline: message"
+expect_contains "$out" "ERROR (not gated: $T/nope.json could not be read)" "unreadable baseline: verdict"
 # and a regression on a run that passes: exit 1 from the gate
 python3 - "$T/base.json" "$T/low.json" <<'PY'
 import json, sys
@@ -130,4 +135,15 @@ run "$BPFGATE" verify --btf /etc/passwd "$B/ok_counter.bpf.o"
 expect_eq "$rc" 2 "--btf that is not BTF"
 expect_contains "$err" "bpfgate: /etc/passwd: not a BTF file" "--btf: message"
 expect_eq "$(echo "$err" | wc -l)" 1 "--btf: one line"
+# no line wider than 120 columns off a terminal, nor than the terminal on one
+too_wide() { sed 's/\x1b\[[0-9;]*m//g; s/\r$//' | awk -v w="$1" 'length > w'; }
+run "$BPFGATE" verify --table --baseline "$T/base.json" "$B"/*.bpf.o "$O"/programs/*.bpf.o
+[ -z "$(echo "$out" | too_wide 120)" ] || fail "--table: lines over 120 columns: $(echo "$out" | too_wide 120 | head -3)"
+run "$BPFGATE" verify "$B"/*.bpf.o "$O"/programs/*.bpf.o
+[ -z "$(echo "$out" | too_wide 120)" ] || fail "summary: lines over 120 columns: $(echo "$out" | too_wide 120 | head -3)"
+if command -v script >/dev/null; then
+	script -qc "stty cols 70; $BPFGATE verify --table --baseline $T/base.json $B/*.bpf.o" /dev/null >"$T/tty.out"
+	grep -q 'PROGRAM' "$T/tty.out" || fail "no table on the terminal: $(head -3 "$T/tty.out")"
+	[ -z "$(too_wide 70 <"$T/tty.out")" ] || fail "a 70-column terminal: $(too_wide 70 <"$T/tty.out" | head -3)"
+fi
 echo "the gate adds to the exit status; merge is the multi-kernel run; option values checked"

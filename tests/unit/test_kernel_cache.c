@@ -315,7 +315,8 @@ START_TEST(stamps)
 			 VH_ENTRY_DAMAGED);
 	ck_assert_msg(strstr(why, "incomplete"), "%s", why);
 	{
-		const char *evil = "bpfgate-stamp 1\n4 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 ../../../etc/passwd\nend 1\n";
+		const char *evil = "bpfgate-stamp 1\n4 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b"
+				   "934ca495991b7852b855 ../../../etc/passwd\nend 1\n";
 
 		write_file(tpath("cache/kernels/9.9.0-1-amd64/stamp"), evil, strlen(evil));
 		ck_assert_int_eq(vh_kernel_cache__check(&c, "9.9.0-1-amd64", false, why,

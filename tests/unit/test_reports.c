@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "report.h"
+#include "verifier_log.h"
 
 static struct vh_result *add(struct vh_result_set *set, const char *kernel, const char *object,
 			     const char *program, enum vh_verdict verdict, long insns)
@@ -256,8 +258,9 @@ static int count_entries(void)
 	struct dirent *e;
 	int n = 0;
 
+	/* temp files are hidden (".NAME.XXXXXX"): count them too */
 	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
 	if (d)
 		closedir(d);
 	return n;
@@ -297,6 +300,51 @@ static int xmllint(const char *path)
 	return system(cmd);
 }
 
+/*
+ * Python's XML parser reads the file and checks the JUnit structure: one
+ * testsuite per kernel whose counts are its testcases', every classname
+ * "KERNEL.OBJECT" of its suite, the totals the sum of the suites.
+ */
+static const char junit_check_py[] =
+	"import sys, xml.etree.ElementTree as ET\n"
+	"root = ET.parse(sys.argv[1]).getroot()\n"
+	"assert root.tag == 'testsuites', root.tag\n"
+	"tot = dict(tests=0, failures=0, errors=0, skipped=0)\n"
+	"names = []\n"
+	"for s in root.findall('testsuite'):\n"
+	"    k = s.get('name'); names.append(k)\n"
+	"    cases = s.findall('testcase')\n"
+	"    n = dict(tests=len(cases), failures=sum(len(c.findall('failure')) for c in cases),\n"
+	"             errors=sum(len(c.findall('error')) for c in cases),\n"
+	"             skipped=sum(len(c.findall('skipped')) for c in cases))\n"
+	"    for key, v in n.items():\n"
+	"        assert int(s.get(key)) == v, (k, key, s.get(key), v)\n"
+	"        tot[key] += v\n"
+	"    float(s.get('time'))\n"
+	"    for c in cases:\n"
+	"        assert c.get('classname').startswith(k + '.'), (k, c.get('classname'))\n"
+	"        assert c.get('name'), c.attrib\n"
+	"assert len(names) == len(set(names)), names\n"
+	"for key, v in tot.items():\n"
+	"    assert int(root.get(key)) == v, (key, root.get(key), v)\n";
+
+/* 0 when the JUnit file passes junit_check_py, 77 without python3 */
+static int junit_check(const char *path)
+{
+	char cmd[600];
+	FILE *f;
+	int rc;
+
+	if (system("command -v python3 >/dev/null 2>&1"))
+		return 77;
+	snprintf(cmd, sizeof(cmd), "python3 - '%s'", path);
+	f = popen(cmd, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(junit_check_py, f);
+	rc = pclose(f);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
 START_TEST(test_junit)
 {
 	struct vh_result_set set = {};
@@ -314,6 +362,7 @@ START_TEST(test_junit)
 	xml = slurp(path);
 	lint = xmllint(path);
 	ck_assert_msg(lint == 0 || lint == 77, "xmllint rejected:\n%s", xml);
+	ck_assert_msg(junit_check(path) == 0, "not the JUnit structure:\n%s", xml);
 	ck_assert(!strncmp(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 50));
 	ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"bpfgate\" tests=\"6\" failures=\"1\" "
 					  "errors=\"1\" skipped=\"1\""));
@@ -321,18 +370,22 @@ START_TEST(test_junit)
 	ck_assert_ptr_nonnull(strstr(xml, "<testsuite name=\"5.10.0-32-amd64\" tests=\"2\" "
 					  "failures=\"1\" errors=\"0\" skipped=\"0\""));
 	ck_assert_uint_eq(count(xml, "<testcase "), 6);
-	ck_assert_ptr_nonnull(strstr(xml, "<testcase classname=\"build/programs/hello.bpf.o\" "
-					  "name=\"on_connect\">"));
+	/* classname KERNEL.OBJECT; the message is the error line, the body where and why */
+	ck_assert_ptr_nonnull(strstr(xml, "<testcase classname=\"5.10.0-32-amd64."
+					  "build/programs/hello.bpf.o\" name=\"on_connect\">"));
+	ck_assert_ptr_nonnull(strstr(xml, "<testcase classname=\"6.12.117-amd64."
+					  "build/programs/hello.bpf.o\" name=\"on_connect\">"));
 	ck_assert_ptr_nonnull(strstr(xml, "<failure message=\"R1 invalid mem access "
-					  "&apos;map_value_or_null&apos;\" type=\"unknown_helper\">"));
-	ck_assert_ptr_nonnull(strstr(xml, "source: progs/hello.bpf.c:42: return *val;\n"));
-	ck_assert_ptr_nonnull(strstr(xml, "log tail:\n3: (61) r0 = *(u32 *)(r0 +0)\n"));
+					  "&apos;map_value_or_null&apos;\" type=\"unknown_helper\">"
+					  "source: progs/hello.bpf.c:42: return *val;\n"
+					  "log tail:\n3: (61) r0 = *(u32 *)(r0 +0)\n"
+					  "R1 invalid mem access 'map_value_or_null'\n</failure>"));
 	/* statistics: only the known ones */
 	ck_assert_ptr_nonnull(strstr(xml, "name=\"xdp_pass\">\n      <system-out>insns_processed=12"
 					  "</system-out>\n    </testcase>"));
 	ck_assert_ptr_nonnull(strstr(xml, "<skipped message=\"\"/>"));
 	/* hostile names: escaped, control characters and non-characters replaced */
-	ck_assert_ptr_nonnull(strstr(xml, "classname=\"x&amp;y&lt;&quot;.bpf.o\" "
+	ck_assert_ptr_nonnull(strstr(xml, "classname=\"6.12.117-amd64.x&amp;y&lt;&quot;.bpf.o\" "
 					  "name=\"p&apos;q\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\" "
 					  "time=\"1.234567\""));
 	ck_assert_ptr_nonnull(strstr(xml, "<error message=\"oops ]]&gt; &lt;b&gt;&amp;amp;&#10;"
@@ -467,6 +520,101 @@ START_TEST(test_gh_annotations)
 }
 END_TEST
 
+/* A verifier log cut at its size limit says so wherever it is shown. */
+START_TEST(test_log_truncated)
+{
+	struct vh_result_set set = {};
+	char path[512], *buf = NULL, *text;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	single(&set);
+	set.v[1].log_truncated = true;
+	vh_report__failure(f, &set.v[1], false);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "'map_value_or_null'\n  " VH_LOG_TRUNCATED_NOTE "\n"));
+	free(buf);
+	make_tmpdir();
+	snprintf(path, sizeof(path), "%s/junit.xml", tmpdir);
+	ck_assert_int_eq(vh_report__junit(path, &set), 0);
+	text = slurp(path);
+	ck_assert_ptr_nonnull(strstr(text, "'map_value_or_null'\n" VH_LOG_TRUNCATED_NOTE
+					   "\n</failure>"));
+	ck_assert_uint_eq(count(text, VH_LOG_TRUNCATED_NOTE), 1);
+	free(text);
+	snprintf(path, sizeof(path), "%s/summary.md", tmpdir);
+	ck_assert_int_eq(vh_report__markdown(path, &set, false), 0);
+	text = slurp(path);
+	ck_assert_ptr_nonnull(strstr(text, "</details>\n\n" VH_LOG_TRUNCATED_NOTE "\n"));
+	free(text);
+	/* not said of a whole log */
+	set.v[1].log_truncated = false;
+	ck_assert_int_eq(vh_report__junit(path, &set), 0);
+	text = slurp(path);
+	ck_assert_ptr_null(strstr(text, VH_LOG_TRUNCATED_NOTE));
+	free(text);
+	remove_tmpdir();
+	vh_result_set__free(&set);
+}
+END_TEST
+
+/*
+ * A verifier log line and names with escape sequences (ESC, CSI as C1, DEL, a
+ * bell, bytes that are not UTF-8): no terminal view lets one through, Markdown
+ * escapes its table pipes and HTML, XML stays well-formed.
+ */
+START_TEST(test_hostile_log)
+{
+	static const char evil_log[] =
+		"0: R1=ctx() R10=fp0\n"
+		"; x = 1; @ evil.bpf.c:3\n"
+		"1: (b7) r0 = 0\n"
+		"R0 \033[2J\033]0;pwned\007 bad \xc2\x9b" "31m| <b>x</b> \x7f\xff\r\n"
+		"processed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0 "
+		"peak_states 0 mark_read 0\n";
+	struct vh_result_set set = {};
+	char path[512], *buf = NULL, *text;
+	size_t len = 0;
+	struct vh_result *r;
+	FILE *f;
+
+	r = add(&set, "6.18.0", "\033[31mred.bpf.o", "p", VH_FAIL, 2);
+	r->error = vh_log__error_line(evil_log);
+	r->log_tail = vh_log__tail(evil_log, 12);
+	ck_assert_ptr_nonnull(r->error);
+	ck_assert_ptr_nonnull(strchr(r->log_tail, '\033')); /* the raw text is kept */
+	r->source_text = strdup("x = 1;\033[0m");
+	f = open_memstream(&buf, &len);
+	vh_report__table(f, &set, false);
+	vh_report__failure(f, r, false);
+	fclose(f);
+	ck_assert_ptr_null(strchr(buf, '\033'));
+	ck_assert_ptr_null(strchr(buf, '\007'));
+	ck_assert_ptr_null(strchr(buf, '\r'));
+	ck_assert_ptr_null(strchr(buf, 0x7f));
+	ck_assert_ptr_null(strstr(buf, "\xc2\x9b"));
+	ck_assert_ptr_nonnull(strstr(buf, "    R0 ?[2J?]0;pwned? bad ?31m| <b>x</b> ???\n"));
+	free(buf);
+
+	make_tmpdir();
+	snprintf(path, sizeof(path), "%s/summary.md", tmpdir);
+	ck_assert_int_eq(vh_report__markdown(path, &set, false), 0);
+	text = slurp(path);
+	ck_assert_ptr_null(strchr(text, '\033'));
+	ck_assert_ptr_null(strstr(text, "\xc2\x9b"));
+	ck_assert_ptr_nonnull(strstr(text, "- error: R0 ?\\[2J?\\]0;pwned? bad ?31m\\| \\<b\\>x\\</b\\>"));
+	free(text);
+	snprintf(path, sizeof(path), "%s/junit.xml", tmpdir);
+	ck_assert_int_eq(vh_report__junit(path, &set), 0);
+	text = slurp(path);
+	ck_assert_ptr_null(strchr(text, '\033'));
+	ck_assert_msg(junit_check(path) == 0, "not well-formed JUnit:\n%s", text);
+	free(text);
+	remove_tmpdir();
+	vh_result_set__free(&set);
+}
+END_TEST
+
 START_TEST(test_helpers)
 {
 	ck_assert_str_eq(vh_report__basename("a/b/c.bpf.o"), "c.bpf.o");
@@ -490,11 +638,15 @@ int main(void)
 	tcase_add_test(table, test_matrix);
 	tcase_add_test(table, test_failure_block);
 	tcase_add_test(table, test_helpers);
+	/* the XML checks start python3: slow on a loaded machine */
+	tcase_set_timeout(files, 120);
 	tcase_add_test(files, test_junit);
 	tcase_add_test(files, test_junit_atomic);
 	tcase_add_test(files, test_markdown);
 	tcase_add_test(files, test_markdown_matrix);
 	tcase_add_test(files, test_gh_annotations);
+	tcase_add_test(files, test_log_truncated);
+	tcase_add_test(files, test_hostile_log);
 	suite_add_tcase(s, table);
 	suite_add_tcase(s, files);
 	sr = srunner_create(s);

@@ -64,7 +64,7 @@ expect_eq "$downloads" 1 "one of the two fetched, the other waited"
 cat "$T/a.log" "$T/b.log" | grep -q "waiting for another fetch" || fail "no fetch waited for the lock"
 
 # one complete entry, nothing left of the killed fetches
-for f in vmlinuz vmlinux config manifest "lib/modules/$REL/modules.dep"; do
+for f in vmlinuz vmlinux config manifest stamp "lib/modules/$REL/modules.dep"; do
 	[ -s "$entry/$f" ] || fail "entry lacks $f"
 done
 left=$(find "$T/cache/kernels" -maxdepth 1 -name '.tmp-*')
@@ -73,4 +73,8 @@ run "$BPFGATE" kernel path $S
 expect_eq "$out" "$entry/vmlinuz" "kernel path"
 run "$BPFGATE" kernel fetch $S
 expect_contains "$err" "already cached" "a third fetch does nothing"
+# the stamp covers the real entry (thousands of modules, no links left in it)
+run "$BPFGATE" kernel verify $S
+expect_eq "$rc" 0 "kernel verify of a fetched kernel ($err)"
+[ ! -e "$T/cache/kernels/$REL.fetch.log" ] || fail "the log of a fetch that worked is left"
 echo "ok"

@@ -113,6 +113,9 @@ expect_contains "$err" "$T/empty.conf" "verify names the file read"
 run "$BPFGATE" kernel path /etc/passwd
 expect_eq "$rc" 2 "kernel path /etc/passwd"
 expect_contains "$err" "not a kernel image" "kernel path /etc/passwd says why"
+run "$BPFGATE" verify --kernel /etc/passwd "$O/programs/flow.bpf.o"
+expect_eq "$rc" 2 "verify --kernel /etc/passwd"
+expect_contains "$err" "bpfgate: /etc/passwd: not a kernel image" "verify --kernel /etc/passwd says why"
 run "$BPFGATE" kernel --allow-newer list
 expect_eq "$rc" 2 "--allow-newer is only for fetch"
 

@@ -46,7 +46,7 @@ mkdir -p "$T/ci" "$T/cache"
 echo "9.9 sid 9.9.0-1-amd64 linux-image-9.9.0-1-amd64-unsigned=9.9.0-1" >"$T/ci/kernels.conf"
 cat >"$T/ci/kernels.sh" <<EOF
 #!/usr/bin/env bash
-[ "\$1" = fetch ] || exit 2
+[ "\$1" = fetch-entry ] || exit 2
 sleep 300 &
 echo \$! >"$T/apt.pid"
 wait
@@ -54,7 +54,7 @@ EOF
 # start_fetch: bpfgate verify on the fake kernel, until its download runs ($pid, $apt)
 start_fetch() {
 	rm -f "$T/apt.pid"
-	BPFGATE_KERNELS_CONF=$T/ci/kernels.conf BPFGATE_CACHE=$T/cache TMPDIR=$T \
+	BPFGATE_KERNELS_CONF=$T/ci/kernels.conf BPFGATE_DATADIR=$T/ci BPFGATE_CACHE=$T/cache TMPDIR=$T \
 		"$BPFGATE" verify --kernel 9.9 "$obj" >/dev/null 2>"$T/fetch.err" &
 	pid=$!
 	cleanup_hooks+=("kill -9 $pid 2>/dev/null")
