@@ -290,15 +290,10 @@ static int walk_log(const char *log, const char *end, const char *last, struct w
 	return 0;
 }
 
+/* spans lie inside the log, before its NUL */
 static char *dup_span(const char *p, size_t n)
 {
-	char *s = malloc(n + 1);
-
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = '\0';
-	}
-	return s;
+	return strndup(p, n);
 }
 
 static char *dup_value(struct span v)
