@@ -13,5 +13,6 @@ int do_baseline(int argc, char **argv);
 int do_init(int argc, char **argv);
 int do_config(int argc, char **argv);
 int do_core_check(int argc, char **argv);
+int do_explain(int argc, char **argv);
 
 #endif

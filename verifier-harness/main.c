@@ -22,6 +22,7 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{ "verify", do_verify, "verify every program of BPF objects (host kernel or VMs)" },
+	{ "explain", do_explain, "show why the verifier rejected a program, at its source line" },
 	{ "compare", do_compare, "statistics deltas between two results; exit 1 on regression" },
 	{ "merge", do_merge, "report and gate the results of several runs as one (sharded CI)" },
 	{ "baseline", do_baseline, "update a baseline with the results of some kernels" },
