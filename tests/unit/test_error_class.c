@@ -204,10 +204,16 @@ START_TEST(test_documented)
 	int rows = 0, n = 0;
 
 	for (line = strtok_r(doc, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char name[64], kind[64];
+		char name[64], kind[64], anchor[64];
 
-		if (sscanf(line, "| `%63[a-z_]` | %63[^|]|", name, kind) != 2)
+		/* a row is "| <a id="NAME"></a>`NAME` | kind |": the anchor explain links to */
+		if (sscanf(line, "| <a id=\"%63[a-z_]\"></a>`%63[a-z_]` | %63[^|]|", anchor, name,
+			   kind) != 3) {
+			if (sscanf(line, "| `%63[a-z_]` | %63[^|]|", name, kind) == 2)
+				ck_abort_msg("docs: %s has no anchor <a id=\"%s\">", name, name);
 			continue;
+		}
+		ck_assert_msg(!strcmp(anchor, name), "docs: %s has the anchor '%s'", name, anchor);
 		c = vh_error__by_name(name);
 		ck_assert_msg(c != NULL, "docs: '%s' is not a class", name);
 		ck_assert_msg(!strncmp(kind, c->kind, strlen(c->kind)), "docs: %s kind '%s', code '%s'",
