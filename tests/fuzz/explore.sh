@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # tests/fuzz/explore.sh: explore with each fuzz target (make fuzz), then print one line
-# per target: executions, corpus size, crashes.
+# per target: executions, corpus size, crashes (crash, leak, timeout, out of memory)
+# and slow inputs (kept, not counted as crashes).
 #
 #   tests/fuzz/explore.sh SECONDS OUTDIR FUZZER...
 #
@@ -14,7 +15,7 @@ secs=$1 out=$2
 shift 2
 status=0
 mkdir -p "$out" || exit 2
-printf '%-24s %12s %8s %8s %8s\n' TARGET EXECS SECONDS CORPUS CRASHES | tee "$out/summary.txt.tmp"
+printf '%-24s %12s %8s %8s %8s %6s\n' TARGET EXECS SECONDS CORPUS CRASHES SLOW | tee "$out/summary.txt.tmp"
 for f in "$@"; do
 	n=$(basename "$f")
 	mkdir -p "$out/corpus/$n" "$out/crashes/$n"
@@ -24,9 +25,11 @@ for f in "$@"; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n 1)
 	corpus=$(find "$out/corpus/$n" -type f | wc -l)
-	crashes=$(find "$out/crashes/$n" -type f | wc -l)
+	crashes=$(find "$out/crashes/$n" -type f \( -name 'crash-*' -o -name 'leak-*' \
+		-o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+	slow=$(find "$out/crashes/$n" -type f -name 'slow-unit-*' | wc -l)
 	[ "$crashes" -eq 0 ] || status=1
-	printf '%-24s %12s %8s %8s %8s\n' "$n" "${execs:-?}" "${took:-?}" "$corpus" "$crashes" |
+	printf '%-24s %12s %8s %8s %8s %6s\n' "$n" "${execs:-?}" "${took:-?}" "$corpus" "$crashes" "$slow" |
 		tee -a "$out/summary.txt.tmp"
 done
 mv "$out/summary.txt.tmp" "$out/summary.txt"
