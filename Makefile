@@ -177,6 +177,6 @@ clean:
 
 include tests/tests.mk
 # Extra rules of the parts (e.g. the static bpfgate for VM images).
-include $(wildcard verifier-harness/*.mk ci/*.mk)
+include $(wildcard verifier-harness/*.mk ci/*.mk tests/skeleton/*.mk)
 
 -include $(wildcard $(O)/harness/*.d $(O)/programs/*.d)

@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* C linkage: the skeleton consumers are also built as C++ */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define NET_PKT_MAX 1514
 
 /* A packet under construction: headers are appended in order, lengths fixed by finish. */
@@ -46,5 +51,9 @@ int net_addr(const char *s, uint32_t out[4]);
 
 /* Sum a per-CPU array value of nwords 64-bit counters at key 0 into out. */
 int net_percpu_sum(int map_fd, uint64_t *out, size_t nwords);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

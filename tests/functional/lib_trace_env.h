@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+/* C linkage: the skeleton consumers are also built as C++ */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A cgroup v2 directory created by a test, removed by trace_cgroup__destroy(). */
 struct trace_cgroup {
 	char path[512];
@@ -36,5 +41,9 @@ int trace_count_links(const char *prefix);
  * until count_fn(prefix) == want, at most timeout_ms; returns the last count.
  */
 int trace_wait_count(int (*count_fn)(const char *), const char *prefix, int want, int timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
