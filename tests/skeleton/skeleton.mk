@@ -89,10 +89,20 @@ $(foreach n,$(SKEL_PROGS),$(foreach v,$(SKEL_VARIANTS),\
 	$(eval $(call skel_consumer_rule,$(n),$(call skel_kind,$(v)),$(call skel_lang,$(v)),))))
 $(foreach n,$(SKEL_PROGS),$(foreach k,skel lskel,$(eval $(call skel_consumer_rule,$(n),$(k),c,1))))
 
+# The minimal-BTF loader: on files, and an object that the matrix test links with the
+# files it carries into the guests (tests/skeleton/test_min_btf_matrix.sh).
+$(SKEL_OUT)/bin/btf_custom_load: tests/skeleton/btf_custom_load.c
+	@mkdir -p $(@D)
+	$(qcc)$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d $< -o $@ $(LIBS) $(LDFLAGS)
+$(SKEL_OUT)/static/btf_custom_load.o: tests/skeleton/btf_custom_load.c
+	@mkdir -p $(@D)
+	$(qcc)$(CC) $(HOST_CFLAGS) -MMD -MP -MF $@.d -c $< -o $@
+
 .PHONY: skel-consumers skel-consumers-static skel-layout
-skel-consumers: $(SKEL_BINS)
-skel-consumers-static: $(SKEL_STATIC_BINS)
-unit-tests: $(SKEL_BINS) $(SKEL_STATIC_BINS)
+skel-consumers: $(SKEL_BINS) $(SKEL_OUT)/bin/btf_custom_load
+skel-consumers-static: $(SKEL_STATIC_BINS) $(SKEL_OUT)/static/btf_custom_load.o \
+	$(O)/harness/vm-static/eu_search.o
+unit-tests: skel-consumers skel-consumers-static
 
 # Pin the current layouts (after a deliberate change of a shared struct).
 skel-layout: $(patsubst %,$(SKEL_OUT)/layout/%.layout.h,$(SKEL_PROGS))
