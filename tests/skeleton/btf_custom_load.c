@@ -30,9 +30,14 @@ struct blob {
 	const char *kind, *name;
 	const unsigned char *start, *end;
 };
-/* none unless btf_custom_blobs.S is linked in */
-__attribute__((weak)) const struct blob btf_custom_blobs[1];
-__attribute__((weak)) const unsigned long btf_custom_nblobs;
+/* defined by btf_custom_blobs.S when it is linked in, else 0 (undefined weak symbols) */
+extern const struct blob btf_custom_blobs[] __attribute__((weak));
+extern const unsigned long btf_custom_nblobs __attribute__((weak));
+
+static unsigned long nblobs(void)
+{
+	return &btf_custom_nblobs ? btf_custom_nblobs : 0;
+}
 
 /* One load of one program: its outcome and the verifier's statistics lines. */
 struct outcome {
@@ -166,7 +171,7 @@ static int carried_btf(char *path, size_t size)
 	int fd;
 
 	uname(&u);
-	for (i = 0; i < btf_custom_nblobs; i++) {
+	for (i = 0; i < nblobs(); i++) {
 		const struct blob *b = &btf_custom_blobs[i];
 
 		if (strcmp(b->kind, "btf") || strcmp(b->name, u.release))
@@ -191,7 +196,7 @@ int main(int argc, char **argv)
 	int i, n, diffs = 0, err = 0;
 
 	libbpf_set_print(getenv("BTF_CUSTOM_VERBOSE") ? NULL : silent);
-	if (argc == 2 || (argc == 1 && !btf_custom_nblobs)) {
+	if (argc == 2 || (argc == 1 && !nblobs())) {
 		fprintf(stderr, "usage: btf_custom_load MIN_BTF OBJ...\n");
 		return 2;
 	}
@@ -215,7 +220,7 @@ int main(int argc, char **argv)
 	err = carried_btf(btf, sizeof(btf));
 	if (err)
 		return err == -ENOENT ? 77 : 2;
-	for (i = 0; i < (int)btf_custom_nblobs && !err; i++) {
+	for (i = 0; i < (int)nblobs() && !err; i++) {
 		const struct blob *b = &btf_custom_blobs[i];
 
 		if (strcmp(b->kind, "obj"))
