@@ -61,6 +61,10 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } blocklist_v6 SEC(".maps");
 
+/* Load-time knob (skeleton rodata): 1 counts blocklisted sources but lets them through,
+ * to try a blocklist before enforcing it. */
+const volatile __u8 blocklist_dry_run = 0;
+
 enum parse_verdict {
 	PARSE_OK,
 	PARSE_NON_IP,
@@ -361,7 +365,8 @@ static __always_inline bool handle(void *data, void *data_end, __u64 len, __u8 d
 	/* The addresses are known even when a later header was bad. */
 	if (enforce && key.family && blocked(&key)) {
 		m->blocked++;
-		return true;
+		if (!blocklist_dry_run)
+			return true;
 	}
 	if (verdict == PARSE_OK)
 		account(m, &key, len, tcp_flags);

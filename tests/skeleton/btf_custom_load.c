@@ -7,11 +7,13 @@
  * outcome and the verifier's statistics must be the same.
  *
  *   btf_custom_load MIN_BTF OBJ...   files
- *   btf_custom_load                  what the binary carries (btf_custom_blobs.S, made by
- *                                    tests/skeleton/test_min_btf_matrix.sh): the objects
+ *   btf_custom_load                  what the binary carries (btf_custom_blobs, linked
+ *                                    in by tests/vm/test_skeleton_matrix.sh): the objects
  *                                    and one minimal BTF per kernel release, of which
  *                                    it picks the running kernel's, as a loader shipped
- *                                    with minimal BTFs would
+ *                                    with minimal BTFs would; then, as a control, the
+ *                                    kernel's "btf-other" (made for other objects) when
+ *                                    carried, which must differ
  *
  * One line per program; exit 0 all the same, 1 a difference, 2 usage or input error,
  * 77 no minimal BTF for the running kernel (the reason on the last line).
@@ -162,32 +164,66 @@ static int read_file(const char *path, void **data, size_t *size)
 	return err;
 }
 
-/* The running kernel's minimal BTF, from the blobs, written to a temporary file. */
-static int carried_btf(char *path, size_t size)
+static const char *release(void)
 {
-	struct utsname u;
+	static struct utsname u;
+
+	uname(&u);
+	return u.release;
+}
+
+/* The running kernel's carried BTF of kind (its release as name), written to a
+ * temporary file path; 0, -ENOENT when there is none, or -errno. */
+static int carried_btf(const char *kind, char *path, size_t size)
+{
 	unsigned long i;
+	size_t n;
 	FILE *f;
 	int fd;
 
-	uname(&u);
 	for (i = 0; i < nblobs(); i++) {
 		const struct blob *b = &btf_custom_blobs[i];
 
-		if (strcmp(b->kind, "btf") || strcmp(b->name, u.release))
+		if (strcmp(b->kind, kind) || strcmp(b->name, release()))
 			continue;
 		snprintf(path, size, "%s/btf_custom_load.XXXXXX", getenv("TMPDIR") ?: "/tmp");
 		fd = mkstemp(path);
-		f = fd < 0 ? NULL : fdopen(fd, "wb");
-		if (!f || fwrite(b->start, 1, b->end - b->start, f) != (size_t)(b->end - b->start) ||
-		    fclose(f)) {
+		if (fd < 0 || !(f = fdopen(fd, "wb"))) {
 			fprintf(stderr, "bpfgate: %s: %s\n", path, strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(path);
+			}
+			return -EIO;
+		}
+		n = b->end - b->start;
+		if ((fwrite(b->start, 1, n, f) != n) | fclose(f)) {
+			fprintf(stderr, "bpfgate: %s: %s\n", path, strerror(errno));
+			unlink(path);
 			return -EIO;
 		}
 		return 0;
 	}
-	printf("no minimal BTF for kernel %s in this binary\n", u.release);
 	return -ENOENT;
+}
+
+/* Every carried object against the BTF at path: the differences, or -errno. */
+static int compare_carried(const char *btf)
+{
+	int diffs = 0, n;
+	unsigned long i;
+
+	for (i = 0; i < nblobs(); i++) {
+		const struct blob *b = &btf_custom_blobs[i];
+
+		if (strcmp(b->kind, "obj"))
+			continue;
+		n = compare_object(b->start, b->end - b->start, b->name, btf);
+		if (n < 0)
+			return n;
+		diffs += n;
+	}
+	return diffs;
 }
 
 int main(int argc, char **argv)
@@ -217,18 +253,32 @@ int main(int argc, char **argv)
 		}
 		return err ? 2 : diffs ? 1 : 0;
 	}
-	err = carried_btf(btf, sizeof(btf));
-	if (err)
-		return err == -ENOENT ? 77 : 2;
-	for (i = 0; i < (int)nblobs() && !err; i++) {
-		const struct blob *b = &btf_custom_blobs[i];
-
-		if (strcmp(b->kind, "obj"))
-			continue;
-		n = compare_object(b->start, b->end - b->start, b->name, btf);
-		err = n < 0 ? n : 0;
-		diffs += n > 0 ? n : 0;
+	err = carried_btf("btf", btf, sizeof(btf));
+	if (err == -ENOENT) {
+		printf("no minimal BTF for kernel %s in this binary\n", release());
+		return 77;
 	}
+	if (err)
+		return 2;
+	n = compare_carried(btf);
 	unlink(btf);
-	return err ? 2 : diffs ? 1 : 0;
+	if (n)
+		return n < 0 ? 2 : 1;
+	/* The control, when carried: a minimal BTF made for other objects must differ. */
+	err = carried_btf("btf-other", btf, sizeof(btf));
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return 2;
+	printf("control, a minimal BTF made for other objects:\n");
+	n = compare_carried(btf);
+	unlink(btf);
+	if (n < 0)
+		return 2;
+	if (!n) {
+		printf("the comparison did not tell the other objects' minimal BTF apart\n");
+		return 1;
+	}
+	printf("all the same with this kernel's minimal BTF; %d differences in the control\n", n);
+	return 0;
 }
