@@ -84,6 +84,7 @@ help:
 ##                  (KERNELS="..." chooses the kernels; default: ci/kernels.conf)
 ##   deps           install missing dependencies (ci/deps.sh, Debian packages)
 ##   vmlinux        regenerate compiler/vmlinux.h from VMLINUX_BTF=PATH
+##   skel-layout    re-pin the layout of the programs' shared structs (docs/skeletons.md)
 ##   install        install bpfgate, man pages, compiler/bpf.mk and vmlinux.h
 ##   clean          remove the output folder
 ## Variables:

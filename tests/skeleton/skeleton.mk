@@ -104,6 +104,11 @@ skel-consumers-static: $(SKEL_STATIC_BINS) $(SKEL_OUT)/static/btf_custom_load.o 
 	$(O)/harness/vm-static/eu_search.o
 unit-tests: skel-consumers skel-consumers-static
 
+# `make matrix` (verify with KERNELS) runs the static consumers in every kernel too.
+SKEL_IN_MATRIX = $(if $(and $(KERNELS),$(OWN_PROGRAMS)),$(SKEL_STATIC_BINS))
+VERIFY_TESTS += $(SKEL_IN_MATRIX)
+verify-host: $(if $(and $(KERNELS),$(OWN_PROGRAMS)),skel-consumers-static)
+
 # Pin the current layouts (after a deliberate change of a shared struct).
 skel-layout: $(patsubst %,$(SKEL_OUT)/layout/%.layout.h,$(SKEL_PROGS))
 	$(Q)for n in $(SKEL_PROGS); do cp $(SKEL_OUT)/layout/$$n.layout.h $(SKEL_PINS)/; done
