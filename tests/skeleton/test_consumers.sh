@@ -38,14 +38,14 @@ echo "$passed consumers passed"
 
 # The light skeleton as C++: what g++ says about bpftool's generated code.
 p=policy
-g++ -x c++ -std=gnu++17 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$O/skeleton/consumer/$p-lskel" \
-	-Iprograms -I"$O/programs" -I"$O/skeleton" -Itests/skeleton/layout -Itests/skeleton \
-	-Itests/functional -c tests/skeleton/consumer.c -o "$T/lskel-cxx.o" 2>"$T/cxx.err"
-if [ $? -eq 0 ]; then
+if g++ -x c++ -std=gnu++17 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-I"$O/skeleton/consumer/$p-lskel" -Iprograms -I"$O/programs" -I"$O/skeleton" \
+	-Itests/skeleton/layout -Itests/skeleton -Itests/functional \
+	-c tests/skeleton/consumer.c -o "$T/lskel-cxx.o" 2>"$T/cxx.err"; then
 	g++ "$T/lskel-cxx.o" "$O"/skeleton/lib/*.o -o "$T/lskel-cxx" -lbpf -lelf -lz ||
 		fail "light skeleton as C++: link"
 	run timeout 120 "$T/lskel-cxx"
-	[ $rc = 0 ] || [ $rc = 77 ] || fail "light skeleton as C++: exit $rc: $out"
+	[ "$rc" = 0 ] || [ "$rc" = 77 ] || fail "light skeleton as C++: exit $rc: $out"
 	echo "light skeleton as C++: compiles and runs (exit $rc)"
 else
 	grep -q "invalid conversion from 'void\*'\|invalid conversion from ‘void\*’" "$T/cxx.err" ||

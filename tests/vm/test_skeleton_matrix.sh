@@ -75,7 +75,7 @@ run "$BPFGATE" verify --json --vm-backend qemu "${kargs[@]}" "${tests[@]}" \
 secs=$(($(date +%s) - start))
 echo "$err" | tail -n 20
 echo "$out" >"$T/r.json"
-python3 - "$T/r.json" $progs <<'PY' >"$T/rows" || fail "results: $(cat "$T/rows") $out"
+python3 - "$T/r.json" <<'PY' >"$T/rows" || fail "results: $(cat "$T/rows") $out"
 import json, sys
 d = json.load(open(sys.argv[1]))
 for r in d["results"]:
