@@ -40,6 +40,7 @@ libsubunit-dev    -                  bookworm            matrix  test: static fu
 valgrind          -                  bookworm            check   test: memory checks
 iproute2          -                  bookworm            matrix  test: network namespaces and veth pairs
 python3           -                  bookworm            check   test: JSON checks in the shell tests
+g++               -                  bookworm            check   test: skeleton consumers built as C++
 python3-yaml      -                  bookworm            check   test: structure of the CI workflow
 qemu-system-x86   -                  bookworm            verify  matrix: VMs (TCG when KVM does not work)
 busybox-static    -                  bookworm            verify  matrix: initramfs of the qemu backend
