@@ -76,7 +76,9 @@ help:
 ##   verify         install what is missing, build, verify every program on the host
 ##                  kernel (KERNELS="5.10 6.1" verifies inside VMs of those kernels and
 ##                  runs the functional tests on each)
+##   verify-host    verify without installing anything first (what verify runs)
 ##   check          install what is missing and run every test
+##   run-tests      run the tests without installing anything (T='unit/test_x*' some)
 ##   matrix         verify and run the functional tests on every kernel of ci/kernels.conf
 ##   baseline       refresh the baseline (BASELINE) with the host and every kernel of
 ##                  ci/kernels.conf (KERNELS="..." chooses them; other kernels' rows stay)
@@ -87,6 +89,15 @@ help:
 ##   skel-layout    re-pin the layout of the programs' shared structs (docs/skeletons.md)
 ##   install        install bpfgate, man pages, compiler/bpf.mk and vmlinux.h
 ##   clean          remove the output folder
+##   help           this list
+##   fuzz           run each fuzz target for FUZZ_TIME seconds; summary in $(O)/fuzz
+## Parts of the above, for when only one is needed:
+##   bpf-objs       the programs' objects      bpf-skels       their skeleton headers
+##   bpf-toolcheck  check clang and bpftool    test-bpf        tests/bpf's objects
+##   unit-tests     the Check unit tests       fuzz-bins       the fuzz targets
+##   sanitize       bpfgate and the unit tests with ASan and UBSan in $(O)/san
+##   functional-static    the functional tests linked statically (for VM guests)
+##   line-info-fixtures   the objects of tests/fixtures/logs (explain's tests)
 ## Variables:
 ##   O=DIR          output folder (default build/)
 ##   V=1            show full commands; verify prints every program and the full comparison
@@ -94,6 +105,7 @@ help:
 ##   PROGRAMS_DIR=  build another folder of *.bpf.c with the same rules
 ##   PREFIX=/usr/local DESTDIR=   install locations
 ##   KERNELS="..."  kernels for verify (series from ci/kernels.conf, host, or a path)
+##   JOBS=N         programs verified at once (default: one per CPU)
 ##   BASELINE=FILE  the gate's baseline (default ci/baseline.json; with PROGRAMS_DIR=D, the
 ##                  one its bpfgate.conf names, else D/bpfgate-baseline.json); verify gates
 ##                  on it when it exists
@@ -101,6 +113,17 @@ help:
 ##   MAX_SHARE=25%  the gate: no program may process more of the 1M instruction limit
 ##   BASELINE_MISSING=error|warn  a baseline without the kernels run: error, or a
 ##                  warning (the default for the host kernel alone)
+##   BPF_CONFIG=FILE      the project's bpfgate.conf (default: found in or above
+##                  PROGRAMS_DIR); BPF_CONFIG_NO_GOALS: goals that do not read it
+##   BPF_CFLAGS= BPF_INCLUDES=    extra flags and -I folders for every BPF program
+##   BPF_CFLAGS_NAME=     extra flags for program NAME only
+##   BPF_EXCLUDE="a b"    programs of PROGRAMS_DIR not to build
+##   BPF_ARCH=x86   the target architecture of the programs (__TARGET_ARCH_...)
+##   BPFTOOL= BPFGATE=    the bpftool and bpfgate the rules run
+##   VMLINUX_BTF=PATH     kernel BTF for make vmlinux (raw BTF, image or vmlinux)
+##   T='GLOB'       the tests run-tests and check run (tests/run.sh -t)
+##   FUZZ_TIME=60 FUZZ_CC=clang   seconds per fuzz target, and its compiler
+##   CC= CFLAGS= EXTRA_CFLAGS= LDFLAGS= PKG_CONFIG=   the host compiler and its flags
 
 deps:
 	@ci/deps.sh
@@ -131,7 +154,7 @@ GATE_FLAGS = --baseline $(GATE_BASELINE) \
 VERIFY_TESTS = $(if $(and $(KERNELS),$(OWN_PROGRAMS)),$(FUNC_STATIC_BINS))
 verify-host: all $(if $(VERIFY_TESTS),functional-static)
 	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(VERIFY_TESTS), and functional tests))
-	$(if $(GATE_BASELINE),,@echo "  no baseline $(BASELINE): not gated ('make baseline' writes it)")
+	$(if $(GATE_BASELINE)$(BPF_CONFIG_BASELINE),,@echo "  no baseline $(BASELINE): not gated ('make baseline' writes it)")
 	$(Q)$(BPFGATE) verify $(if $(BPF_CONFIG),--config $(BPF_CONFIG)) \
 		$(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k)),--kernel host) \
 		$(foreach t,$(VERIFY_TESTS),--test $(t)) \

@@ -5,7 +5,6 @@
  * what 'config make' prints, so the file has one parser).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,34 +13,48 @@
 
 #include "commands.h"
 #include "diag.h"
+#include "options.h"
 #include "project_config.h"
 #include "project_programs.h"
 
-static const struct option long_opts[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "programs-dir", required_argument, NULL, 'P' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
+enum { OPT_PROGRAMS_DIR = VH_OPT_CMD };
+
+static const struct vh_opt opt_programs_dir = {
+	OPT_PROGRAMS_DIR, "programs-dir", 0, VH_OPT_STR, "DIR",
+	.help = "with make: also the programs of DIR get their [program] settings (the folder "
+		"make builds)",
 };
 
-static void usage(FILE *f)
+static const struct vh_opt *const config_opts[] = {
+	&vh_opt_config, &opt_programs_dir, &vh_opt_help, NULL,
+};
+
+static const struct vh_cmd_opts config_cmd = {
+	.cmd = "config",
+	.synopsis = "[OPTIONS] check|get SECTION.KEY|make",
+	.about = "Read the project's config (" VH_PCONF_FILE ", format in bpfgate-init(8)).\n"
+		 "  check  read it; say what is wrong at FILE:LINE\n"
+		 "  get    print one value of [project], [gate] or [build], e.g. project.programs\n"
+		 "         (paths resolved against the config's folder)\n"
+		 "  make   print it as make variables, for compiler/bpf.mk",
+	.epilog = "Exit status: 0 ok, 1 get: the key is not set, 2 usage error, unknown key,\n"
+		  "or a config that cannot be read or is invalid.\n",
+	.opts = config_opts,
+};
+
+struct config_args {
+	const char *path, *programs_dir;
+};
+
+static int config_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val *v)
 {
-	fprintf(f,
-		"Usage: bpfgate config [OPTIONS] check\n"
-		"       bpfgate config [OPTIONS] get SECTION.KEY\n"
-		"       bpfgate config [OPTIONS] make\n\n"
-		"Read the project's config (" VH_PCONF_FILE ", format in bpfgate-init(8)).\n"
-		"  check  read it; say what is wrong at FILE:LINE\n"
-		"  get    print one value of [project], [gate] or [build], e.g. project.programs\n"
-		"         (paths resolved against the config's folder)\n"
-		"  make   print it as make variables, for compiler/bpf.mk\n\n"
-		"Options:\n"
-		"  -c, --config FILE       the config (default: ./" VH_PCONF_FILE ")\n"
-		"      --programs-dir DIR  with make: also the programs of DIR get their\n"
-		"                          [program] settings (the folder make builds)\n"
-		"  -h, --help              this help\n\n"
-		"Exit status: 0 ok, 1 get: the key is not set, 2 usage error, unknown key,\n"
-		"or a config that cannot be read or is invalid.\n");
+	struct config_args *a = ctx;
+
+	if (o->id == VH_OPT_CONFIG)
+		a->path = v->str;
+	else if (o->id == OPT_PROGRAMS_DIR)
+		a->programs_dir = v->str;
+	return 0;
 }
 
 /* A value in a make assignment: '$' and '#' taken literally. */
@@ -190,38 +203,23 @@ static int print_make(const struct vh_project_config *conf, const char *programs
 
 int do_config(int argc, char **argv)
 {
-	const char *path = VH_PCONF_FILE, *programs_dir = NULL, *verb;
+	struct config_args args = { .path = VH_PCONF_FILE };
+	const char *path, *programs_dir, *verb;
 	struct vh_project_config conf;
 	char errbuf[512], *val;
-	int opt, err, ret = VH_EXIT_USAGE;
+	int first, err, ret = VH_EXIT_USAGE;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:h", long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			path = optarg;
-			break;
-		case 'P':
-			programs_dir = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return VH_EXIT_OK;
-		case ':':
-			vh_err(argv[optind - 1], "needs an argument (try 'bpfgate config --help')");
-			return VH_EXIT_USAGE;
-		default:
-			vh_err(argv[optind - 1], "unknown option (try 'bpfgate config --help')");
-			return VH_EXIT_USAGE;
-		}
-	}
-	verb = optind < argc ? argv[optind] : NULL;
+	first = vh_opts__parse(&config_cmd, argc, argv, config_opt, &args, false);
+	if (first <= 0)
+		return first ? VH_EXIT_USAGE : VH_EXIT_OK;
+	path = args.path;
+	programs_dir = args.programs_dir;
+	verb = first < argc ? argv[first] : NULL;
 	if (!verb || (strcmp(verb, "check") && strcmp(verb, "get") && strcmp(verb, "make"))) {
 		vh_err("config", "expected check, get KEY or make (try 'bpfgate config --help')");
 		return VH_EXIT_USAGE;
 	}
-	if (argc - optind != (strcmp(verb, "get") ? 1 : 2)) {
+	if (argc - first != (strcmp(verb, "get") ? 1 : 2)) {
 		vh_err(verb, "wrong number of arguments (try 'bpfgate config --help')");
 		return VH_EXIT_USAGE;
 	}
@@ -234,7 +232,7 @@ int do_config(int argc, char **argv)
 		printf("%s: ok\n", path);
 		ret = VH_EXIT_OK;
 	} else if (!strcmp(verb, "get")) {
-		err = vh_project_config__get(&conf, argv[optind + 1], &val);
+		err = vh_project_config__get(&conf, argv[first + 1], &val);
 		if (!err) {
 			printf("%s\n", val);
 			free(val);
@@ -242,10 +240,10 @@ int do_config(int argc, char **argv)
 		} else if (err == -ENOENT) {
 			ret = VH_EXIT_FAIL;
 		} else if (err == -EINVAL) {
-			vh_err(argv[optind + 1], "no such key (SECTION.KEY of [project], [gate] or "
+			vh_err(argv[first + 1], "no such key (SECTION.KEY of [project], [gate] or "
 			       "[build], e.g. project.programs)");
 		} else {
-			vh_err(argv[optind + 1], "%s", strerror(-err));
+			vh_err(argv[first + 1], "%s", strerror(-err));
 		}
 	} else {
 		err = print_make(&conf, programs_dir);

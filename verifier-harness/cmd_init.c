@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,36 +16,67 @@
 #include "diag.h"
 #include "kernel_cache.h"
 #include "project_config.h"
+#include "options.h"
 #include "project_programs.h"
 
 #define SEARCH_DEPTH 3	    /* how deep under DIR the programs folder is looked for */
 #define SEARCH_MAX_DIRS 4096 /* folders looked at, at most */
 
-static const struct option long_opts[] = {
-	{ "programs", required_argument, NULL, 'p' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "stdout", no_argument, NULL, 's' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
+enum { OPT_PROGRAMS = VH_OPT_CMD, OPT_FORCE, OPT_STDOUT };
+
+static const struct vh_opt opt_programs = {
+	OPT_PROGRAMS, "programs", 'p', VH_OPT_STR, "DIR",
+	.help = "the programs folder, relative to DIR (no search)",
+};
+static const struct vh_opt opt_force = {
+	OPT_FORCE, "force", 'f', VH_OPT_FLAG, .help = "replace an existing " VH_PCONF_FILE,
+};
+static const struct vh_opt opt_stdout = {
+	OPT_STDOUT, "stdout", 0, VH_OPT_FLAG, .help = "print the config instead of writing it",
 };
 
-static void usage(FILE *f)
+static const struct vh_opt *const init_opts[] = {
+	&opt_programs, &opt_force, &opt_stdout, &vh_opt_help, NULL,
+};
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+static const struct vh_cmd_opts init_cmd = {
+	.cmd = "init",
+	.synopsis = "[OPTIONS] [DIR]",
+	.about = "Write DIR/" VH_PCONF_FILE " (DIR: default the current folder), the project's\n"
+		 "config, with every setting commented: the programs folder (found under DIR:\n"
+		 "the folder of most *.bpf.c programs, at most " XSTR(SEARCH_DEPTH) " levels down), the\n"
+		 "programs found, the baseline file, the kernels of the matrix and the gate's\n"
+		 "thresholds.",
+	.epilog = "The file is written whole or not at all, and an existing one is kept unless\n"
+		  "--force. Exit status: 0 written, 2 usage error, no programs found, the file\n"
+		  "exists, or it cannot be written.\n",
+	.opts = init_opts,
+};
+
+struct init_args {
+	const char *programs;
+	bool force, to_stdout;
+};
+
+static int init_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val *v)
 {
-	fprintf(f,
-		"Usage: bpfgate init [OPTIONS] [DIR]\n\n"
-		"Write DIR/" VH_PCONF_FILE " (DIR: default the current folder), the project's\n"
-		"config, with every setting commented: the programs folder (found under DIR:\n"
-		"the folder of most *.bpf.c programs, at most %d levels down), the programs\n"
-		"found, the baseline file, the kernels of the matrix and the gate's thresholds.\n\n"
-		"Options:\n"
-		"  -p, --programs DIR  the programs folder, relative to DIR (no search)\n"
-		"  -f, --force         replace an existing " VH_PCONF_FILE "\n"
-		"      --stdout        print the config instead of writing it\n"
-		"  -h, --help          this help\n\n"
-		"The file is written whole or not at all, and an existing one is kept unless\n"
-		"--force. Exit status: 0 written, 2 usage error, no programs found, the file\n"
-		"exists, or it cannot be written.\n",
-		SEARCH_DEPTH);
+	struct init_args *a = ctx;
+
+	switch (o->id) {
+	case OPT_PROGRAMS:
+		a->programs = v->str;
+		break;
+	case OPT_FORCE:
+		a->force = true;
+		break;
+	case OPT_STDOUT:
+		a->to_stdout = true;
+		break;
+	}
+	return 0;
 }
 
 struct best {
@@ -244,48 +274,31 @@ static int write_atomic(const char *dir, const char *text, size_t len, bool forc
 
 int do_init(int argc, char **argv)
 {
-	const char *dir = ".", *programs = NULL;
+	const char *dir = ".", *programs;
 	struct vh_program_list list = { 0 };
-	bool force = false, to_stdout = false;
+	struct init_args args = { 0 };
+	bool force, to_stdout;
 	struct best best = { .rel = "." };
 	char name[64], path[PATH_MAX], *text = NULL, errbuf[512];
 	struct vh_project_config check;
 	struct stat st;
 	size_t len = 0;
-	int opt, err, ret = VH_EXIT_USAGE;
+	int first, err, ret = VH_EXIT_USAGE;
 	FILE *f;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:p:fh", long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			programs = optarg;
-			break;
-		case 'f':
-			force = true;
-			break;
-		case 's':
-			to_stdout = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return VH_EXIT_OK;
-		case ':':
-			vh_err(argv[optind - 1], "needs an argument (try 'bpfgate init --help')");
-			return VH_EXIT_USAGE;
-		default:
-			vh_err(argv[optind - 1], "unknown option (try 'bpfgate init --help')");
-			return VH_EXIT_USAGE;
-		}
-	}
-	if (argc - optind > 1) {
+	first = vh_opts__parse(&init_cmd, argc, argv, init_opt, &args, false);
+	if (first <= 0)
+		return first ? VH_EXIT_USAGE : VH_EXIT_OK;
+	programs = args.programs;
+	force = args.force;
+	to_stdout = args.to_stdout;
+	if (argc - first > 1) {
 		vh_err("init", "expected at most one folder, got %d (try 'bpfgate init --help')",
-		       argc - optind);
+		       argc - first);
 		return VH_EXIT_USAGE;
 	}
-	if (argc - optind == 1)
-		dir = argv[optind];
+	if (argc - first == 1)
+		dir = argv[first];
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
 		vh_err(dir, "not a folder");
 		return VH_EXIT_USAGE;

@@ -2,7 +2,6 @@
 /* cmd_kernel.c: bpfgate kernel fetch|list|path|verify|update|probe: the matrix and its cache. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,33 +17,50 @@
 #include "kernel_probe.h"
 #include "kernel_stamp.h"
 #include "kvm.h"
+#include "options.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: bpfgate kernel fetch [--allow-newer] K...  download kernels of the matrix\n"
-		"       bpfgate kernel list [-j] [--refresh]      the matrix, what is cached, stale pins\n"
-		"       bpfgate kernel path K                     print the kernel image of K\n"
-		"       bpfgate kernel verify [K...]              check cached kernels' SHA-256\n"
-		"       bpfgate kernel update [--dry-run]         move the pins to the newest versions\n"
-		"       bpfgate kernel probe [-j]                 what the running kernel supports\n\n"
-		"K is a series of the matrix (5.10, 6.1, ...), 'host', or for path a kernel image\n"
-		"or kernel build tree. 'bpfgate verify --kernel K' boots these kernels and fetches\n"
-		"missing or damaged ones by itself.\n\n"
-		"Options:\n"
-		"  --conf FILE      the matrix to use (default: $BPFGATE_KERNELS_CONF, else\n"
-		"                   ci/kernels.conf of bpfgate's data folder)\n"
-		"  --allow-newer    fetch: a pinned version that left the mirror is replaced by\n"
-		"                   the newest of its series in its suite (said and recorded)\n"
-		"  --refresh        list: refresh the apt lists first to tell stale pins (network)\n"
-		"  -n, --dry-run    update: print the new pins, change nothing\n"
-		"  -j, --json       JSON on stdout (list, probe)\n"
-		"  -p, --pretty     indented JSON (implies --json)\n"
-		"  -h, --help       this text\n\n"
-		"The cache is $BPFGATE_CACHE, else $XDG_CACHE_HOME/bpfgate, else ~/.cache/bpfgate;\n"
-		"kernels are in its kernels/RELEASE/. Exit status: 0 ok, 1 verify found a damaged\n"
-		"entry, 2 usage, bad kernels.conf, unknown kernel, fetch failed or not cached.\n");
-}
+enum { OPT_CONF = VH_OPT_CMD, OPT_ALLOW_NEWER, OPT_REFRESH, OPT_DRY_RUN };
+
+static const struct vh_opt opt_conf = {
+	OPT_CONF, "conf", 0, VH_OPT_STR, "FILE",
+	.def_doc = "$BPFGATE_KERNELS_CONF, else ci/kernels.conf of bpfgate's data folder",
+	.help = "the matrix to use",
+};
+static const struct vh_opt opt_allow_newer = {
+	OPT_ALLOW_NEWER, "allow-newer", 0, VH_OPT_FLAG,
+	.help = "fetch: a pinned version that left the mirror is replaced by the newest of its "
+		"series in its suite (said and recorded)",
+};
+static const struct vh_opt opt_refresh = {
+	OPT_REFRESH, "refresh", 0, VH_OPT_FLAG,
+	.help = "list: refresh the apt lists first to tell stale pins (network)",
+};
+static const struct vh_opt opt_dry_run = {
+	OPT_DRY_RUN, "dry-run", 'n', VH_OPT_FLAG, .help = "update: print the new pins, change nothing",
+};
+
+static const struct vh_opt *const kernel_opts[] = {
+	&opt_conf, &opt_allow_newer, &opt_refresh, &opt_dry_run, &vh_opt_json, &vh_opt_pretty,
+	&vh_opt_help, NULL,
+};
+
+static const struct vh_cmd_opts kernel_cmd = {
+	.cmd = "kernel",
+	.synopsis = "COMMAND [OPTIONS] [K...]",
+	.about = "  fetch [--allow-newer] K...  download kernels of the matrix\n"
+		 "  list [-j] [--refresh]       the matrix, what is cached, stale pins\n"
+		 "  path K                      print the kernel image of K\n"
+		 "  verify [K...]               check cached kernels' SHA-256\n"
+		 "  update [--dry-run]          move the pins to the newest versions\n"
+		 "  probe [-j]                  what the running kernel supports\n\n"
+		 "K is a series of the matrix (5.10, 6.1, ...), 'host', or for path a kernel image\n"
+		 "or kernel build tree. 'bpfgate verify --kernel K' boots these kernels and fetches\n"
+		 "missing or damaged ones by itself. Options go before or after COMMAND.",
+	.epilog = "The cache is $BPFGATE_CACHE, else $XDG_CACHE_HOME/bpfgate, else ~/.cache/bpfgate;\n"
+		  "kernels are in its kernels/RELEASE/. Exit status: 0 ok, 1 verify found a damaged\n"
+		  "entry, 2 usage, bad kernels.conf, unknown kernel, fetch failed or not cached.\n",
+	.opts = kernel_opts,
+};
 
 struct kopts {
 	bool json, pretty, allow_newer, refresh, dry_run;
@@ -441,48 +457,29 @@ static int cmd_probe(const struct kopts *o)
 	return fflush(stdout) ? VH_EXIT_USAGE : VH_EXIT_OK;
 }
 
-/* Options are accepted before and after the subcommand: bpfgate kernel list --json. */
-static int parse_opts(int argc, char **argv, struct kopts *o)
+static int kernel_opt(void *ctx, const struct vh_opt *opt, const struct vh_opt_val *v)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "conf", required_argument, NULL, 'c' },
-		{ "allow-newer", no_argument, NULL, 'a' },
-		{ "refresh", no_argument, NULL, 'r' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c;
+	struct kopts *o = ctx;
 
-	while ((c = getopt_long(argc, argv, "+jpnh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			o->json = true;
-			break;
-		case 'p':
-			o->json = o->pretty = true;
-			break;
-		case 'c':
-			o->conf = optarg;
-			break;
-		case 'a':
-			o->allow_newer = true;
-			break;
-		case 'r':
-			o->refresh = true;
-			break;
-		case 'n':
-			o->dry_run = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		default:
-			usage(stderr);
-			return -1;
-		}
+	switch (opt->id) {
+	case VH_OPT_JSON:
+		o->json = true;
+		break;
+	case VH_OPT_PRETTY:
+		o->json = o->pretty = true;
+		break;
+	case OPT_CONF:
+		o->conf = v->str;
+		break;
+	case OPT_ALLOW_NEWER:
+		o->allow_newer = true;
+		break;
+	case OPT_REFRESH:
+		o->refresh = true;
+		break;
+	case OPT_DRY_RUN:
+		o->dry_run = true;
+		break;
 	}
 	return 0;
 }
@@ -501,16 +498,22 @@ int do_kernel(int argc, char **argv)
 	const char *sub;
 	int r;
 
-	optind = 1;
-	if ((r = parse_opts(argc, argv, &o)))
-		return r > 0 ? VH_EXIT_OK : VH_EXIT_USAGE;
-	if (optind >= argc) {
-		usage(stderr);
+	/* Options before COMMAND, then COMMAND's operands with options among them. */
+	r = vh_opts__parse(&kernel_cmd, argc, argv, kernel_opt, &o, true);
+	if (r <= 0)
+		return r ? VH_EXIT_USAGE : VH_EXIT_OK;
+	if (r >= argc) {
+		vh_err("kernel", "expected a command: fetch, list, path, verify, update or probe "
+		       "(try 'bpfgate kernel --help')");
 		return VH_EXIT_USAGE;
 	}
-	sub = argv[optind++];
-	if ((r = parse_opts(argc, argv, &o)))
-		return r > 0 ? VH_EXIT_OK : VH_EXIT_USAGE;
+	argc -= r;
+	argv += r;
+	sub = argv[0];
+	r = vh_opts__parse(&kernel_cmd, argc, argv, kernel_opt, &o, false);
+	if (r <= 0)
+		return r ? VH_EXIT_USAGE : VH_EXIT_OK;
+	optind = r;
 	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++)
 		if (*(bool *)((char *)&o + only[i].off) && strcmp(sub, only[i].sub)) {
 			vh_err(only[i].opt, "only for 'kernel %s'", only[i].sub);

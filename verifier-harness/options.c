@@ -16,7 +16,7 @@ const struct vh_opt vh_opt_json = {
 	VH_OPT_JSON, "json", 'j', VH_OPT_FLAG, .help = "print the results as JSON on stdout",
 };
 const struct vh_opt vh_opt_pretty = {
-	VH_OPT_PRETTY, "pretty", 0, VH_OPT_FLAG, .help = "indent the JSON (implies --json)",
+	VH_OPT_PRETTY, "pretty", 'p', VH_OPT_FLAG, .help = "indent the JSON (implies --json)",
 };
 const struct vh_opt vh_opt_junit = {
 	VH_OPT_JUNIT, "junit", 0, VH_OPT_STR, "FILE", .help = "also write JUnit XML to FILE",
@@ -68,7 +68,7 @@ const struct vh_opt vh_opt_verbose = {
 	.help = "print the full verifier log of failures; twice: libbpf debug output",
 };
 const struct vh_opt vh_opt_config = {
-	VH_OPT_CONFIG, "config", 0, VH_OPT_STR, "FILE", .def_doc = "./bpfgate.conf when there is one",
+	VH_OPT_CONFIG, "config", 'c', VH_OPT_STR, "FILE", .def_doc = "./bpfgate.conf when there is one",
 	.help = "the project's config: its baseline, gate, kernels and tests, under the options "
 		"given here",
 };
@@ -261,7 +261,7 @@ int vh_opts__parse(const struct vh_cmd_opts *c, int argc, char **argv, vh_opt_fn
 			goto cleanup;
 	}
 	shorts[ns] = '\0';
-	optind = 1;
+	optind = 0; /* 0, not 1: GNU getopt then forgets the state of an earlier scan */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
 		const struct vh_opt *o = NULL;
