@@ -98,6 +98,9 @@ help:
 ##   sanitize       bpfgate and the unit tests with ASan and UBSan in $(O)/san
 ##   functional-static    the functional tests linked statically (for VM guests)
 ##   line-info-fixtures   the objects of tests/fixtures/logs (explain's tests)
+##   skel-consumers       the skeleton consumer tests (C, C++, light skeletons)
+##   skel-consumers-static   the same linked statically (for VM guests)
+##   install-matrix       (part of install) the static bpfgate and busybox for VM guests
 ## Variables:
 ##   O=DIR          output folder (default build/)
 ##   V=1            show full commands; verify prints every program and the full comparison
@@ -124,6 +127,7 @@ help:
 ##   T='GLOB'       the tests run-tests and check run (tests/run.sh -t)
 ##   FUZZ_TIME=60 FUZZ_CC=clang   seconds per fuzz target, and its compiler
 ##   CC= CFLAGS= EXTRA_CFLAGS= LDFLAGS= PKG_CONFIG=   the host compiler and its flags
+##   SKEL_CXX=g++   the C++ compiler of the skeleton consumers
 
 deps:
 	@ci/deps.sh
