@@ -21,6 +21,7 @@ struct verify_cfg {
 	struct vh_verify_opts vopts;
 	bool json, pretty, table;
 	const char *junit, *markdown, *baseline, *backend, *btf;
+	const char *html;           /* --html FILE */
 	const char **kernels;
 	int nkernels;
 	const char **tests;
