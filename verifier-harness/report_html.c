@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "error_class.h"
 #include "explain.h"
@@ -61,6 +62,7 @@ static const char *const css[] = {
 	".log .sel{outline:2px solid #e0a800;background:#ffe58a}.log .hit{background:#fff3b0}",
 	".log.only .l:not(.hit){display:none}",
 	".regs td.used{font-weight:700}.regs{font-size:12px}",
+	".panel .regs td:first-child{white-space:nowrap}.panel .regs td{word-break:break-all}",
 	".panel{border:1px solid #ccc;padding:4px;max-height:28em;overflow:auto}",
 	"footer{margin-top:2em;color:#777;font-size:12px}",
 	NULL,
@@ -605,6 +607,8 @@ int vh_report__html(const char *path, const struct vh_result_set *set,
 	struct vh_report_matrix m;
 	struct vh_out_file of;
 	long *fail_ids, next = 0;
+	bool full_logs = false;
+	char *target = NULL;
 	int err;
 
 	if (vh_report_matrix__build(&m, set))
@@ -614,16 +618,26 @@ int vh_report__html(const char *path, const struct vh_result_set *set,
 		vh_report_matrix__free(&m);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < set->n; i++)
+	for (size_t i = 0; i < set->n; i++) {
 		fail_ids[i] = is_failure(&set->v[i]) ? next++ : -1;
+		full_logs |= fail_ids[i] >= 0 && set->v[i].log;
+	}
 	err = vh_out_file__open(&of, path, VH_OUT_REPLACE);
 	if (!err) {
 		err = write_page(of.f, set, cmp, &m, fail_ids);
+		/* a full log shows this kernel's addresses: a page with one is for its
+		 * owner only, as bpfgate explain's log file (a device or FIFO given
+		 * as FILE is written through and left as it is) */
+		if (!err && full_logs && of.tmp && !(target = strdup(of.target)))
+			err = -ENOMEM;
 		if (err)
 			vh_out_file__abort(&of);
 		else
 			err = vh_out_file__commit(&of);
+		if (!err && target && chmod(target, 0600))
+			err = -errno;
 	}
+	free(target);
 	free(fail_ids);
 	vh_report_matrix__free(&m);
 	return err;

@@ -4,7 +4,8 @@
 # has one cell per result with its verdict, #fail-N opens a failure at its
 # source line with the register state before the failing instruction, the log
 # search finds its lines, the baseline's bars are drawn, names and log lines
-# holding markup are shown as text, and the page loads nothing from outside.
+# holding markup are shown as text, and the page loads nothing from outside;
+# a page with full logs is for its owner only.
 . "$(dirname "$0")/../lib.sh"
 
 TB=$O/tests/programs
@@ -55,6 +56,8 @@ echo "$out" >"$T/run.json"
 run "$BPFGATE" verify --html "$T/r.html" "${objs[@]}"
 expect_eq "$rc" 1 "verify --html: exit status ($err)"
 [ -s "$T/r.html" ] || fail "verify --html wrote nothing"
+# it holds full logs (this kernel's addresses): for its owner only, as explain's log
+expect_eq "$(stat -c %a "$T/r.html")" 600 "the mode of a page with full logs"
 browser "file://$T/r.html#fail-0" dom "$T/r.dom"
 browser "file://$T/r.html#fail-1&q=r1" dom "$T/q.dom"
 browser "file://$T/r.html#fail-1" png "$T/r.png"
