@@ -40,6 +40,7 @@ enum {
 	OPT_BTF,
 	OPT_TEST,
 	OPT_PROBE,
+	OPT_FULL_LOG,
 };
 
 static const struct vh_opt opt_kernel = {
@@ -68,6 +69,10 @@ static const struct vh_opt opt_probe = {
 	OPT_PROBE, "probe", 0, VH_OPT_STR, "FILE",
 	.help = "record FILE (bpfgate kernel probe --json) as the running kernel's probe",
 };
+static const struct vh_opt opt_full_log = {
+	OPT_FULL_LOG, "full-log", 0, VH_OPT_FLAG,
+	.help = "put the full verifier log of each failure on this kernel into the JSON (log)",
+};
 static const struct vh_opt opt_backend = {
 	OPT_BACKEND, "vm-backend", 0, VH_OPT_ENUM, "qemu|vng", .choices = "qemu|vng",
 	.def_doc = "the faster one available, see bpfgate-verify(8)", .help = "how to boot VMs",
@@ -79,7 +84,7 @@ static const struct vh_opt *const verify_opts[] = {
 	&vh_opt_jobs, &vh_opt_baseline, &vh_opt_max_growth, &vh_opt_max_share,
 	&vh_opt_baseline_missing, &vh_opt_allow_removed, &opt_type, &opt_btf, &opt_prog,
 	&opt_test, &vh_opt_test_timeout, &opt_probe, &vh_opt_timeout, &opt_backend,
-	&vh_opt_verbose, &vh_opt_help, NULL,
+	&opt_full_log, &vh_opt_verbose, &vh_opt_help, NULL,
 };
 
 static const struct vh_cmd_opts verify_cmd = {
@@ -184,6 +189,9 @@ static int verify_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val
 		return vh_verify_cfg__append(&cfg->tests, &cfg->ntests, v->str);
 	case OPT_PROBE:
 		cfg->probe = v->str;
+		break;
+	case OPT_FULL_LOG:
+		cfg->full_log = true;
 		break;
 	case OPT_TYPE:
 		if (vh_prog_type__from_name(v->str, &type, &attach)) {
@@ -574,6 +582,9 @@ static int write_reports(const struct verify_cfg *cfg, struct vh_result_set *set
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
 	int status, err;
 
+	/* the JSON carries the full logs only when asked (they are large) */
+	if (cfg->full_log)
+		load_full_logs(cfg, set);
 	status = write_stdout(cfg, set);
 	if (cfg->verbose || cfg->html)
 		load_full_logs(cfg, set);

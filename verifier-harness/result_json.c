@@ -43,6 +43,8 @@ static const struct str_field {
 	{ "source", offsetof(struct vh_result, source), ON_FAILURE, false },
 	{ "source_text", offsetof(struct vh_result, source_text), ON_FAILURE, false },
 	{ "log_tail", offsetof(struct vh_result, log_tail), ON_FAILURE, false },
+	/* the whole log, only when asked for (verify --full-log: explain --kernel) */
+	{ "log", offsetof(struct vh_result, log), IF_SET, false },
 	{ "reason", offsetof(struct vh_result, reason), ON_SKIP, false },
 	{ "note", offsetof(struct vh_result, note), IF_SET, false },
 };

@@ -22,6 +22,7 @@ struct verify_cfg {
 	bool json, pretty, table;
 	const char *junit, *markdown, *baseline, *backend, *btf;
 	const char *html;           /* --html FILE */
+	bool full_log;              /* --full-log: the full logs of failures in the JSON */
 	const char **kernels;
 	int nkernels;
 	const char **tests;
