@@ -71,7 +71,7 @@ static const struct vh_opt opt_probe = {
 };
 static const struct vh_opt opt_full_log = {
 	OPT_FULL_LOG, "full-log", 0, VH_OPT_FLAG,
-	.help = "put the full verifier log of each failure on this kernel into the JSON (log)",
+	.help = "put the full verifier log of each failure into the JSON (field log)",
 };
 static const struct vh_opt opt_backend = {
 	OPT_BACKEND, "vm-backend", 0, VH_OPT_ENUM, "qemu|vng", .choices = "qemu|vng",
@@ -444,6 +444,8 @@ static int verify_vms(struct verify_cfg *cfg, const struct listed *l, struct vh_
 		guest_args[nguest++] = "--prog";
 		guest_args[nguest++] = cfg->vopts.filter;
 	}
+	if (cfg->full_log)
+		guest_args[nguest++] = "--full-log";
 	if (cfg->test_timeout_s) {
 		snprintf(test_timeout, sizeof(test_timeout), "%d", cfg->test_timeout_s);
 		guest_args[nguest++] = "--test-timeout";
