@@ -585,8 +585,10 @@ static int write_reports(const struct verify_cfg *cfg, struct vh_result_set *set
 	int status, err;
 
 	/* the JSON carries the full logs only when asked (they are large) */
-	if (cfg->full_log)
+	if (cfg->full_log) {
 		load_full_logs(cfg, set);
+		set->with_logs = true;
+	}
 	status = write_stdout(cfg, set);
 	if (cfg->verbose || cfg->html)
 		load_full_logs(cfg, set);
