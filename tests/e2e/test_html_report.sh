@@ -70,6 +70,14 @@ run "$BPFGATE" merge --html "$T/m.html" "$T/run.json"
 expect_eq "$rc" 1 "merge --html: exit status ($err)"
 browser "file://$T/m.html#fail-0" dom "$T/m.dom"
 
+# With --full-log the JSON carries the full logs, and merge's page shows them.
+run "$BPFGATE" verify --json --full-log "${objs[@]}"
+expect_eq "$rc" 1 "verify --json --full-log: exit status ($err)"
+echo "$out" >"$T/full.json"
+run "$BPFGATE" merge --html "$T/f.html" "$T/full.json"
+expect_eq "$rc" 1 "merge --html of full logs: exit status ($err)"
+browser "file://$T/f.html#fail-0" dom "$T/f.dom"
+
 # Against a baseline (this run's own results): its bars beside the run's.
 run "$BPFGATE" verify --baseline "$T/run.json" --html "$T/b.html" "${objs[@]}"
 expect_eq "$rc" 1 "verify --baseline --html: exit status ($err)"
@@ -156,6 +164,11 @@ def check_page(name, expect_open, log_kind):
 
 p, sc = check_page("r", 0, "full")
 check_page("m", 0, "its last lines")
+check_page("f", 0, "full")
+full = json.load(open(f"{t}/full.json"))["results"]
+if [bool(r.get("log")) for r in full] != [r["verdict"] == "fail" for r in run] or \
+        any("log" in r for r in run):
+    fail("--full-log: a log for each failure and only then; none without it")
 
 # markup in a name and in log lines is text; nothing ran; nothing comes from outside
 text = open(f"{t}/r.html").read()
