@@ -54,10 +54,10 @@ static const struct vh_cmd_opts explain_cmd = {
 	.cmd = "explain",
 	.synopsis = "[OPTIONS] OBJ [PROG]",
 	.about = "Load program PROG of BPF object OBJ on the running kernel (or in a VM of kernel\n"
-		 "K, as bpfgate verify --kernel K does) and show on one screen\n"
-		 "why the verifier rejected it: the error, its class and the usual fix, the source\n"
-		 "lines and instructions leading to the failing instruction, the registers it uses,\n"
-		 "and the branches the verifier took. Without PROG, every rejected program of OBJ\n"
+		 "K, as bpfgate verify --kernel K does) and show on one screen why the verifier\n"
+		 "rejected it: the error, its class and the usual fix, the source lines and\n"
+		 "instructions leading to the failing instruction, the registers it uses, and\n"
+		 "the branches the verifier took. Without PROG, every rejected program of OBJ\n"
 		 "is explained in turn. The full verifier log goes to a file whose path is printed.",
 	.epilog = "Exit status: 0 the program(s) passed (or were skipped with a reason), 1 a program\n"
 		  "was rejected, 2 usage, input or environment error (no such object or program,\n"
