@@ -49,7 +49,7 @@ ${CLANG:-clang} -g -O2 -target bpf -Icompiler -c "$T/inject.bpf.c" -o "$T/inject
 evil="$T/<img src=x onerror=document.body.dataset.pwned=2>.bpf.o"
 cp "$T/inject.bpf.o" "$evil"
 
-objs=("$TB/ok_counter.bpf.o" "$TB/bug_oob.bpf.o" "$evil")
+objs=("$TB/ok_counter.bpf.o" "$TB/bug_oob.bpf.o" "$TB/needs_future.bpf.o" "$evil")
 run "$BPFGATE" verify --json "${objs[@]}"
 expect_eq "$rc" 1 "verify --json: exit status ($err)"
 echo "$out" >"$T/run.json"
