@@ -8,8 +8,9 @@
 #   ci/workflow.sh verify K    verify every program (and run the tests) on kernel K,
 #                              gated against the baseline: $OUT/K.json; exit like verify
 #   ci/workflow.sh merge       merge $OUT/*.json, gate them, write $OUT/merged.json,
-#                              $OUT/junit.xml and the Markdown summary $SUMMARY (bpfgate
-#                              also appends it to $GITHUB_STEP_SUMMARY); exit like verify
+#                              $OUT/junit.xml, the HTML report $OUT/report.html and the
+#                              Markdown summary $SUMMARY (bpfgate also appends it to
+#                              $GITHUB_STEP_SUMMARY); exit like verify
 #   ci/workflow.sh settings    print what the steps use (from inputs, config, defaults)
 #
 # Environment (the workflow's inputs; all optional):
@@ -176,7 +177,7 @@ merge)
 		[ "$r" = "$OUT/merged.json" ] || results+=("$r")
 	done
 	[ ${#results[@]} -gt 0 ] || die "$OUT" "no results to merge"
-	args=(--json --junit "$OUT/junit.xml" --markdown "$summary")
+	args=(--json --junit "$OUT/junit.xml" --html "$OUT/report.html" --markdown "$summary")
 	b=$(baseline)
 	[ -n "$b" ] && args+=(--baseline "$b")
 	"$bpfgate" merge "${args[@]}" "${results[@]}" >"$OUT/merged.json.tmp" && status=0 || status=$?

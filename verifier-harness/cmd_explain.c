@@ -14,6 +14,7 @@
 #include "error_class.h"
 #include "explain.h"
 #include "json_writer.h"
+#include "matrix.h"
 #include "object_verify.h"
 #include "options.h"
 #include "out_file.h"
@@ -36,8 +37,8 @@ enum {
 
 static const struct vh_opt opt_kernel = {
 	OPT_KERNEL, "kernel", 0, VH_OPT_STR, "K", .def_doc = "host",
-	.help = "the kernel to explain on: only host (the running kernel) in this version; "
-		"for other kernels use bpfgate verify --kernel K -v",
+	.help = "the kernel to explain on: host (the running kernel), a series of "
+		"ci/kernels.conf (5.10, 6.1, ...), a kernel image or a build tree (in a VM)",
 };
 static const struct vh_opt opt_log = {
 	OPT_LOG, "log", 0, VH_OPT_STR, "FILE",
@@ -52,14 +53,15 @@ static const struct vh_opt *const explain_opts[] = {
 static const struct vh_cmd_opts explain_cmd = {
 	.cmd = "explain",
 	.synopsis = "[OPTIONS] OBJ [PROG]",
-	.about = "Load program PROG of BPF object OBJ on the running kernel and show on one screen\n"
-		 "why the verifier rejected it: the error, its class and the usual fix, the source\n"
-		 "lines and instructions leading to the failing instruction, the registers it uses,\n"
-		 "and the branches the verifier took. Without PROG, every rejected program of OBJ\n"
+	.about = "Load program PROG of BPF object OBJ on the running kernel (or in a VM of kernel\n"
+		 "K, as bpfgate verify --kernel K does) and show on one screen why the verifier\n"
+		 "rejected it: the error, its class and the usual fix, the source lines and\n"
+		 "instructions leading to the failing instruction, the registers it uses, and\n"
+		 "the branches the verifier took. Without PROG, every rejected program of OBJ\n"
 		 "is explained in turn. The full verifier log goes to a file whose path is printed.",
 	.epilog = "Exit status: 0 the program(s) passed (or were skipped with a reason), 1 a program\n"
 		  "was rejected, 2 usage, input or environment error (no such object or program,\n"
-		  "a kernel other than host, no privilege).\n",
+		  "no privilege, a kernel that cannot be fetched or booted).\n",
 	.opts = explain_opts,
 };
 
@@ -397,25 +399,74 @@ static void json_one(struct vh_json_writer *w, const struct vh_result *r,
 
 /* --- the command ------------------------------------------------------------------ */
 
+/* The programs of obj (only prog when given); their count, or -1 (said). */
+static int list_progs(const char *obj, const char *prog, struct vh_verify_opts *o,
+		      struct vh_prog_ref **progs)
+{
+	char errbuf[512];
+	int n;
+
+	*progs = NULL;
+	o->filter = prog;
+	n = vh_object__list(obj, o, progs, errbuf, sizeof(errbuf));
+	if (n < 0) {
+		vh_err(obj, "%s", errbuf);
+		return -1;
+	}
+	if (!n) {
+		vh_err(obj, "no program named '%s' in this object", prog);
+		vh_prog_refs__free(*progs, n);
+		*progs = NULL;
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * Verify in a VM of kernel: the guest's bpfgate verify sends the full logs of its
+ * failures back in its JSON (--full-log). Exit status contribution.
+ */
+static int verify_vm(const char *kernel, const char *obj, const char *prog,
+		     struct vh_result_set *set)
+{
+	struct vh_verify_opts o = { 0 };
+	struct vh_prog_ref *progs;
+	const char *guest_args[3] = { "--full-log" }, *objs[] = { obj }, *kernels[] = { kernel };
+	char self[4096];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int n = list_progs(obj, prog, &o, &progs), nguest = 1;
+
+	if (n < 0)
+		return VH_EXIT_USAGE;
+	vh_prog_refs__free(progs, n);
+	self[len > 0 ? len : 0] = '\0';
+	if (prog) {
+		guest_args[nguest++] = "--prog";
+		guest_args[nguest++] = prog;
+	}
+	struct vh_matrix_opts m = {
+		.kernels = kernels,
+		.nkernels = 1,
+		.objs = objs,
+		.nobjs = 1,
+		.guest_args = guest_args,
+		.nguest_args = nguest,
+		.jobs = 1,
+		.progress_tty = isatty(STDERR_FILENO),
+		.bpfgate_path = self[0] ? self : "bpfgate",
+	};
+	return vh_matrix__run(&m, set) ? VH_EXIT_USAGE : VH_EXIT_OK;
+}
+
 /* Verify the programs with their full logs kept. Exit status contribution. */
 static int verify_all(const char *obj, const char *prog, struct vh_result_set *set)
 {
 	struct vh_verify_opts o = { .kernel = vh_kernel_release(), .keep_log = true };
-	struct vh_prog_ref *progs = NULL;
-	char errbuf[512];
-	int n;
+	struct vh_prog_ref *progs;
+	int n = list_progs(obj, prog, &o, &progs);
 
-	o.filter = prog;
-	n = vh_object__list(obj, &o, &progs, errbuf, sizeof(errbuf));
-	if (n < 0) {
-		vh_err(obj, "%s", errbuf);
+	if (n < 0)
 		return VH_EXIT_USAGE;
-	}
-	if (!n) {
-		vh_err(obj, "no program named '%s' in this object", prog);
-		vh_prog_refs__free(progs, n);
-		return VH_EXIT_USAGE;
-	}
 	vh_core_btf__open(NULL, &o.core_btf);
 	for (int i = 0; i < n; i++) {
 		if (vh_object__verify_prog(obj, progs[i].program, &o, set) == -ENOMEM) {
@@ -511,7 +562,8 @@ static int explain_set(const struct explain_cfg *cfg, const struct vh_result_set
 	} else if (!prog && !shown && status == VH_EXIT_OK) {
 		vh_term__line(stdout, s.width, "%s: no program was rejected on %s (%zu checked)",
 			      set->n ? vh_report__basename(set->v[0].object) : "?",
-			      vh_kernel_release(), set->n);
+			      set->n && set->v[0].kernel ? set->v[0].kernel : vh_kernel_release(),
+			      set->n);
 	}
 	return status;
 }
@@ -524,6 +576,7 @@ int do_explain(int argc, char **argv)
 	const char *obj, *prog;
 	char errbuf[512], *log_path = NULL;
 	int status, err;
+	bool vm;
 
 	if (first <= 0)
 		return first ? VH_EXIT_USAGE : VH_EXIT_OK;
@@ -534,20 +587,16 @@ int do_explain(int argc, char **argv)
 	}
 	obj = argv[first];
 	prog = argc - first == 2 ? argv[first + 1] : NULL;
-	if (cfg.kernel && strcmp(cfg.kernel, "host")) {
-		vh_err("--kernel", "'%s': explain runs on the host kernel only in this version "
-		       "(for other kernels: bpfgate verify --kernel %s -v)", cfg.kernel, cfg.kernel);
-		return VH_EXIT_USAGE;
-	}
+	vm = cfg.kernel && strcmp(cfg.kernel, "host");
 	if (access(obj, R_OK)) {
 		vh_err(obj, "cannot read: %s", strerror(errno));
 		return VH_EXIT_USAGE;
 	}
-	if (vh_privilege__check(errbuf, sizeof(errbuf))) {
+	if (!vm && vh_privilege__check(errbuf, sizeof(errbuf))) {
 		vh_err(obj, "%s", errbuf);
 		return VH_EXIT_USAGE;
 	}
-	status = verify_all(obj, prog, &set);
+	status = vm ? verify_vm(cfg.kernel, obj, prog, &set) : verify_all(obj, prog, &set);
 	if (status == VH_EXIT_OK) {
 		bool rejected = false;
 

@@ -19,7 +19,7 @@
 
 static const struct vh_opt *const merge_opts[] = {
 	&vh_opt_config, &vh_opt_json, &vh_opt_pretty, &vh_opt_table, &vh_opt_junit, &vh_opt_markdown,
-	&vh_opt_baseline, &vh_opt_max_growth, &vh_opt_max_share, &vh_opt_baseline_missing,
+	&vh_opt_html, &vh_opt_baseline, &vh_opt_max_growth, &vh_opt_max_share, &vh_opt_baseline_missing,
 	&vh_opt_allow_removed, &vh_opt_help, NULL,
 };
 

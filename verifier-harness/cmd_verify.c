@@ -21,6 +21,7 @@
 #include "privilege.h"
 #include "prog_type.h"
 #include "report.h"
+#include "report_html.h"
 #include "result_json.h"
 #include "run_summary.h"
 #include "source_path.h"
@@ -39,6 +40,7 @@ enum {
 	OPT_BTF,
 	OPT_TEST,
 	OPT_PROBE,
+	OPT_FULL_LOG,
 };
 
 static const struct vh_opt opt_kernel = {
@@ -67,6 +69,10 @@ static const struct vh_opt opt_probe = {
 	OPT_PROBE, "probe", 0, VH_OPT_STR, "FILE",
 	.help = "record FILE (bpfgate kernel probe --json) as the running kernel's probe",
 };
+static const struct vh_opt opt_full_log = {
+	OPT_FULL_LOG, "full-log", 0, VH_OPT_FLAG,
+	.help = "put the full verifier log of each failure into the JSON (field log)",
+};
 static const struct vh_opt opt_backend = {
 	OPT_BACKEND, "vm-backend", 0, VH_OPT_ENUM, "qemu|vng", .choices = "qemu|vng",
 	.def_doc = "the faster one available, see bpfgate-verify(8)", .help = "how to boot VMs",
@@ -74,11 +80,11 @@ static const struct vh_opt opt_backend = {
 
 static const struct vh_opt *const verify_opts[] = {
 	&vh_opt_config, &vh_opt_json, &vh_opt_pretty, &vh_opt_table, &vh_opt_junit,
-	&vh_opt_markdown, &opt_kernel,
+	&vh_opt_markdown, &vh_opt_html, &opt_kernel,
 	&vh_opt_jobs, &vh_opt_baseline, &vh_opt_max_growth, &vh_opt_max_share,
 	&vh_opt_baseline_missing, &vh_opt_allow_removed, &opt_type, &opt_btf, &opt_prog,
 	&opt_test, &vh_opt_test_timeout, &opt_probe, &vh_opt_timeout, &opt_backend,
-	&vh_opt_verbose, &vh_opt_help, NULL,
+	&opt_full_log, &vh_opt_verbose, &vh_opt_help, NULL,
 };
 
 static const struct vh_cmd_opts verify_cmd = {
@@ -115,6 +121,9 @@ int vh_verify_cfg__shared_opt(struct verify_cfg *cfg, const struct vh_opt *o,
 		return 1;
 	case VH_OPT_MARKDOWN:
 		cfg->markdown = v->str;
+		return 1;
+	case VH_OPT_HTML:
+		cfg->html = v->str;
 		return 1;
 	case VH_OPT_BASELINE:
 		cfg->baseline = cfg->cmp.base_name = v->str;
@@ -180,6 +189,9 @@ static int verify_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val
 		return vh_verify_cfg__append(&cfg->tests, &cfg->ntests, v->str);
 	case OPT_PROBE:
 		cfg->probe = v->str;
+		break;
+	case OPT_FULL_LOG:
+		cfg->full_log = true;
 		break;
 	case OPT_TYPE:
 		if (vh_prog_type__from_name(v->str, &type, &attach)) {
@@ -432,6 +444,8 @@ static int verify_vms(struct verify_cfg *cfg, const struct listed *l, struct vh_
 		guest_args[nguest++] = "--prog";
 		guest_args[nguest++] = cfg->vopts.filter;
 	}
+	if (cfg->full_log)
+		guest_args[nguest++] = "--full-log";
 	if (cfg->test_timeout_s) {
 		snprintf(test_timeout, sizeof(test_timeout), "%d", cfg->test_timeout_s);
 		guest_args[nguest++] = "--test-timeout";
@@ -458,23 +472,38 @@ static int verify_vms(struct verify_cfg *cfg, const struct listed *l, struct vh_
 	return err ? VH_EXIT_USAGE : VH_EXIT_OK;
 }
 
-/* Print the full verifier log of each failure between markers (-v). The pool's
- * workers do not send logs back, so a failure is loaded once more here. */
-static void print_full_logs(const struct verify_cfg *cfg, const struct vh_result_set *set)
+/* The full verifier log of each failure on this host (-v, --html). The pool's
+ * workers do not send logs back, so a failure is loaded once more here; results
+ * read back (merge: no kernel of its own) keep what they have. */
+static void load_full_logs(const struct verify_cfg *cfg, struct vh_result_set *set)
 {
 	struct vh_verify_opts o = cfg->vopts;
 	const char *host = vh_kernel_release();
 
 	o.keep_log = true;
-	for (size_t i = 0; i < set->n; i++) {
-		const struct vh_result *r = &set->v[i];
+	for (size_t i = 0; cfg->vopts.kernel && i < set->n; i++) {
+		struct vh_result *r = &set->v[i];
 		struct vh_result_set one = { 0 };
-		const char *log;
 
-		if (r->verdict != VH_FAIL || strcmp(r->kernel ?: "", host))
+		if (r->verdict != VH_FAIL || r->log || strcmp(r->kernel ?: "", host))
 			continue;
 		vh_object__verify_prog(r->object, r->program, &o, &one);
-		log = one.n ? one.v[0].log : NULL;
+		if (one.n && one.v[0].log) {
+			r->log = one.v[0].log;
+			r->log_truncated = one.v[0].log_truncated;
+			one.v[0].log = NULL;
+		}
+		vh_result_set__free(&one);
+	}
+}
+
+/* Print the full verifier log of each failure between markers (-v). */
+static void print_full_logs(const struct vh_result_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct vh_result *r = &set->v[i];
+		const char *log = r->verdict == VH_FAIL ? r->log : NULL;
+
 		if (log) {
 			vh_escape__term(stderr, r->object, false);
 			fputs(": prog '", stderr);
@@ -483,11 +512,10 @@ static void print_full_logs(const struct verify_cfg *cfg, const struct vh_result
 			vh_escape__term(stderr, log, true);
 			if (log[0] && log[strlen(log) - 1] != '\n')
 				fputc('\n', stderr);
-			if (one.v[0].log_truncated)
+			if (r->log_truncated)
 				fprintf(stderr, "%s\n", VH_LOG_TRUNCATED_NOTE);
 			fputs("-- END PROG LOAD LOG --\n", stderr);
 		}
-		vh_result_set__free(&one);
 	}
 }
 
@@ -550,14 +578,26 @@ static void gh_annotations(const struct vh_result_set *set)
 	vh_result_set__free(&rel);
 }
 
-static int write_reports(const struct verify_cfg *cfg, const struct vh_result_set *set)
+static int write_reports(const struct verify_cfg *cfg, struct vh_result_set *set,
+			 const struct vh_compare *c)
 {
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
 	int status, err;
 
+	/* the JSON carries the full logs only when asked (they are large) */
+	if (cfg->full_log) {
+		load_full_logs(cfg, set);
+		set->with_logs = true;
+	}
 	status = write_stdout(cfg, set);
+	if (cfg->verbose || cfg->html)
+		load_full_logs(cfg, set);
 	if (cfg->verbose)
-		print_full_logs(cfg, set);
+		print_full_logs(set);
+	if (cfg->html && (err = vh_report__html(cfg->html, set, c))) {
+		vh_err(cfg->html, "cannot write the HTML report: %s", strerror(-err));
+		status = VH_EXIT_USAGE;
+	}
 	if (cfg->junit && (err = vh_report__junit(cfg->junit, set))) {
 		vh_err(cfg->junit, "cannot write the JUnit report: %s", strerror(-err));
 		status = VH_EXIT_USAGE;
@@ -657,7 +697,7 @@ int vh_verify__finish(const struct verify_cfg *cfg, struct vh_result_set *set, i
 		gate = compare_baseline(cfg, set, &base, &c);
 		compared = gate == VH_EXIT_OK;
 	}
-	status = worst(status, write_reports(cfg, set));
+	status = worst(status, write_reports(cfg, set, compared ? &c : NULL));
 	co.width = vh_term__width(fileno(text));
 	co.color = !cfg->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	co.json = false;

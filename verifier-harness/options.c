@@ -26,6 +26,10 @@ const struct vh_opt vh_opt_markdown = {
 	.help = "also write a Markdown summary to FILE (appended to $GITHUB_STEP_SUMMARY "
 		"when set)",
 };
+const struct vh_opt vh_opt_html = {
+	VH_OPT_HTML, "html", 0, VH_OPT_STR, "FILE",
+	.help = "also write a self-contained HTML report to FILE (matrix, charts, log viewer)",
+};
 const struct vh_opt vh_opt_jobs = {
 	VH_OPT_JOBS, "jobs", 0, VH_OPT_INT, "N", 1, 1024, .def_doc = "number of CPUs",
 	.help = "parallel workers",

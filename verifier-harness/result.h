@@ -91,6 +91,7 @@ struct vh_result_set {
 	size_t n, cap;
 	struct vh_kernel_info *kernels; /* one per kernel of the run */
 	size_t nkernels, kernels_cap;
+	bool with_logs; /* the JSON written carries each failure's full log (verify --full-log) */
 };
 
 /* verdict <-> name ("pass", "fail", "skip", "error"); -1 for an unknown name */

@@ -23,7 +23,7 @@
  * WHEN says when the writer emits it (null if unset): always, for failures
  * (fail and error verdicts), for skips, or only when set.
  */
-enum when { ALWAYS, ON_FAILURE, ON_SKIP, IF_SET };
+enum when { ALWAYS, ON_FAILURE, ON_SKIP, IF_SET, IF_SET_WITH_LOGS };
 
 static const struct str_field {
 	const char *name;
@@ -43,6 +43,8 @@ static const struct str_field {
 	{ "source", offsetof(struct vh_result, source), ON_FAILURE, false },
 	{ "source_text", offsetof(struct vh_result, source_text), ON_FAILURE, false },
 	{ "log_tail", offsetof(struct vh_result, log_tail), ON_FAILURE, false },
+	/* the whole log, only when the set asks for it (verify --full-log) */
+	{ "log", offsetof(struct vh_result, log), IF_SET_WITH_LOGS, false },
 	{ "reason", offsetof(struct vh_result, reason), ON_SKIP, false },
 	{ "note", offsetof(struct vh_result, note), IF_SET, false },
 };
@@ -90,7 +92,7 @@ static bool is_failure(enum vh_verdict v)
 	return v == VH_FAIL || v == VH_ERROR;
 }
 
-static void write_result(struct vh_json_writer *w, const struct vh_result *r)
+static void write_result(struct vh_json_writer *w, const struct vh_result *r, bool with_logs)
 {
 	vh_json_writer__begin_object(w);
 	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
@@ -99,6 +101,9 @@ static void write_result(struct vh_json_writer *w, const struct vh_result *r)
 		bool emit = s || f->when == ALWAYS ||
 			    (f->when == ON_FAILURE && is_failure(r->verdict)) ||
 			    (f->when == ON_SKIP && r->verdict == VH_SKIP);
+
+		if (f->when == IF_SET_WITH_LOGS && !with_logs)
+			emit = false;
 
 		if (emit)
 			vh_json_writer__kv_string(w, f->name, s);
@@ -210,7 +215,7 @@ int vh_result_set__write_json(FILE *f, const struct vh_result_set *set, bool pre
 	vh_json_writer__key(&w, "results");
 	vh_json_writer__begin_array(&w);
 	for (size_t i = 0; i < set->n; i++)
-		write_result(&w, &set->v[i]);
+		write_result(&w, &set->v[i], set->with_logs);
 	vh_json_writer__end_array(&w);
 	vh_result_set__count(set, counts);
 	vh_json_writer__key(&w, "summary");
@@ -661,8 +666,10 @@ bool vh_result__json_equal(const struct vh_result *a, const struct vh_result *b)
 {
 	if (a->verdict != b->verdict || a->log_truncated != b->log_truncated)
 		return false;
+	/* the full log is an attachment written on request, not part of the result */
 	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++)
-		if (!str_eq(str_get(a, &str_fields[i]), str_get(b, &str_fields[i])))
+		if (str_fields[i].when != IF_SET_WITH_LOGS &&
+		    !str_eq(str_get(a, &str_fields[i]), str_get(b, &str_fields[i])))
 			return false;
 	for (size_t i = 0; i < ARRAY_SIZE(stat_fields); i++) {
 		long x = stat_get(&a->stats, &stat_fields[i]);

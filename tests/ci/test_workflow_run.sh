@@ -42,6 +42,9 @@ if "$BPFGATE" merge --help >/dev/null 2>&1; then
 	expect_eq "$rc" 0 "merge: $err"
 	[ -s "$OUT/junit.xml" ] || fail "merge wrote no JUnit"
 	[ -s "$SUMMARY" ] || fail "merge wrote no summary"
+	if "$BPFGATE" merge --help | grep -q -- --html; then
+		grep -q '<table id="matrix">' "$OUT/report.html" || fail "merge wrote no HTML report"
+	fi
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(len(d["results"]) != 4)' \
 		"$OUT/merged.json" || fail "merged.json is not the merged result: $(head -c 300 "$OUT/merged.json")"
 	expect_contains "$err" "0 regressions" "the gate's verdict is shown"

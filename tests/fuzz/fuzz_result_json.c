@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "json_reader.h"
 #include "report.h"
+#include "report_html.h"
 #include "result_json.h"
 #include "fuzz_common.h"
 
@@ -59,6 +60,7 @@ static void views(const struct vh_result_set *set)
 		vh_report__failure(f, &set->v[i], false);
 	vh_report__gh_annotations(f, set);
 	check(vh_report__markdown("/dev/null", set, true) == 0);
+	check(vh_report__html("/dev/null", set, NULL) == 0);
 	fclose(f);
 	free(buf);
 
@@ -74,6 +76,14 @@ static void views(const struct vh_result_set *set)
 	f = fopen("/dev/null", "w");
 	check(f);
 	check(vh_compare__sets(f, set, set, &opts) >= 0);
+	/* the HTML report beside a baseline (the set itself) */
+	{
+		struct vh_compare c = {};
+
+		if (vh_compare__build(&c, set, set, &opts) == 0)
+			check(vh_report__html("/dev/null", set, &c) == 0);
+		vh_compare__free(&c);
+	}
 	/* two halves of the set (views, not copies): added, removed, unmatched keys */
 	if (set->n) {
 		struct vh_result_set a = { .v = set->v, .n = set->n / 2 };

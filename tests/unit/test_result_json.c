@@ -126,6 +126,30 @@ START_TEST(test_equal_detects_changes)
 }
 END_TEST
 
+/* verify --full-log: the set asks for the full logs; they are read back */
+START_TEST(test_full_logs)
+{
+	struct vh_result_set set = {}, back = {};
+	char err[256], *json;
+
+	fill(&set);
+	set.with_logs = true;
+	json = to_json(&set, false);
+	ck_assert_int_eq(vh_result_set__parse_json(json, strlen(json), &back, err, sizeof(err)), 0);
+	ck_assert_uint_eq(back.n, set.n);
+	for (size_t i = 0; i < set.n; i++) {
+		if (set.v[i].log)
+			ck_assert_str_eq(back.v[i].log, set.v[i].log);
+		else
+			ck_assert_ptr_null(back.v[i].log);
+	}
+	ck_assert_ptr_nonnull(strstr(json, "\"log\":\"THE-WHOLE-LOG\""));
+	free(json);
+	vh_result_set__free(&set);
+	vh_result_set__free(&back);
+}
+END_TEST
+
 START_TEST(test_contract_fields)
 {
 	struct vh_result_set set = {};
@@ -366,6 +390,7 @@ int main(void)
 	tcase_add_test(rt, test_round_trip_pretty);
 	tcase_add_test(rt, test_equal_detects_changes);
 	tcase_add_test(rt, test_contract_fields);
+	tcase_add_test(rt, test_full_logs);
 	tcase_add_test(rt, test_empty_set);
 	tcase_add_test(rd, test_read_file_appends);
 	tcase_add_test(rd, test_forward_compatible);
