@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* exec.c: loader for exec.bpf.c; prints process exec and exit events as JSON lines. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -103,48 +102,21 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "duration", required_argument, NULL, 'd' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+	struct exec_opts opts = {};
+	const struct loader_opt table[] = {
+		LOADER_OPTS_COMMON(&opts.duration_s, &opts.max_events, &opts.verbose),
+		LOADER_OPT("pid", 'p', LOADER_OPT_NUM, &opts.pid),
 		{},
 	};
-	struct exec_opts opts = {};
 	struct exec_ctx ctx = { .opts = &opts };
 	struct ring_buffer *rb = NULL;
 	struct exec *skel = NULL;
-	struct timespec t0, now;
-	int opt, err = 0;
+	int opt, first, err = 0;
 
-	while ((opt = getopt_long(argc, argv, "d:n:p:vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			err = loader_parse_long(optarg, &opts.duration_s);
-			break;
-		case 'n':
-			err = loader_parse_long(optarg, &opts.max_events);
-			break;
-		case 'p':
-			err = loader_parse_long(optarg, &opts.pid);
-			break;
-		case 'v':
-			opts.verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-		if (err) {
-			fprintf(stderr, "exec: option '-%c': invalid number '%s'\n", opt, optarg);
-			return 2;
-		}
-	}
-	if (optind != argc) {
+	opt = loader_parse_opts("exec", argc, argv, table, usage, &first);
+	if (opt)
+		return opt == 1 ? 0 : 2;
+	if (first != argc) {
 		usage(stderr);
 		return 2;
 	}
@@ -170,24 +142,10 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "exec: attached, printing events (Ctrl-C to stop)\n");
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!loader_stop) {
-		err = ring_buffer__poll(rb, 100);
-		if (err == -EINTR) {
-			err = 0;
-			continue;
-		}
-		if (err < 0) {
-			fprintf(stderr, "exec: ring buffer poll: %s\n", strerror(-err));
-			goto cleanup;
-		}
-		err = 0;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (opts.duration_s && now.tv_sec - t0.tv_sec >= opts.duration_s)
-			break;
-	}
+	err = loader_poll_events("exec", rb, opts.duration_s);
+	if (err)
+		goto cleanup;
 	/* What the kernel side counted, including events it had to drop. */
-	ring_buffer__consume(rb);
 	{
 		int fd = bpf_map__fd(skel->maps.stats);
 

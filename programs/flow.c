@@ -2,7 +2,6 @@
 /* flow.c: attach flow.bpf.c to an interface and print its flow events as JSON lines. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -24,7 +23,7 @@ struct opts {
 	const char *ifname;
 	const char *block[MAX_BLOCK];
 	int nblock;
-	int duration;
+	long duration;
 	bool skb_mode;
 	bool dump;
 	bool verbose;
@@ -35,12 +34,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: flow -i IFACE [-B CIDR]... [-d SECONDS] [-S] [-f] [-v]\n"
 		"Track flows on IFACE (XDP on ingress, TC on egress) and print JSON lines.\n"
-		"  -i IFACE     interface to attach to\n"
-		"  -B CIDR      drop packets from this source CIDR at XDP (repeatable)\n"
-		"  -d SECONDS   stop after SECONDS (default: until SIGINT/SIGTERM)\n"
-		"  -S           generic (skb) XDP instead of the driver's\n"
-		"  -f           print every flow of the table at exit\n"
-		"  -v           libbpf's warnings and the verifier log on failure\n");
+		"  -i, --interface IFACE   interface to attach to\n"
+		"  -B, --block CIDR        drop packets from this source CIDR at XDP (repeatable)\n"
+		"  -d, --duration SECONDS  stop after SECONDS (default: until SIGINT/SIGTERM)\n"
+		"  -S, --skb-mode          generic (skb) XDP instead of the driver's\n"
+		"  -f, --dump              print every flow of the table at exit\n"
+		"  -v, --verbose           libbpf's warnings and the verifier log on failure\n");
 }
 
 static int parse_cidr(const char *s, int *family, __u32 addr[4], __u32 *plen)
@@ -199,32 +198,26 @@ static void dump_flows(struct flow *skel)
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
+	const struct loader_opt table[] = {
+		LOADER_OPT("interface", 'i', LOADER_OPT_STR, &o.ifname),
+		LOADER_OPT("block", 'B', LOADER_OPT_LIST, o.block,
+			   .max = MAX_BLOCK, .count = &o.nblock),
+		LOADER_OPT("duration", 'd', LOADER_OPT_NUM, &o.duration),
+		LOADER_OPT("skb-mode", 'S', LOADER_OPT_FLAG, &o.skb_mode),
+		LOADER_OPT("dump", 'f', LOADER_OPT_FLAG, &o.dump),
+		LOADER_OPT("verbose", 'v', LOADER_OPT_FLAG, &o.verbose),
+		{},
+	};
 	struct ring_buffer *rb = NULL;
 	int xdp_fd = -1;
 	struct loader_tc tc = { 0 };
 	struct flow *skel = NULL;
-	struct timespec t0, now;
-	int c, err = 0, ifindex, i;
+	int c, first, err = 0, ifindex, i;
 
-	while ((c = getopt(argc, argv, "i:B:d:Sfvh")) != -1) {
-		switch (c) {
-		case 'i': o.ifname = optarg; break;
-		case 'B':
-			if (o.nblock == MAX_BLOCK) {
-				fprintf(stderr, "flow: -B: at most %d CIDRs\n", MAX_BLOCK);
-				return 2;
-			}
-			o.block[o.nblock++] = optarg;
-			break;
-		case 'd': o.duration = atoi(optarg); break;
-		case 'S': o.skb_mode = true; break;
-		case 'f': o.dump = true; break;
-		case 'v': o.verbose = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (!o.ifname || optind != argc) {
+	c = loader_parse_opts("flow", argc, argv, table, usage, &first);
+	if (c)
+		return c == 1 ? 0 : 2;
+	if (!o.ifname || first != argc) {
 		usage(stderr);
 		return 2;
 	}
@@ -277,24 +270,9 @@ int main(int argc, char **argv)
 	       o.ifname, ifindex, loader_tc_mode(&tc));
 	fflush(stdout);
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!loader_stop) {
-		err = ring_buffer__poll(rb, 100);
-		if (err == -EINTR) {
-			err = 0;
-			break;
-		}
-		if (err < 0) {
-			fprintf(stderr, "flow: polling the ring buffer: %s\n", strerror(-err));
-			goto cleanup;
-		}
-		err = 0;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (o.duration > 0 && now.tv_sec - t0.tv_sec >= o.duration)
-			break;
-	}
-	/* Whatever is still queued, then the totals. */
-	ring_buffer__consume(rb);
+	err = loader_poll_events("flow", rb, o.duration);
+	if (err)
+		goto cleanup;
 	if (o.dump)
 		dump_flows(skel);
 	err = print_metrics(skel);

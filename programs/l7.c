@@ -2,7 +2,6 @@
 /* l7.c: attach l7.bpf.c to an interface and print DNS, HTTP and Kafka events as JSON lines. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -23,10 +22,10 @@ static void usage(FILE *f)
 		"Usage: l7 -i IFACE [-k PORT] [-d SECONDS] [-v]\n"
 		"Print DNS, HTTP/1.x and Kafka requests and responses seen on IFACE (TC ingress\n"
 		"and egress) as JSON lines.\n"
-		"  -i IFACE     interface to attach to\n"
-		"  -k PORT      Kafka broker port (default 9092, 0: no Kafka parsing)\n"
-		"  -d SECONDS   stop after SECONDS (default: until SIGINT/SIGTERM)\n"
-		"  -v           libbpf's warnings and the verifier log on failure\n");
+		"  -i, --interface IFACE    interface to attach to\n"
+		"  -k, --kafka-port PORT    Kafka broker port (default 9092, 0: no Kafka parsing)\n"
+		"  -d, --duration SECONDS   stop after SECONDS (default: until SIGINT/SIGTERM)\n"
+		"  -v, --verbose            libbpf's warnings and the verifier log on failure\n");
 }
 
 /* A string from a packet: anything but printable ASCII is escaped (loader_json_str). */
@@ -108,30 +107,21 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	struct l7 *skel = NULL;
 	const char *ifname = NULL;
-	int c, err = 0, ifindex, duration = 0;
-	long kafka_port = 9092;
-	struct timespec t0, now;
+	int c, first, err = 0, ifindex;
+	long kafka_port = 9092, duration = 0;
 	bool verbose = false;
-	char *end;
+	const struct loader_opt table[] = {
+		LOADER_OPT("interface", 'i', LOADER_OPT_STR, &ifname),
+		LOADER_OPT("kafka-port", 'k', LOADER_OPT_NUM, &kafka_port, .max = 65535),
+		LOADER_OPT("duration", 'd', LOADER_OPT_NUM, &duration),
+		LOADER_OPT("verbose", 'v', LOADER_OPT_FLAG, &verbose),
+		{},
+	};
 
-	while ((c = getopt(argc, argv, "i:k:d:vh")) != -1) {
-		switch (c) {
-		case 'i': ifname = optarg; break;
-		case 'k':
-			errno = 0;
-			kafka_port = strtol(optarg, &end, 10);
-			if (errno || *end || kafka_port < 0 || kafka_port > 65535) {
-				fprintf(stderr, "l7: -k: not a port: %s\n", optarg);
-				return 2;
-			}
-			break;
-		case 'd': duration = atoi(optarg); break;
-		case 'v': verbose = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (!ifname || optind != argc) {
+	c = loader_parse_opts("l7", argc, argv, table, usage, &first);
+	if (c)
+		return c == 1 ? 0 : 2;
+	if (!ifname || first != argc) {
 		usage(stderr);
 		return 2;
 	}
@@ -175,23 +165,9 @@ int main(int argc, char **argv)
 	       ifname, ifindex, loader_tc_mode(&in));
 	fflush(stdout);
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!loader_stop) {
-		err = ring_buffer__poll(rb, 100);
-		if (err == -EINTR) {
-			err = 0;
-			break;
-		}
-		if (err < 0) {
-			fprintf(stderr, "l7: polling the ring buffer: %s\n", strerror(-err));
-			goto cleanup;
-		}
-		err = 0;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (duration > 0 && now.tv_sec - t0.tv_sec >= duration)
-			break;
-	}
-	ring_buffer__consume(rb);
+	err = loader_poll_events("l7", rb, duration);
+	if (err)
+		goto cleanup;
 	err = print_metrics(skel);
 	fflush(stdout);
 

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <mntent.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -220,73 +219,28 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "cgroup", required_argument, NULL, 'c' },
-		{ "identity", required_argument, NULL, 'i' },
-		{ "rule", required_argument, NULL, 'r' },
-		{ "default-deny", no_argument, NULL, 'D' },
-		{ "log-allowed", no_argument, NULL, 'a' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
 	struct bpf_link *links[3] = {};
 	struct policy_opts opts = {};
+	const struct loader_opt table[] = {
+		LOADER_OPT("cgroup", 'c', LOADER_OPT_STR, &opts.cgroup),
+		LOADER_OPT("identity", 'i', LOADER_OPT_LIST, opts.identities,
+			   .max = MAX_ITEMS, .count = &opts.nr_identities),
+		LOADER_OPT("rule", 'r', LOADER_OPT_LIST, opts.rules,
+			   .max = MAX_ITEMS, .count = &opts.nr_rules),
+		LOADER_OPT("default-deny", 'D', LOADER_OPT_FLAG, &opts.default_deny),
+		LOADER_OPT("log-allowed", 'a', LOADER_OPT_FLAG, &opts.log_allowed),
+		LOADER_OPTS_COMMON(&opts.duration_s, &opts.max_events, &opts.verbose),
+		{},
+	};
 	struct policy_ctx ctx = { .opts = &opts };
 	struct ring_buffer *rb = NULL;
 	struct policy *skel = NULL;
-	struct timespec t0, now;
-	int opt, cg_fd = -1, i, err = 0;
+	int opt, first, cg_fd = -1, i, err = 0;
 
-	while ((opt = getopt_long(argc, argv, "c:i:r:Dad:n:vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			opts.cgroup = optarg;
-			break;
-		case 'i':
-			if (opts.nr_identities == MAX_ITEMS) {
-				fprintf(stderr, "policy: more than %d identities\n", MAX_ITEMS);
-				return 2;
-			}
-			opts.identities[opts.nr_identities++] = optarg;
-			break;
-		case 'r':
-			if (opts.nr_rules == MAX_ITEMS) {
-				fprintf(stderr, "policy: more than %d rules\n", MAX_ITEMS);
-				return 2;
-			}
-			opts.rules[opts.nr_rules++] = optarg;
-			break;
-		case 'D':
-			opts.default_deny = true;
-			break;
-		case 'a':
-			opts.log_allowed = true;
-			break;
-		case 'd':
-			err = loader_parse_long(optarg, &opts.duration_s);
-			break;
-		case 'n':
-			err = loader_parse_long(optarg, &opts.max_events);
-			break;
-		case 'v':
-			opts.verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-		if (err) {
-			fprintf(stderr, "policy: option '-%c': invalid number '%s'\n", opt, optarg);
-			return 2;
-		}
-	}
-	if (optind != argc) {
+	opt = loader_parse_opts("policy", argc, argv, table, usage, &first);
+	if (opt)
+		return opt == 1 ? 0 : 2;
+	if (first != argc) {
 		usage(stderr);
 		return 2;
 	}
@@ -339,23 +293,9 @@ int main(int argc, char **argv)
 	fprintf(stderr, "policy: attached to %s, printing verdicts (Ctrl-C to stop)\n",
 		opts.cgroup);
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!loader_stop) {
-		err = ring_buffer__poll(rb, 100);
-		if (err == -EINTR) {
-			err = 0;
-			continue;
-		}
-		if (err < 0) {
-			fprintf(stderr, "policy: ring buffer poll: %s\n", strerror(-err));
-			goto cleanup;
-		}
-		err = 0;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (opts.duration_s && now.tv_sec - t0.tv_sec >= opts.duration_s)
-			break;
-	}
-	ring_buffer__consume(rb);
+	err = loader_poll_events("policy", rb, opts.duration_s);
+	if (err)
+		goto cleanup;
 	{
 		int fd = bpf_map__fd(skel->maps.stats);
 

@@ -2,7 +2,6 @@
 /* svcmap.c: loader for svcmap.bpf.c; prints TCP events and service-map edges as JSON lines. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -147,63 +146,41 @@ static void usage(FILE *f)
 		   "  -v, --verbose           show libbpf's debug output\n");
 }
 
+/* -m MODE: a name of mode_names[], or auto (-1) */
+static int parse_mode(void *dst, const char *arg)
+{
+	int *mode = dst;
+
+	*mode = -1;
+	if (!strcmp(arg, "auto"))
+		return 0;
+	for (int m = 0; m < NR_MODES; m++)
+		if (!strcmp(arg, mode_names[m])) {
+			*mode = m;
+			return 0;
+		}
+	fprintf(stderr, "svcmap: option '--mode': unknown mode '%s'\n", arg);
+	return -EINVAL;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "mode", required_argument, NULL, 'm' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+	struct svcmap_opts opts = { .mode = -1 };
+	const struct loader_opt table[] = {
+		LOADER_OPT("mode", 'm', LOADER_OPT_FN, &opts.mode, .fn = parse_mode),
+		LOADER_OPTS_COMMON(&opts.duration_s, &opts.max_events, &opts.verbose),
+		LOADER_OPT("pid", 'p', LOADER_OPT_NUM, &opts.pid),
 		{},
 	};
-	struct svcmap_opts opts = { .mode = -1 };
 	struct svcmap_ctx ctx = { .opts = &opts };
 	struct ring_buffer *rb = NULL;
 	struct svcmap *skel = NULL;
-	struct timespec t0, now;
-	int opt, mode, err = 0;
+	int opt, first, mode, err = 0;
 
-	while ((opt = getopt_long(argc, argv, "m:d:n:p:vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'm':
-			opts.mode = -2;
-			for (mode = 0; mode < NR_MODES; mode++)
-				if (!strcmp(optarg, mode_names[mode]))
-					opts.mode = mode;
-			if (!strcmp(optarg, "auto"))
-				opts.mode = -1;
-			if (opts.mode == -2) {
-				fprintf(stderr, "svcmap: option '-m': unknown mode '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'd':
-			err = loader_parse_long(optarg, &opts.duration_s);
-			break;
-		case 'n':
-			err = loader_parse_long(optarg, &opts.max_events);
-			break;
-		case 'p':
-			err = loader_parse_long(optarg, &opts.pid);
-			break;
-		case 'v':
-			opts.verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-		if (err) {
-			fprintf(stderr, "svcmap: option '-%c': invalid number '%s'\n", opt, optarg);
-			return 2;
-		}
-	}
-	if (optind != argc) {
+	opt = loader_parse_opts("svcmap", argc, argv, table, usage, &first);
+	if (opt)
+		return opt == 1 ? 0 : 2;
+	if (first != argc) {
 		usage(stderr);
 		return 2;
 	}
@@ -230,23 +207,9 @@ int main(int argc, char **argv)
 	fprintf(stderr, "svcmap: attached (%s), printing events (Ctrl-C to stop)\n",
 		mode_names[mode]);
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!loader_stop) {
-		err = ring_buffer__poll(rb, 100);
-		if (err == -EINTR) {
-			err = 0;
-			continue;
-		}
-		if (err < 0) {
-			fprintf(stderr, "svcmap: ring buffer poll: %s\n", strerror(-err));
-			goto cleanup;
-		}
-		err = 0;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (opts.duration_s && now.tv_sec - t0.tv_sec >= opts.duration_s)
-			break;
-	}
-	ring_buffer__consume(rb);
+	err = loader_poll_events("svcmap", rb, opts.duration_s);
+	if (err)
+		goto cleanup;
 	dump_edges(skel);
 
 cleanup:

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* loader.c: the shared plumbing of the programs' loaders. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -100,6 +102,99 @@ int loader_parse_long(const char *s, long *out)
 	errno = 0;
 	*out = strtol(s, &end, 10);
 	return errno || end == s || *end || *out < 0 ? -EINVAL : 0;
+}
+
+int loader_parse_opts(const char *prog, int argc, char **argv, const struct loader_opt *opts,
+		      void (*usage)(FILE *f), int *first)
+{
+	struct option longopts[32];
+	char shorts[3 * 32 + 2];
+	size_t n = 0, ns = 0;
+	int c;
+
+	for (; opts[n].name; n++) {
+		const struct loader_opt *o = &opts[n];
+		bool arg = o->kind != LOADER_OPT_FLAG;
+
+		if (n + 2 >= sizeof(longopts) / sizeof(longopts[0]))
+			return 2;
+		longopts[n] = (struct option){ o->name, arg ? required_argument : no_argument,
+					       NULL, o->shortname };
+		shorts[ns++] = o->shortname;
+		if (arg)
+			shorts[ns++] = ':';
+	}
+	longopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[n + 1] = (struct option){ 0 };
+	shorts[ns++] = 'h';
+	shorts[ns] = '\0';
+
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		const struct loader_opt *o = NULL;
+		long v;
+
+		if (c == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		for (size_t i = 0; i < n && !o; i++)
+			if (opts[i].shortname == c)
+				o = &opts[i];
+		if (!o) {
+			usage(stderr);
+			return 2;
+		}
+		switch (o->kind) {
+		case LOADER_OPT_FLAG:
+			*(bool *)o->dst = true;
+			break;
+		case LOADER_OPT_NUM:
+			if (loader_parse_long(optarg, &v) || (o->max && v > o->max)) {
+				fprintf(stderr, "%s: option '--%s': invalid number '%s'\n", prog,
+					o->name, optarg);
+				return 2;
+			}
+			*(long *)o->dst = v;
+			break;
+		case LOADER_OPT_STR:
+			*(const char **)o->dst = optarg;
+			break;
+		case LOADER_OPT_LIST:
+			if (*o->count >= o->max) {
+				fprintf(stderr, "%s: option '--%s': at most %ld\n", prog, o->name,
+					o->max);
+				return 2;
+			}
+			((const char **)o->dst)[(*o->count)++] = optarg;
+			break;
+		case LOADER_OPT_FN:
+			if (o->fn(o->dst, optarg))
+				return 2;
+			break;
+		}
+	}
+	*first = optind;
+	return 0;
+}
+
+int loader_poll_events(const char *prog, struct ring_buffer *rb, long duration_s)
+{
+	struct timespec t0, now;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!loader_stop) {
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "%s: polling the ring buffer: %s\n", prog, strerror(-err));
+			return err;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (duration_s && now.tv_sec - t0.tv_sec >= duration_s)
+			break;
+	}
+	ring_buffer__consume(rb);
+	return 0;
 }
 
 /* Linux 6.6's attach types, missing from older UAPI headers (Debian 12 has 6.1's). */

@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "core_btf.h"
+#include "unit_main.h"
 
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 
@@ -222,8 +223,6 @@ int main(void)
 {
 	Suite *s = suite_create("core_btf");
 	TCase *tc = tcase_create("subset");
-	SRunner *sr;
-	int failed;
 
 	libbpf_set_print(NULL);
 	tcase_set_timeout(tc, 120);
@@ -232,9 +231,5 @@ int main(void)
 	tcase_add_test(tc, test_type_id_gets_whole_btf);
 	tcase_add_test(tc, test_bad_input);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vh_unit_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "error_class.h"
+#include "unit_main.h"
 
 #define FIXTURES "tests/fixtures/logs"
 
@@ -232,8 +233,6 @@ int main(void)
 {
 	Suite *s = suite_create("error_class");
 	TCase *tc = tcase_create("fixtures");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_every_failing_fixture);
 	tcase_add_test(tc, test_without_a_log);
@@ -244,9 +243,5 @@ int main(void)
 	tcase_add_test(tc, test_documented);
 	suite_add_tcase(s, tc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vh_unit_run(s);
 }

@@ -9,6 +9,7 @@
 
 #include "expect.h"
 #include "prog_type.h"
+#include "unit_main.h"
 
 /* BTF of one of the harness's test objects (built by `make test-bpf`). */
 static struct btf *test_btf(const char *name)
@@ -109,8 +110,6 @@ int main(void)
 {
 	Suite *s = suite_create("expect");
 	TCase *tc = tcase_create("btf_tags");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_failure_and_msg);
 	tcase_add_test(tc, test_min_kernel_per_function);
@@ -118,9 +117,5 @@ int main(void)
 	tcase_add_test(tc, test_guess_from_context);
 	tcase_add_test(tc, test_type_from_name);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vh_unit_run(s);
 }

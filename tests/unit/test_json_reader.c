@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json_reader.h"
+#include "unit_main.h"
 
 static struct vh_json_value *parse_ok(const char *text)
 {
@@ -238,8 +239,6 @@ int main(void)
 	Suite *s = suite_create("json_reader");
 	TCase *ok = tcase_create("valid"), *bad_tc = tcase_create("malformed");
 	TCase *lim = tcase_create("limits");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(ok, test_values);
 	tcase_add_test(ok, test_string_escapes);
@@ -252,9 +251,5 @@ int main(void)
 	suite_add_tcase(s, ok);
 	suite_add_tcase(s, bad_tc);
 	suite_add_tcase(s, lim);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }

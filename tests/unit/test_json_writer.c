@@ -9,6 +9,7 @@
 
 #include "json_reader.h"
 #include "json_writer.h"
+#include "unit_main.h"
 
 struct out {
 	char *buf;
@@ -292,8 +293,6 @@ int main(void)
 	Suite *s = suite_create("json_writer");
 	TCase *layout = tcase_create("layout"), *esc = tcase_create("escaping");
 	TCase *errs = tcase_create("errors");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(layout, test_compact_nesting);
 	tcase_add_test(layout, test_pretty);
@@ -309,9 +308,5 @@ int main(void)
 	suite_add_tcase(s, layout);
 	suite_add_tcase(s, esc);
 	suite_add_tcase(s, errs);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }

@@ -16,40 +16,16 @@
 #include "kernel_cache.h"
 #include "kernel_stamp.h"
 #include "sha256.h"
-
-static char tmpdir[] = "/tmp/bpfgate-test-kcache.XXXXXX";
-
-static void write_file(const char *path, const char *data, size_t len)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_msg(f, "fopen %s", path);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	fclose(f);
-}
-
-static const char *tpath(const char *name)
-{
-	static char p[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", tmpdir, name);
-	return p[i];
-}
+#include "unit_main.h"
 
 static void setup(void)
 {
-	ck_assert_msg(mkdtemp(tmpdir), "mkdtemp");
+	vh_unit_dir_make(vh_unit_tmpdir, sizeof(vh_unit_tmpdir), "kcache");
 }
 
 static void teardown(void)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
-	strcpy(tmpdir, "/tmp/bpfgate-test-kcache.XXXXXX");
+	vh_unit_dir_remove(vh_unit_tmpdir);
 }
 
 /* Read text as a kernels.conf: the error (or "" when it loads). */
@@ -59,8 +35,8 @@ static const char *conf_error(const char *text, size_t len)
 	struct vh_kernel_conf conf;
 	int err;
 
-	write_file(tpath("k.conf"), text, len);
-	err = vh_kernel_conf__read(&conf, tpath("k.conf"), errbuf, sizeof(errbuf));
+	vh_unit_write_file(vh_unit_path("k.conf"), text, len);
+	err = vh_kernel_conf__read(&conf, vh_unit_path("k.conf"), errbuf, sizeof(errbuf));
 	if (!err) {
 		ck_assert_uint_gt(conf.n, 0);
 		vh_kernel_conf__free(&conf);
@@ -81,8 +57,8 @@ START_TEST(conf_good)
 			   "7.2 sid 7.2.13+deb14-amd64 a-b=7.2.13-1,linux-base=7.2.13-1\n"
 			   "host - - -   # the running kernel\n";
 
-	write_file(tpath("kernels.conf"), good, strlen(good));
-	ck_assert_int_eq(vh_kernel_conf__read(&conf, tpath("kernels.conf"), errbuf, sizeof(errbuf)), 0);
+	vh_unit_write_file(vh_unit_path("kernels.conf"), good, strlen(good));
+	ck_assert_int_eq(vh_kernel_conf__read(&conf, vh_unit_path("kernels.conf"), errbuf, sizeof(errbuf)), 0);
 	ck_assert_uint_eq(conf.n, 3);
 	e = vh_kernel_conf__find(&conf, "5.10");
 	ck_assert_msg(e, "5.10 found");
@@ -136,7 +112,7 @@ START_TEST(conf_hostile)
 
 		ck_assert_msg(strstr(err, bad[i].msg), "case %zu: '%s' not in '%s'", i, bad[i].msg,
 			      err);
-		ck_assert_msg(!strncmp(err, tpath("k.conf"), strlen(tpath("k.conf"))),
+		ck_assert_msg(!strncmp(err, vh_unit_path("k.conf"), strlen(vh_unit_path("k.conf"))),
 			      "names the file read: %s", err);
 	}
 }
@@ -163,13 +139,13 @@ START_TEST(conf_limits)
 		      conf_error(text, n));
 	ck_assert_msg(strstr(conf_error("6.1 sid 6.1\0 pk=1\n", 17), ":1: a NUL byte"), "NUL");
 
-	ck_assert_int_eq(vh_kernel_conf__read(&conf, tmpdir, errbuf, sizeof(errbuf)), -EISDIR);
+	ck_assert_int_eq(vh_kernel_conf__read(&conf, vh_unit_tmpdir, errbuf, sizeof(errbuf)), -EISDIR);
 	ck_assert_msg(strstr(errbuf, "a folder"), "%s", errbuf);
-	ck_assert_int_eq(mkfifo(tpath("fifo"), 0600), 0);
-	ck_assert_int_eq(vh_kernel_conf__read(&conf, tpath("fifo"), errbuf, sizeof(errbuf)), -EINVAL);
+	ck_assert_int_eq(mkfifo(vh_unit_path("fifo"), 0600), 0);
+	ck_assert_int_eq(vh_kernel_conf__read(&conf, vh_unit_path("fifo"), errbuf, sizeof(errbuf)), -EINVAL);
 	ck_assert_msg(strstr(errbuf, "not a regular file"), "%s", errbuf);
-	ck_assert_int_lt(vh_kernel_conf__read(&conf, tpath("none"), errbuf, sizeof(errbuf)), 0);
-	ck_assert_msg(strstr(errbuf, tpath("none")), "names the file: %s", errbuf);
+	ck_assert_int_lt(vh_kernel_conf__read(&conf, vh_unit_path("none"), errbuf, sizeof(errbuf)), 0);
+	ck_assert_msg(strstr(errbuf, vh_unit_path("none")), "names the file: %s", errbuf);
 }
 END_TEST
 
@@ -191,8 +167,8 @@ START_TEST(sha256_vectors)
 	vh_sha256__hex(&s, hex);
 	ck_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	memset(a, 'a', 1000000);
-	write_file(tpath("a"), a, 1000000);
-	fd = open(tpath("a"), O_RDONLY);
+	vh_unit_write_file(vh_unit_path("a"), a, 1000000);
+	fd = open(vh_unit_path("a"), O_RDONLY);
 	ck_assert_int_eq(vh_sha256__fd(fd, hex), 0);
 	close(fd);
 	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
@@ -213,31 +189,31 @@ START_TEST(cache_paths)
 	struct vh_kernel_cache c;
 	char p[PATH_MAX];
 
-	cache_at(&c, tpath("cache"));
+	cache_at(&c, vh_unit_path("cache"));
 	/* no cache yet: a plain name is fine, nothing is created */
 	ck_assert_int_eq(vh_kernel_cache__entry_dir(&c, "6.1.0-56-amd64", p, sizeof(p)), 0);
-	ck_assert_str_eq(p, tpath("cache/kernels/6.1.0-56-amd64"));
-	ck_assert_int_ne(access(tpath("cache"), F_OK), 0);
-	mkdir(tpath("cache"), 0755);
-	mkdir(tpath("cache/kernels"), 0755);
+	ck_assert_str_eq(p, vh_unit_path("cache/kernels/6.1.0-56-amd64"));
+	ck_assert_int_ne(access(vh_unit_path("cache"), F_OK), 0);
+	mkdir(vh_unit_path("cache"), 0755);
+	mkdir(vh_unit_path("cache/kernels"), 0755);
 	for (const char *bad[] = { "..", ".", "", "../x", "/../victim", "a/b", "x\n" }, **b = bad;
 	     b < bad + 7; b++)
 		ck_assert_int_eq(vh_kernel_cache__entry_dir(&c, *b, p, sizeof(p)), -EINVAL);
 	ck_assert_int_eq(vh_kernel_cache__path(&c, p, sizeof(p), "../..", "%s", "x"), -EINVAL);
 	ck_assert_int_eq(vh_kernel_cache__path(&c, p, sizeof(p), "/etc", "%s", "x"), -EINVAL);
 	/* an entry that is a link, or a file inside reached through a link, is refused */
-	mkdir(tpath("outside"), 0755);
-	ck_assert_int_eq(symlink(tpath("outside"), tpath("cache/kernels/linked")), 0);
+	mkdir(vh_unit_path("outside"), 0755);
+	ck_assert_int_eq(symlink(vh_unit_path("outside"), vh_unit_path("cache/kernels/linked")), 0);
 	ck_assert_int_eq(vh_kernel_cache__entry_dir(&c, "linked", p, sizeof(p)), -ELOOP);
-	mkdir(tpath("cache/kernels/e"), 0755);
-	ck_assert_int_eq(symlink(tpath("outside"), tpath("cache/kernels/e/lib")), 0);
+	mkdir(vh_unit_path("cache/kernels/e"), 0755);
+	ck_assert_int_eq(symlink(vh_unit_path("outside"), vh_unit_path("cache/kernels/e/lib")), 0);
 	ck_assert_int_eq(vh_kernel_cache__path(&c, p, sizeof(p), "lib/modules", "%s", "e"), -ELOOP);
 	ck_assert_int_eq(vh_kernel_cache__path(&c, p, sizeof(p), "vmlinuz", "%s", "e"), 0);
 	/* a cache root reached through a link is the user's choice: paths use its real path */
-	ck_assert_int_eq(symlink(tpath("cache"), tpath("viacache")), 0);
-	cache_at(&c, tpath("viacache"));
+	ck_assert_int_eq(symlink(vh_unit_path("cache"), vh_unit_path("viacache")), 0);
+	cache_at(&c, vh_unit_path("viacache"));
 	ck_assert_int_eq(vh_kernel_cache__entry_dir(&c, "e", p, sizeof(p)), 0);
-	ck_assert_str_eq(p, tpath("cache/kernels/e"));
+	ck_assert_str_eq(p, vh_unit_path("cache/kernels/e"));
 }
 END_TEST
 
@@ -254,11 +230,11 @@ static void fake_entry(const char *root, const char *release)
 	snprintf(p, sizeof(p), "%s/kernels/%s/lib", root, release);
 	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/kernels/%s/lib/mod.ko", root, release);
-	write_file(p, "module", 6);
+	vh_unit_write_file(p, "module", 6);
 	snprintf(p, sizeof(p), "%s/kernels/%s/config", root, release);
-	write_file(p, "CONFIG_BPF=y\n", 13);
+	vh_unit_write_file(p, "CONFIG_BPF=y\n", 13);
 	snprintf(p, sizeof(p), "%s/kernels/%s/vmlinuz", root, release);
-	write_file(p, "\177ELF kernel", 11);
+	vh_unit_write_file(p, "\177ELF kernel", 11);
 }
 
 START_TEST(stamps)
@@ -267,50 +243,50 @@ START_TEST(stamps)
 	char why[256];
 	const char *e = "cache/kernels/9.9.0-1-amd64";
 
-	cache_at(&c, tpath("cache"));
+	cache_at(&c, vh_unit_path("cache"));
 	ck_assert_int_eq(vh_kernel_cache__check(&c, "9.9.0-1-amd64", false, why, sizeof(why)),
 			 VH_ENTRY_ABSENT);
-	fake_entry(tpath("cache"), "9.9.0-1-amd64");
+	fake_entry(vh_unit_path("cache"), "9.9.0-1-amd64");
 	/* no stamp: an entry of an older bpfgate, or a fetch cut short */
 	ck_assert_int_eq(vh_kernel_cache__check(&c, "9.9.0-1-amd64", false, why, sizeof(why)),
 			 VH_ENTRY_DAMAGED);
 	ck_assert_msg(strstr(why, "no stamp"), "%s", why);
-	ck_assert_int_eq(vh_stamp__write(tpath(e), why, sizeof(why)), 0);
+	ck_assert_int_eq(vh_stamp__write(vh_unit_path(e), why, sizeof(why)), 0);
 	ck_assert_msg(vh_kernel_cache__has(&c, "9.9.0-1-amd64"), "stamped entry is whole");
 	ck_assert_int_eq(vh_kernel_cache__check(&c, "9.9.0-1-amd64", true, why, sizeof(why)),
 			 VH_ENTRY_WHOLE);
 
 	/* same size, other bytes: only the full check sees it */
-	write_file(tpath("cache/kernels/9.9.0-1-amd64/config"), "CONFIG_BPF=n\n", 13);
+	vh_unit_write_file(vh_unit_path("cache/kernels/9.9.0-1-amd64/config"), "CONFIG_BPF=n\n", 13);
 	ck_assert_msg(vh_kernel_cache__has(&c, "9.9.0-1-amd64"), "sizes only");
 	ck_assert_int_eq(vh_kernel_cache__check(&c, "9.9.0-1-amd64", true, why, sizeof(why)),
 			 VH_ENTRY_DAMAGED);
 	ck_assert_msg(strstr(why, "config: SHA-256 differs"), "%s", why);
-	write_file(tpath("cache/kernels/9.9.0-1-amd64/config"), "CONFIG_BPF=y\n", 13);
+	vh_unit_write_file(vh_unit_path("cache/kernels/9.9.0-1-amd64/config"), "CONFIG_BPF=y\n", 13);
 
 	/* a truncated file: every use sees it */
-	write_file(tpath("cache/kernels/9.9.0-1-amd64/lib/mod.ko"), "mod", 3);
+	vh_unit_write_file(vh_unit_path("cache/kernels/9.9.0-1-amd64/lib/mod.ko"), "mod", 3);
 	ck_assert_int_eq(vh_kernel_cache__check(&c, "9.9.0-1-amd64", false, why, sizeof(why)),
 			 VH_ENTRY_DAMAGED);
 	ck_assert_msg(strstr(why, "lib/mod.ko: size differs"), "%s", why);
-	write_file(tpath("cache/kernels/9.9.0-1-amd64/lib/mod.ko"), "module", 6);
+	vh_unit_write_file(vh_unit_path("cache/kernels/9.9.0-1-amd64/lib/mod.ko"), "module", 6);
 
 	/* a file the stamp does not list, a link: the full check sees them */
-	write_file(tpath("cache/kernels/9.9.0-1-amd64/lib/extra"), "x", 1);
+	vh_unit_write_file(vh_unit_path("cache/kernels/9.9.0-1-amd64/lib/extra"), "x", 1);
 	ck_assert_int_eq(vh_kernel_cache__check(&c, "9.9.0-1-amd64", true, why, sizeof(why)),
 			 VH_ENTRY_DAMAGED);
 	ck_assert_msg(strstr(why, "lib/extra: not in the stamp"), "%s", why);
-	unlink(tpath("cache/kernels/9.9.0-1-amd64/lib/extra"));
-	ck_assert_int_eq(symlink("/etc/passwd", tpath("cache/kernels/9.9.0-1-amd64/lib/l")), 0);
+	unlink(vh_unit_path("cache/kernels/9.9.0-1-amd64/lib/extra"));
+	ck_assert_int_eq(symlink("/etc/passwd", vh_unit_path("cache/kernels/9.9.0-1-amd64/lib/l")), 0);
 	ck_assert_int_eq(vh_kernel_cache__check(&c, "9.9.0-1-amd64", true, why, sizeof(why)),
 			 VH_ENTRY_DAMAGED);
 	ck_assert_msg(strstr(why, "a symbolic link"), "%s", why);
 	/* and a stamp is never written over a link */
-	ck_assert_int_eq(vh_stamp__write(tpath(e), why, sizeof(why)), -EBADMSG);
-	unlink(tpath("cache/kernels/9.9.0-1-amd64/lib/l"));
+	ck_assert_int_eq(vh_stamp__write(vh_unit_path(e), why, sizeof(why)), -EBADMSG);
+	unlink(vh_unit_path("cache/kernels/9.9.0-1-amd64/lib/l"));
 
 	/* a stamp cut short, or one whose paths leave the entry */
-	write_file(tpath("cache/kernels/9.9.0-1-amd64/stamp"), "bpfgate-stamp 1\n", 16);
+	vh_unit_write_file(vh_unit_path("cache/kernels/9.9.0-1-amd64/stamp"), "bpfgate-stamp 1\n", 16);
 	ck_assert_int_eq(vh_kernel_cache__check(&c, "9.9.0-1-amd64", false, why, sizeof(why)),
 			 VH_ENTRY_DAMAGED);
 	ck_assert_msg(strstr(why, "incomplete"), "%s", why);
@@ -318,7 +294,7 @@ START_TEST(stamps)
 		const char *evil = "bpfgate-stamp 1\n4 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b"
 				   "934ca495991b7852b855 ../../../etc/passwd\nend 1\n";
 
-		write_file(tpath("cache/kernels/9.9.0-1-amd64/stamp"), evil, strlen(evil));
+		vh_unit_write_file(vh_unit_path("cache/kernels/9.9.0-1-amd64/stamp"), evil, strlen(evil));
 		ck_assert_int_eq(vh_kernel_cache__check(&c, "9.9.0-1-amd64", false, why,
 							sizeof(why)),
 				 VH_ENTRY_DAMAGED);
@@ -339,7 +315,7 @@ START_TEST(resolve)
 
 	conf.v = &e;
 	conf.n = 1;
-	cache_at(&cache, tpath("cache"));
+	cache_at(&cache, vh_unit_path("cache"));
 	ck_assert_int_eq(vh_kernel__resolve("6.1", &conf, &cache, &spec, errbuf, sizeof(errbuf)), 0);
 	ck_assert_msg(spec.entry == &e && !spec.cached, "a series, not cached");
 	ck_assert_str_eq(spec.release, "6.1.0-56-amd64");
@@ -354,39 +330,39 @@ START_TEST(resolve)
 					    sizeof(errbuf)),
 			 -EINVAL);
 	ck_assert_msg(strstr(errbuf, "not a kernel image"), "%s", errbuf);
-	write_file(tpath("vmlinuz-9.9"), "HdrS", 4);
-	ck_assert_int_eq(vh_kernel__resolve(tpath("vmlinuz-9.9"), &conf, &cache, &spec, errbuf,
+	vh_unit_write_file(vh_unit_path("vmlinuz-9.9"), "HdrS", 4);
+	ck_assert_int_eq(vh_kernel__resolve(vh_unit_path("vmlinuz-9.9"), &conf, &cache, &spec, errbuf,
 					    sizeof(errbuf)),
 			 -EINVAL);
 	/* a bzImage: "HdrS" at 0x202 */
 	memcpy(bz + 0x202, "HdrS", 4);
-	write_file(tpath("vmlinuz-9.9"), bz, sizeof(bz));
-	ck_assert_int_eq(vh_kernel__resolve(tpath("vmlinuz-9.9"), &conf, &cache, &spec, errbuf,
+	vh_unit_write_file(vh_unit_path("vmlinuz-9.9"), bz, sizeof(bz));
+	ck_assert_int_eq(vh_kernel__resolve(vh_unit_path("vmlinuz-9.9"), &conf, &cache, &spec, errbuf,
 					    sizeof(errbuf)),
 			 0);
 	ck_assert_str_eq(spec.release, "9.9");
 
 	/* a build tree: bzImage, .config, vmlinux */
-	ck_assert_int_eq(mkdir(tpath("tree"), 0755), 0);
-	mkdir(tpath("tree/arch"), 0755);
-	mkdir(tpath("tree/arch/x86"), 0755);
-	mkdir(tpath("tree/arch/x86/boot"), 0755);
-	write_file(tpath("tree/arch/x86/boot/bzImage"), "k", 1);
-	ck_assert_int_eq(vh_kernel__resolve(tpath("tree"), &conf, &cache, &spec, errbuf,
+	ck_assert_int_eq(mkdir(vh_unit_path("tree"), 0755), 0);
+	mkdir(vh_unit_path("tree/arch"), 0755);
+	mkdir(vh_unit_path("tree/arch/x86"), 0755);
+	mkdir(vh_unit_path("tree/arch/x86/boot"), 0755);
+	vh_unit_write_file(vh_unit_path("tree/arch/x86/boot/bzImage"), "k", 1);
+	ck_assert_int_eq(vh_kernel__resolve(vh_unit_path("tree"), &conf, &cache, &spec, errbuf,
 					    sizeof(errbuf)),
 			 -EINVAL);
-	write_file(tpath("tree/arch/x86/boot/bzImage"), bz, sizeof(bz));
-	write_file(tpath("tree/.config"), "CONFIG_PVH=y\n", 13);
-	write_file(tpath("tree/vmlinux"), "\177ELF", 4);
-	ck_assert_int_eq(vh_kernel__resolve(tpath("tree"), &conf, &cache, &spec, errbuf,
+	vh_unit_write_file(vh_unit_path("tree/arch/x86/boot/bzImage"), bz, sizeof(bz));
+	vh_unit_write_file(vh_unit_path("tree/.config"), "CONFIG_PVH=y\n", 13);
+	vh_unit_write_file(vh_unit_path("tree/vmlinux"), "\177ELF", 4);
+	ck_assert_int_eq(vh_kernel__resolve(vh_unit_path("tree"), &conf, &cache, &spec, errbuf,
 					    sizeof(errbuf)),
 			 0);
-	ck_assert_str_eq(spec.image, tpath("tree/arch/x86/boot/bzImage"));
-	ck_assert_str_eq(spec.config, tpath("tree/.config"));
+	ck_assert_str_eq(spec.image, vh_unit_path("tree/arch/x86/boot/bzImage"));
+	ck_assert_str_eq(spec.config, vh_unit_path("tree/.config"));
 	/* QEMU boots the ELF kernel when the config has PVH */
-	ck_assert_str_eq(vh_kernel__qemu_image(&spec), tpath("tree/vmlinux"));
-	write_file(tpath("tree/.config"), "# CONFIG_PVH is not set\n", 24);
-	ck_assert_str_eq(vh_kernel__qemu_image(&spec), tpath("tree/arch/x86/boot/bzImage"));
+	ck_assert_str_eq(vh_kernel__qemu_image(&spec), vh_unit_path("tree/vmlinux"));
+	vh_unit_write_file(vh_unit_path("tree/.config"), "# CONFIG_PVH is not set\n", 24);
+	ck_assert_str_eq(vh_kernel__qemu_image(&spec), vh_unit_path("tree/arch/x86/boot/bzImage"));
 }
 END_TEST
 
@@ -402,19 +378,19 @@ START_TEST(substitute)
 
 	conf.v = &e;
 	conf.n = 1;
-	cache_at(&cache, tpath("cache"));
-	fake_entry(tpath("cache"), "6.1.0-57-amd64");
-	ck_assert_int_eq(vh_stamp__write(tpath("cache/kernels/6.1.0-57-amd64"), errbuf,
+	cache_at(&cache, vh_unit_path("cache"));
+	fake_entry(vh_unit_path("cache"), "6.1.0-57-amd64");
+	ck_assert_int_eq(vh_stamp__write(vh_unit_path("cache/kernels/6.1.0-57-amd64"), errbuf,
 					 sizeof(errbuf)),
 			 0);
-	write_file(tpath("cache/kernels/6.1.0-56-amd64.substitute"), "6.1.0-57-amd64\n", 15);
+	vh_unit_write_file(vh_unit_path("cache/kernels/6.1.0-56-amd64.substitute"), "6.1.0-57-amd64\n", 15);
 	ck_assert_int_eq(vh_kernel__resolve("6.1", &conf, &cache, &spec, errbuf, sizeof(errbuf)), 0);
 	ck_assert_msg(spec.cached, "the substitute is used");
 	ck_assert_str_eq(spec.release, "6.1.0-57-amd64");
 	ck_assert_str_eq(spec.pinned, "6.1.0-56-amd64");
-	ck_assert_str_eq(spec.image, tpath("cache/kernels/6.1.0-57-amd64/vmlinuz"));
+	ck_assert_str_eq(spec.image, vh_unit_path("cache/kernels/6.1.0-57-amd64/vmlinuz"));
 	/* what the file says is checked like any release */
-	write_file(tpath("cache/kernels/6.1.0-56-amd64.substitute"), "../../etc\n", 10);
+	vh_unit_write_file(vh_unit_path("cache/kernels/6.1.0-56-amd64.substitute"), "../../etc\n", 10);
 	ck_assert_int_eq(vh_kernel__resolve("6.1", &conf, &cache, &spec, errbuf, sizeof(errbuf)), 0);
 	ck_assert_msg(!spec.cached && !spec.pinned[0], "a bad substitute is ignored");
 }
@@ -434,14 +410,14 @@ START_TEST(rewrite)
 	char errbuf[256], got[512] = "";
 	FILE *f;
 
-	write_file(tpath("k.conf"), text, strlen(text));
-	ck_assert_int_eq(vh_kernel_conf__read(&conf, tpath("k.conf"), errbuf, sizeof(errbuf)), 0);
+	vh_unit_write_file(vh_unit_path("k.conf"), text, strlen(text));
+	ck_assert_int_eq(vh_kernel_conf__read(&conf, vh_unit_path("k.conf"), errbuf, sizeof(errbuf)), 0);
 	r = conf.v[0];
 	snprintf(r.release, sizeof(r.release), "5.10.0-33-amd64");
 	snprintf(r.packages, sizeof(r.packages), "ab=2");
 	ck_assert_int_eq(vh_kernel_conf__rewrite(&conf, &r, 1, errbuf, sizeof(errbuf)), 0);
 	vh_kernel_conf__free(&conf);
-	f = fopen(tpath("k.conf"), "r");
+	f = fopen(vh_unit_path("k.conf"), "r");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_gt(fread(got, 1, sizeof(got) - 1, f), 0);
 	fclose(f);
@@ -450,7 +426,7 @@ START_TEST(rewrite)
 	{
 		char cmd[600];
 
-		snprintf(cmd, sizeof(cmd), "test $(ls -A %s | grep -c '[.]tmp[.]') = 0", tmpdir);
+		snprintf(cmd, sizeof(cmd), "test $(ls -A %s | grep -c '[.]tmp[.]') = 0", vh_unit_tmpdir);
 		ck_assert_int_eq(system(cmd), 0);
 	}
 }
@@ -460,8 +436,6 @@ int main(void)
 {
 	Suite *s = suite_create("kernel_cache");
 	TCase *tc = tcase_create("kernels.conf and cache");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -475,9 +449,5 @@ int main(void)
 	tcase_add_test(tc, substitute);
 	tcase_add_test(tc, rewrite);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }

@@ -10,6 +10,7 @@
 
 #include "line_info.h"
 #include "verifier_log.h"
+#include "unit_main.h"
 
 #define FIXTURES "tests/fixtures/logs"
 
@@ -209,8 +210,6 @@ int main(void)
 {
 	Suite *s = suite_create("line_info");
 	TCase *tc = tcase_create("locate");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_old_kernel_gets_the_new_kernels_place);
 	tcase_add_test(tc, test_prefers_the_programs_function);
@@ -218,9 +217,5 @@ int main(void)
 	tcase_add_test(tc, test_not_found);
 	suite_add_tcase(s, tc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vh_unit_run(s);
 }

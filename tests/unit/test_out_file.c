@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "out_file.h"
+#include "unit_main.h"
 
 static char dir[256];
 
@@ -209,8 +210,6 @@ int main(void)
 {
 	Suite *s = suite_create("out_file");
 	TCase *tc = tcase_create("out_file");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_new_and_replaced);
@@ -219,9 +218,5 @@ int main(void)
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_append);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }

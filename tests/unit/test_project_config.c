@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "project_config.h"
+#include "unit_main.h"
 
 static struct vh_project_config conf;
 static char errbuf[512];
@@ -275,8 +276,6 @@ int main(void)
 {
 	Suite *s = suite_create("project_config");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_full_file);
 	tcase_add_test(tc, test_unset_values);
@@ -286,9 +285,5 @@ int main(void)
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_load_file);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include "fs_util.h"
 #include "project_programs.h"
+#include "unit_main.h"
 
 static char dir[] = "/tmp/bpfgate-progs.XXXXXX";
 
@@ -70,14 +71,8 @@ int main(void)
 {
 	Suite *s = suite_create("project_programs");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "verifier_log.h"
+#include "unit_main.h"
 
 #define FIXTURES "tests/fixtures/logs"
 
@@ -503,8 +504,6 @@ int main(void)
 {
 	Suite *s = suite_create("verifier_log");
 	TCase *tc = tcase_create("stats");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_stats_of_every_fixture);
 	tcase_add_test(tc, test_stats_known_values);
@@ -525,9 +524,5 @@ int main(void)
 	tcase_add_test(tc, test_truncated_anywhere);
 	suite_add_tcase(s, tc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vh_unit_run(s);
 }

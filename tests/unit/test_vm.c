@@ -12,35 +12,14 @@
 #include "vm.h"
 #include "unit_main.h"
 
-static char tmpdir[64];
-
-static void write_file(const char *path, const char *data, size_t len)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_msg(f, "fopen %s", path);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	fclose(f);
-}
-
-static const char *tpath(const char *name)
-{
-	static char p[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", tmpdir, name);
-	return p[i];
-}
-
 static void setup(void)
 {
-	vh_unit_dir_make(tmpdir, sizeof(tmpdir), "vm");
+	vh_unit_dir_make(vh_unit_tmpdir, sizeof(vh_unit_tmpdir), "vm");
 }
 
 static void teardown(void)
 {
-	vh_unit_dir_remove(tmpdir);
+	vh_unit_dir_remove(vh_unit_tmpdir);
 }
 
 /* The JSON in a section may itself contain marker-like text; lengths decide. */
@@ -60,8 +39,8 @@ START_TEST(guest_out_framed)
 		     "@@bpfgate begin stderr 0\n\n@@bpfgate end stderr 1\n"
 		     "@@bpfgate done 6.60\n",
 		     strlen(JSON), JSON);
-	write_file(tpath("out"), text, n);
-	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+	vh_unit_write_file(vh_unit_path("out"), text, n);
+	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("out"), &g), 0);
 	ck_assert_str_eq(g.release, "5.10.0-32-amd64");
 	ck_assert_msg(g.hello && g.verified && g.done, "markers");
 	ck_assert_int_eq(g.nresults, 1);
@@ -86,8 +65,8 @@ START_TEST(guest_out_cut_short)
 	const char *text = "@@bpfgate hello 7.2.13+deb14-amd64 3.0\n"
 			   "@@bpfgate begin results 500\n{\"results\": [";
 
-	write_file(tpath("out"), text, strlen(text));
-	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+	vh_unit_write_file(vh_unit_path("out"), text, strlen(text));
+	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("out"), &g), 0);
 	ck_assert_msg(g.hello, "hello");
 	ck_assert_msg(!g.results && !g.nresults, "a cut section is not used");
 	ck_assert_int_eq(g.verify_rc, -1);
@@ -101,12 +80,12 @@ START_TEST(guest_out_garbled_end)
 	struct vh_guest_out g;
 	const char *text = "@@bpfgate begin results 2\n{}\n@@bpfgate end stderr 0\n";
 
-	write_file(tpath("out"), text, strlen(text));
-	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+	vh_unit_write_file(vh_unit_path("out"), text, strlen(text));
+	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("out"), &g), 0);
 	ck_assert_msg(!g.nresults, "a section with the wrong end is not used");
 	ck_assert_msg(strstr(g.problem, "garbled"), "problem: %s", g.problem);
 	vh_guest_out__free(&g);
-	ck_assert_int_eq(vh_guest_out__parse(tpath("missing"), &g), -ENOENT);
+	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("missing"), &g), -ENOENT);
 }
 END_TEST
 
@@ -116,13 +95,13 @@ START_TEST(guest_out_too_big)
 	struct vh_guest_out g;
 	const char *text = "@@bpfgate hello 6.1.0 1.0\n";
 
-	write_file(tpath("out"), text, strlen(text));
-	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+	vh_unit_write_file(vh_unit_path("out"), text, strlen(text));
+	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("out"), &g), 0);
 	ck_assert(g.hello);
 	vh_guest_out__free(&g);
 	/* sparse: takes no disk */
-	ck_assert_int_eq(truncate(tpath("out"), VH_GUEST_OUT_MAX + 1), 0);
-	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), -EFBIG);
+	ck_assert_int_eq(truncate(vh_unit_path("out"), VH_GUEST_OUT_MAX + 1), 0);
+	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("out"), &g), -EFBIG);
 }
 END_TEST
 
@@ -133,13 +112,13 @@ START_TEST(tail_of_a_flooded_console)
 	char *tail;
 	FILE *f;
 
-	write_file(tpath("console.log"), "", 0);
-	ck_assert_int_eq(truncate(tpath("console.log"), 64LL << 30), 0);
-	f = fopen(tpath("console.log"), "a");
+	vh_unit_write_file(vh_unit_path("console.log"), "", 0);
+	ck_assert_int_eq(truncate(vh_unit_path("console.log"), 64LL << 30), 0);
+	f = fopen(vh_unit_path("console.log"), "a");
 	ck_assert_ptr_nonnull(f);
 	fputs(end, f);
 	fclose(f);
-	tail = vh_vm__tail(tpath("console.log"), 2);
+	tail = vh_vm__tail(vh_unit_path("console.log"), 2);
 	ck_assert_ptr_nonnull(tail);
 	ck_assert_str_eq(tail, "second to last\nlast line");
 	free(tail);
@@ -168,8 +147,8 @@ START_TEST(guest_out_steps)
 	char text[1024];
 	int n = steps_channel(text, sizeof(text));
 
-	write_file(tpath("out"), text, n);
-	ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+	vh_unit_write_file(vh_unit_path("out"), text, n);
+	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("out"), &g), 0);
 	ck_assert_int_eq(g.steps_started, 3);
 	ck_assert_int_eq(g.steps_total, 3);
 	/* the earlier sections are kept, in order, the cut one is not */
@@ -202,8 +181,8 @@ START_TEST(guest_out_cut_everywhere)
 		struct vh_guest_out g;
 		int want = (size_t)cut >= whole2 ? 2 : (size_t)cut >= whole1 ? 1 : 0;
 
-		write_file(tpath("out"), text, cut);
-		ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+		vh_unit_write_file(vh_unit_path("out"), text, cut);
+		ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("out"), &g), 0);
 		ck_assert_msg(g.nresults == want, "cut at %d: %d sections, want %d", cut,
 			      g.nresults, want);
 		ck_assert_int_eq(g.verify_rc, want ? 2 : -1);
@@ -244,8 +223,8 @@ START_TEST(guest_out_hostile)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct vh_guest_out g;
 
-		write_file(tpath("out"), cases[i].text, cases[i].len);
-		ck_assert_int_eq(vh_guest_out__parse(tpath("out"), &g), 0);
+		vh_unit_write_file(vh_unit_path("out"), cases[i].text, cases[i].len);
+		ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("out"), &g), 0);
 		ck_assert_msg(g.nresults == cases[i].nresults, "case %zu: %d sections", i,
 			      g.nresults);
 		ck_assert_msg(g.steps_started == cases[i].started &&
@@ -277,7 +256,7 @@ static void run_guest_script(const char *die)
 		 "cd %s && if [ \"$(id -u)\" = 0 ] && unshare -m --propagation private true "
 		 "2>/dev/null; then DIE=%s unshare -m --propagation private sh guest.sh; "
 		 "else DIE=%s sh guest.sh; fi >/dev/null 2>&1",
-		 tmpdir, die, die);
+		 vh_unit_tmpdir, die, die);
 	/* killed: the shell's status says so, and the test looks at what came back */
 	(void)system(cmd);
 }
@@ -291,14 +270,14 @@ START_TEST(guest_script_steps)
 	char errbuf[256], want[600];
 	char *a, *bb, *t;
 
-	write_file(tpath("a.bpf.o"), "A", 1);
-	write_file(tpath("bb"), "B", 1);
-	write_file(tpath("t1"), "#!/bin/sh\n", 10);
-	write_file(tpath("fake"), fake_bpfgate, sizeof(fake_bpfgate) - 1);
-	ck_assert_int_eq(chmod(tpath("fake"), 0755), 0);
-	a = realpath(tpath("a.bpf.o"), NULL);
-	bb = realpath(tpath("bb"), NULL);
-	t = realpath(tpath("t1"), NULL);
+	vh_unit_write_file(vh_unit_path("a.bpf.o"), "A", 1);
+	vh_unit_write_file(vh_unit_path("bb"), "B", 1);
+	vh_unit_write_file(vh_unit_path("t1"), "#!/bin/sh\n", 10);
+	vh_unit_write_file(vh_unit_path("fake"), fake_bpfgate, sizeof(fake_bpfgate) - 1);
+	ck_assert_int_eq(chmod(vh_unit_path("fake"), 0755), 0);
+	a = realpath(vh_unit_path("a.bpf.o"), NULL);
+	bb = realpath(vh_unit_path("bb"), NULL);
+	t = realpath(vh_unit_path("t1"), NULL);
 	ck_assert_msg(a && bb && t, "realpath");
 	objs[0] = a;
 	objs[1] = bb;
@@ -306,27 +285,27 @@ START_TEST(guest_script_steps)
 	plan = (struct vh_guest_plan){ .objs = objs, .nobjs = 2, .guest_args = args,
 				       .nguest_args = 2, .tests = tests, .ntests = 1,
 				       .probe = true };
-	ck_assert_int_eq(vh_vm__write_vng_script(tpath("guest.sh"), tpath("fake"), tmpdir, &plan,
+	ck_assert_int_eq(vh_vm__write_vng_script(vh_unit_path("guest.sh"), vh_unit_path("fake"), vh_unit_tmpdir, &plan,
 						 errbuf, sizeof(errbuf)),
 			 0);
 
 	/* every step ran: one verify per object and per test, each its own section */
 	run_guest_script("0");
-	ck_assert_int_eq(vh_guest_out__parse(tpath("guest.out"), &g), 0);
+	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("guest.out"), &g), 0);
 	ck_assert_msg(g.hello && g.verified && g.done, "markers");
 	ck_assert_str_eq(g.problem, "");
 	ck_assert_int_eq(g.steps_started, 3);
 	ck_assert_int_eq(g.steps_total, 3);
 	ck_assert_int_eq(g.nresults, 3);
 	snprintf(want, sizeof(want), "verify --json --prog it's %s --probe %s/probe.json", a,
-		 tmpdir);
+		 vh_unit_tmpdir);
 	ck_assert_str_eq(g.results[0].data, want);
 	ck_assert_int_eq(g.results[0].rc, 0);
 	ck_assert_int_eq(g.results[0].step, 1);
 	ck_assert_str_eq(g.results[1].data, "bb");
 	ck_assert_int_eq(g.results[1].rc, 2);
 	snprintf(want, sizeof(want), "verify --json --prog it's --test %s --probe %s/probe.json",
-		 t, tmpdir);
+		 t, vh_unit_tmpdir);
 	ck_assert_str_eq(g.results[2].data, want);
 	ck_assert_int_eq(g.results[2].step, 3);
 	ck_assert_int_eq(g.verify_rc, 2);
@@ -340,7 +319,7 @@ START_TEST(guest_script_steps)
 
 	/* the guest dies in step 2: step 1's results came back, nothing after */
 	run_guest_script("1");
-	ck_assert_int_eq(vh_guest_out__parse(tpath("guest.out"), &g), 0);
+	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("guest.out"), &g), 0);
 	ck_assert_msg(g.hello && !g.verified && !g.done, "markers");
 	ck_assert_int_eq(g.steps_started, 2);
 	ck_assert_int_eq(g.nresults, 1);
@@ -367,23 +346,23 @@ START_TEST(initramfs_layout)
 	size_t n;
 	FILE *p;
 
-	write_file(tpath("a.bpf.o"), "AAAA", 4);
-	write_file(tpath("bb"), "B", 1);
-	write_file(tpath("busybox"), "#!busybox", 9);
-	write_file(tpath("bpfgate"), "#!bpfgate", 9);
-	write_file(tpath("t1"), "#!/bin/sh\n", 10);
-	/* tpath()'s buffers are reused: keep copies */
-	objs[0] = strdup(tpath("a.bpf.o"));
-	objs[1] = strdup(tpath("bb"));
-	tests[0] = strdup(tpath("t1"));
+	vh_unit_write_file(vh_unit_path("a.bpf.o"), "AAAA", 4);
+	vh_unit_write_file(vh_unit_path("bb"), "B", 1);
+	vh_unit_write_file(vh_unit_path("busybox"), "#!busybox", 9);
+	vh_unit_write_file(vh_unit_path("bpfgate"), "#!bpfgate", 9);
+	vh_unit_write_file(vh_unit_path("t1"), "#!/bin/sh\n", 10);
+	/* vh_unit_path()'s buffers are reused: keep copies */
+	objs[0] = strdup(vh_unit_path("a.bpf.o"));
+	objs[1] = strdup(vh_unit_path("bb"));
+	tests[0] = strdup(vh_unit_path("t1"));
 	plan = (struct vh_guest_plan){ .objs = objs, .nobjs = 2, .guest_args = args,
 				       .nguest_args = 2, .tests = tests, .ntests = 1,
 				       .probe = true };
-	ck_assert_int_eq(vh_vm__build_initramfs(tpath("i.cpio"), tpath("busybox"), tpath("bpfgate"),
+	ck_assert_int_eq(vh_vm__build_initramfs(vh_unit_path("i.cpio"), vh_unit_path("busybox"), vh_unit_path("bpfgate"),
 						&plan, errbuf, sizeof(errbuf)),
 			 0);
 	/* the archive as cpio itself reads it: no host path inside */
-	snprintf(cmd, sizeof(cmd), "cpio -it --quiet < %s", tpath("i.cpio"));
+	snprintf(cmd, sizeof(cmd), "cpio -it --quiet < %s", vh_unit_path("i.cpio"));
 	p = popen(cmd, "r");
 	ck_assert_msg(p, "popen cpio");
 	n = fread(names, 1, sizeof(names) - 1, p);
@@ -394,12 +373,12 @@ START_TEST(initramfs_layout)
 				"w/t\nw/t/0\nw/t/0/t1\n");
 	/* the objects' bytes and the init script's arguments, quoted for sh */
 	snprintf(cmd, sizeof(cmd), "cd %s && mkdir x && cd x && cpio -id --quiet < ../i.cpio",
-		 tmpdir);
+		 vh_unit_tmpdir);
 	ck_assert_int_eq(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "cmp -s %s %s/x/w/o/0/a.bpf.o", tpath("a.bpf.o"), tmpdir);
+	snprintf(cmd, sizeof(cmd), "cmp -s %s %s/x/w/o/0/a.bpf.o", vh_unit_path("a.bpf.o"), vh_unit_tmpdir);
 	ck_assert_msg(system(cmd) == 0, "the object's bytes in the initramfs");
 	/* one step per object and per test, objects first, each with the extra arguments */
-	p = fopen(tpath("x/init"), "r");
+	p = fopen(vh_unit_path("x/init"), "r");
 	ck_assert_msg(p, "x/init");
 	n = fread(names, 1, sizeof(names) - 1, p);
 	names[n] = '\0';
@@ -427,12 +406,12 @@ START_TEST(preflight)
 			   "CONFIG_SERIAL_8250=m\nCONFIG_VIRTIO_FS=y\n";
 
 	ck_assert_int_eq(vh_kernel__preflight(&spec, "qemu", missing, sizeof(missing)), -ENOENT);
-	write_file(tpath("full"), full, strlen(full));
-	snprintf(spec.config, sizeof(spec.config), "%s", tpath("full"));
+	vh_unit_write_file(vh_unit_path("full"), full, strlen(full));
+	snprintf(spec.config, sizeof(spec.config), "%s", vh_unit_path("full"));
 	ck_assert_int_eq(vh_kernel__preflight(&spec, "qemu", missing, sizeof(missing)), 0);
 	ck_assert_int_eq(vh_kernel__preflight(&spec, "vng", missing, sizeof(missing)), 0);
-	write_file(tpath("thin"), thin, strlen(thin));
-	snprintf(spec.config, sizeof(spec.config), "%s", tpath("thin"));
+	vh_unit_write_file(vh_unit_path("thin"), thin, strlen(thin));
+	snprintf(spec.config, sizeof(spec.config), "%s", vh_unit_path("thin"));
 	ck_assert_int_eq(vh_kernel__preflight(&spec, "qemu", missing, sizeof(missing)), -ENOTSUP);
 	ck_assert_str_eq(missing, "CONFIG_DEBUG_INFO_BTF CONFIG_BLK_DEV_INITRD CONFIG_DEVTMPFS "
 				  "CONFIG_SERIAL_8250 CONFIG_SERIAL_8250_CONSOLE");

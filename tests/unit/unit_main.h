@@ -37,4 +37,28 @@ static inline void vh_unit_dir_remove(const char *dir)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+/* The scratch folder of a test that uses the two below (its fixture makes it). */
+static char vh_unit_tmpdir[128] __attribute__((unused));
+
+/* NAME in the scratch folder (four at a time stay valid). */
+static inline const char *vh_unit_path(const char *name)
+{
+	static char p[4][512];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(p[i], sizeof(p[i]), "%s/%s", vh_unit_tmpdir, name);
+	return p[i];
+}
+
+/* Write len bytes of data to path, or fail the test. */
+static inline void vh_unit_write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_msg(f, "fopen %s", path);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
 #endif
