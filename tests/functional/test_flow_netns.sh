@@ -18,26 +18,17 @@ command -v busybox >/dev/null || skip "busybox not installed (ping, nc)"
 IP=ip
 command -v ip >/dev/null || IP="busybox ip"
 
-n=$$
-A=fla$n B=flb$n VA=fva$n VB=fvb$n
-out=$(mktemp) pid=
+A= B= out=$(mktemp) pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	$IP netns del "$A" 2>/dev/null
-	$IP netns del "$B" 2>/dev/null
+	netns_pair_del
 	rm -f "$out"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-$IP netns add "$A" && $IP netns add "$B" || skip "cannot create network namespaces"
-$IP link add "$VA" netns "$A" type veth peer name "$VB" netns "$B" 2>/dev/null ||
-	skip "cannot create a veth pair (no veth support)"
-$IP -n "$A" addr add 10.77.0.1/24 dev "$VA"
+netns_pair fl 10.77.0
 $IP -n "$A" addr add 10.99.0.1/24 dev "$VA"
-$IP -n "$B" addr add 10.77.0.2/24 dev "$VB"
-$IP -n "$A" link set "$VA" up
-$IP -n "$B" link set "$VB" up
 $IP -n "$B" route add 10.99.0.0/24 dev "$VB" || fail "route to the blocklisted range"
 
 progs_before=$(progs_count flow_)
@@ -45,13 +36,7 @@ progs_before=$(progs_count flow_)
 # TC the classic way (a clsact qdisc): test_l7_netns.sh covers tcx links
 $IP netns exec "$B" env LOADER_TC=clsact "$LOADER" -i "$VB" -B 10.99.0.0/16 -f >"$out" 2>&1 &
 pid=$!
-i=0
-until grep -q '"event":"attached"' "$out"; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && fail "the loader did not attach"
-	kill -0 "$pid" 2>/dev/null || fail "the loader exited"
-	sleep 0.1
-done
+wait_attached "$pid" "$out"
 
 # Echo request in (ingress, ICMP type 8), echo reply out (egress, type 0).
 $IP netns exec "$A" busybox ping -c 2 -W 2 10.77.0.2 >/dev/null || fail "ping between the namespaces"

@@ -18,26 +18,17 @@ command -v busybox >/dev/null || skip "busybox not installed (nslookup, httpd, n
 IP=ip
 command -v ip >/dev/null || IP="busybox ip"
 
-n=$$
-A=l7a$n B=l7b$n VA=l7va$n VB=l7vb$n
-out=$(mktemp) www=$(mktemp -d) pid= pids=
+A= B= out=$(mktemp) www=$(mktemp -d) pid= pids=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	for p in $pids; do kill "$p" 2>/dev/null; done
-	$IP netns del "$A" 2>/dev/null
-	$IP netns del "$B" 2>/dev/null
+	netns_pair_del
 	rm -rf "$out" "$www"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-$IP netns add "$A" && $IP netns add "$B" || skip "cannot create network namespaces"
-$IP link add "$VA" netns "$A" type veth peer name "$VB" netns "$B" 2>/dev/null ||
-	skip "cannot create a veth pair (no veth support)"
-$IP -n "$A" addr add 10.78.0.1/24 dev "$VA"
-$IP -n "$B" addr add 10.78.0.2/24 dev "$VB"
-$IP -n "$A" link set "$VA" up
-$IP -n "$B" link set "$VB" up
+netns_pair l7 10.78.0
 
 # Servers in B: a web server and a listener on the Kafka port.
 echo hello >"$www/hello.txt"
@@ -50,13 +41,7 @@ progs_before=$(progs_count l7_tc_)
 
 $IP netns exec "$A" "$LOADER" -i "$VA" >"$out" 2>&1 &
 pid=$!
-i=0
-until grep -q '"event":"attached"' "$out"; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && fail "the loader did not attach"
-	kill -0 "$pid" 2>/dev/null || fail "the loader exited"
-	sleep 0.1
-done
+wait_attached "$pid" "$out"
 sleep 0.2
 # tcx links where the kernel has them (6.6+), a clsact qdisc before
 kv=$(uname -r | awk -F. '{print $1 * 1000 + $2}')
