@@ -80,8 +80,11 @@ help:
 ##   matrix         verify and run the functional tests on every kernel of ci/kernels.conf
 ##   baseline       refresh the baseline (BASELINE) with the host and every kernel of
 ##                  ci/kernels.conf (KERNELS="..." chooses them; other kernels' rows stay)
-##   release        objects, skeletons and minimal CO-RE BTF per kernel in $(O)/release
-##                  (KERNELS="..." chooses the kernels; default: ci/kernels.conf)
+##   release        verify first (bpfgate core-check, then the matrix with the functional
+##                  tests and the gate, reused when unchanged), then $(O)/release/NAME-VERSION
+##                  .tar.gz: objects, skeletons, minimal CO-RE BTF per kernel, report,
+##                  MANIFEST.json (docs/releasing.md); refused when a check fails or the
+##                  work tree is dirty
 ##   deps           install missing dependencies (ci/deps.sh, Debian packages)
 ##   vmlinux        regenerate compiler/vmlinux.h from VMLINUX_BTF=PATH
 ##   install        install bpfgate, man pages, compiler/bpf.mk and vmlinux.h
@@ -92,7 +95,13 @@ help:
 ##   CLANG=clang-14 BPF compiler (default: newest clang >= 14 installed)
 ##   PROGRAMS_DIR=  build another folder of *.bpf.c with the same rules
 ##   PREFIX=/usr/local DESTDIR=   install locations
-##   KERNELS="..."  kernels for verify (series from ci/kernels.conf, host, or a path)
+##   KERNELS="..."  kernels for verify (series from ci/kernels.conf, host, or a path); with
+##                  it, verify runs bpfgate core-check against their BTF first
+##   RELEASE_KERNELS="..."  kernels of a release (default: KERNELS, else the project's
+##                  bpfgate.conf kernels, else ci/kernels.conf without host)
+##   RELEASE_BTF=DIR  more kernels a release targets without booting them: raw BTF or
+##                  vmlinux files, or a BTFHub-like tree DISTRO/VERSION/ARCH/RELEASE.btf.tar.xz
+##   ALLOW_DIRTY=1  release a work tree with uncommitted changes (recorded in the manifest)
 ##   BASELINE=FILE  the gate's baseline (default ci/baseline.json; with PROGRAMS_DIR=D, the
 ##                  one its bpfgate.conf names, else D/bpfgate-baseline.json); verify gates
 ##                  on it when it exists
@@ -131,6 +140,8 @@ VERIFY_TESTS = $(if $(and $(KERNELS),$(OWN_PROGRAMS)),$(FUNC_STATIC_BINS))
 verify-host: all $(if $(VERIFY_TESTS),functional-static)
 	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(VERIFY_TESTS), and functional tests))
 	$(if $(GATE_BASELINE),,@echo "  no baseline $(BASELINE): not gated ('make baseline' writes it)")
+	$(if $(KERNELS),$(Q)RELEASE_BTF="$(RELEASE_BTF)" \
+		compiler/release-core-check.sh $(BPFGATE) $(O)/core-check $(KERNELS) -- $(BPF_OBJS))
 	$(Q)$(BPFGATE) verify $(if $(BPF_CONFIG),--config $(BPF_CONFIG)) \
 		$(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k)),--kernel host) \
 		$(foreach t,$(VERIFY_TESTS),--test $(t)) \
@@ -152,7 +163,8 @@ baseline: all
 # ci/kernels.conf's), never the build machine unless one of them says host.
 RELEASE_KERNELS ?= $(or $(KERNELS),$(BPF_CONFIG_KERNELS))
 release: all $(if $(OWN_PROGRAMS),functional-static)
-	$(Q)k="$(RELEASE_KERNELS)"; [ -n "$$k" ] || k=$$(ci/kernels.sh list | tr ' ' '\n' | grep -vx host); \
+	$(Q)k="$(RELEASE_KERNELS)"; \
+	[ -n "$$k" ] || k=$$(ci/kernels.sh list | tr ' ' '\n' | grep -vx host); \
 	RELEASE_KERNELS="$$k" RELEASE_BTF="$(RELEASE_BTF)" ALLOW_DIRTY="$(ALLOW_DIRTY)" \
 	RELEASE_NAME="$(BPF_CONFIG_NAME)" RELEASE_TESTS="$(if $(OWN_PROGRAMS),$(FUNC_STATIC_BINS))" \
 	RELEASE_VERIFY="$(if $(BPF_CONFIG),--config $(BPF_CONFIG)) $(if $(GATE_BASELINE),$(GATE_FLAGS))" \

@@ -87,8 +87,10 @@ while IFS= read -r -d '' f; do
 		# exactly one member, a regular file NAME.btf, read to a pipe (never unpacked
 		# onto the disk: an archive cannot write outside OUTDIR)
 		members=$(tar -tvJf "$f" 2>/dev/null) || die "$f" "not a tar.xz archive"
-		[ "$(printf '%s\n' "$members" | wc -l)" -eq 1 ] && [[ $members == -* ]] &&
-			[[ $members == *.btf ]] || die "$f" "expected one file RELEASE.btf inside"
+		if [ "$(printf '%s\n' "$members" | wc -l)" -ne 1 ] || [[ $members != -* ]] ||
+			[[ $members != *.btf ]]; then
+			die "$f" "expected one file RELEASE.btf inside"
+		fi
 		member=${members##* }
 		tar -xJOf "$f" "$member" >"$out/.unpacked" || die "$f" "cannot unpack $member"
 		add "$(basename "$f" .btf.tar.xz)" "btf:$rel" "$out/.unpacked"

@@ -49,9 +49,10 @@ dirty=false
 changes=$(git -C "$top" status --porcelain --untracked-files=normal)
 if [ -n "$changes" ]; then
 	dirty=true
+	first=$(echo "$changes" | head -n 1 | cut -c4-)
+	[ "$(echo "$changes" | wc -l)" -eq 1 ] || first="$first, ..."
 	[ "${ALLOW_DIRTY:-}" = 1 ] || die "$top" "the work tree has uncommitted changes \
-($(echo "$changes" | head -n 1 | cut -c4-)$([ "$(echo "$changes" | wc -l)" -gt 1 ] && echo ", ...")): \
-commit them, or ALLOW_DIRTY=1 to release it (recorded in the manifest)" 1
+($first): commit them, or ALLOW_DIRTY=1 to release it (recorded in the manifest)" 1
 fi
 name=${RELEASE_NAME:-$(basename "$top")}
 version=${RELEASE_VERSION:-$(git -C "$top" describe --always --dirty)}
@@ -166,7 +167,10 @@ jq '.results |= map(.object |= (sub(".*/"; "") as $b |
 	"$matrix.json" >"$tmp/work/matrix.norm.json"
 env -u GITHUB_STEP_SUMMARY "$bpfgate" merge --json --markdown "$d/report/matrix.md" \
 	${vflags[@]+"${vflags[@]}"} "$tmp/work/matrix.norm.json" >"$d/report/matrix.json" \
-	2>"$tmp/work/merge.err" || { cat "$tmp/work/merge.err" >&2; die release "cannot render the report"; }
+	2>"$tmp/work/merge.err" || {
+	cat "$tmp/work/merge.err" >&2
+	die release "cannot render the report"
+}
 
 # --- 4. MANIFEST.json: provenance, and per program x kernel what was verified ---------
 tool_version() { "$@" 2>/dev/null | head -n 1 || true; }
@@ -186,7 +190,8 @@ programs_json=$(for obj in "${objs[@]}"; do
 		 + (if $refused[$n] then {light_skeleton_refused: $refused[$n]} else {} end)'
 done | jq -cs .)
 jq -n --arg name "$name" --arg version "$version" --arg commit "$commit" \
-	--argjson dirty "$dirty" --argjson allow "$([ "${ALLOW_DIRTY:-}" = 1 ] && echo true || echo false)" \
+	--argjson dirty "$dirty" \
+	--argjson allow "$([ "${ALLOW_DIRTY:-}" = 1 ] && echo true || echo false)" \
 	--argjson epoch "$SOURCE_DATE_EPOCH" \
 	--arg clang "$(tool_version "$CLANG" --version)" \
 	--arg bpftool "$(tool_version "$BPFTOOL" --version)" \
@@ -213,7 +218,8 @@ jq -n --arg name "$name" --arg version "$version" --arg commit "$commit" \
 	>"$d/MANIFEST.json"
 
 # --- 5. checksums and the archive: sorted entries, fixed times, owners and modes ------
-(cd "$d" && find . -type f ! -name SHA256SUMS -printf '%P\n' | sort | xargs sha256sum >SHA256SUMS)
+(cd "$d" && find . -type f -printf '%P\n' | sort | xargs sha256sum >../SHA256SUMS)
+mv "$tmp/SHA256SUMS" "$d/SHA256SUMS"
 tar -C "$tmp" --sort=name --format=gnu --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 \
 	--numeric-owner --mode='u=rwX,go=rX' -cf - "$rel" | gzip -n -9 >"$tmp/$rel.tar.gz"
 
