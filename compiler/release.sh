@@ -55,7 +55,8 @@ if [ -n "$changes" ]; then
 ($first): commit them, or ALLOW_DIRTY=1 to release it (recorded in the manifest)" 1
 fi
 name=${RELEASE_NAME:-$(basename "$top")}
-version=${RELEASE_VERSION:-$(git -C "$top" describe --always --dirty)}
+# (git describe --dirty does not count untracked files; the release does)
+version=${RELEASE_VERSION:-$(git -C "$top" describe --always)$([ "$dirty" = false ] || echo -dirty)}
 for v in "$name" "$version"; do
 	[[ $v =~ ^[A-Za-z0-9][A-Za-z0-9._+~-]*$ ]] ||
 		die release "'$v': a release name and version are [A-Za-z0-9._+~-]"
