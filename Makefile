@@ -188,7 +188,7 @@ install: $(BPFGATE)
 	install -m 0755 $(BPFGATE) $(DESTDIR)$(PREFIX)/bin/bpfgate
 	install -m 0644 compiler/bpf.mk $(wildcard compiler/*.h) \
 		$(DESTDIR)$(PREFIX)/share/bpfgate/compiler/
-	install -m 0755 compiler/gen-vmlinux-h.sh compiler/kernel-btf.sh compiler/release.sh \
+	install -m 0755 compiler/gen-vmlinux-h.sh compiler/kernel-btf.sh compiler/release*.sh \
 		$(DESTDIR)$(PREFIX)/share/bpfgate/compiler/
 	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
 

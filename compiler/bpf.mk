@@ -139,7 +139,8 @@ BPF_SKELS := $(patsubst %,$(BPF_OUT)/%.skel.h,$(BPF_NAMES))
 $(BPF_OUT)/.unit/%.bpf.o: $(PROGRAMS_DIR)/%.bpf.c $(BPF_CONFIG_MK) | bpf-toolcheck
 	$(call msg,CLANG,$<)
 	@mkdir -p $(@D)
-	$(Q)$(BPF_CC_PWD) $(CLANG) $(BPF_ALL_CFLAGS) $(call bpf_prog_cflags,$*) -MMD -MP -MF $(@:.o=.d) -MT $@ \
+	$(Q)$(BPF_CC_PWD) $(CLANG) $(BPF_ALL_CFLAGS) $(call bpf_prog_cflags,$*) \
+		-MMD -MP -MF $(@:.o=.d) -MT $@ \
 		-c $< -o $@
 
 # Link: all units of a program through bpftool's static linker.

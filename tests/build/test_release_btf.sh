@@ -57,12 +57,14 @@ for k in $want; do
 done
 expect_eq "$(jq -r '.kernels[] | select(.release == "5.4.0-fake-generic") | .origin' "$m")" \
 	btf:ubuntu/20.04/x86_64/5.4.0-fake-generic.btf.tar.xz "origin of a BTFHub kernel"
-expect_eq "$(jq '.kernels | length' "$m")" "$(($(echo "$want" | wc -w) + 1))" "kernels: the host and the tree's"
+expect_eq "$(jq '.kernels | length' "$m")" "$(($(echo "$want" | wc -w) + 1))" \
+	"kernels: the host and the tree's"
 # cut from the right BTF: the host's under another name gives the host's minimal BTF
 cmp -s "$d/btf/5.4.0-fake-generic.min.btf" "$d/btf/$host.min.btf" ||
 	fail "the minimal BTF of a copy of the host's BTF differs from the host's"
 jq -e '.btf_bytes.min * 100 < .btf_bytes.full' "$m" >/dev/null || fail "total sizes"
-expect_contains "$out" "total $(jq .btf_bytes.min "$m") bytes minimal against $(jq .btf_bytes.full "$m") full" \
+total="total $(jq .btf_bytes.min "$m") bytes minimal against $(jq .btf_bytes.full "$m") full"
+expect_contains "$out" "$total" \
 	"the total printed"
 
 # bad trees: one line, exit 2, nothing left
@@ -81,4 +83,5 @@ expect_eq "$rc" 2 "two kernels of one name"
 expect_contains "$err" "a second kernel named k1" "its line"
 run env RELEASE_BTF="$T/pk" compiler/release-btf.sh "$BPFGATE" "$T/b3"
 expect_eq "$rc" 2 "a folder without BTF"
-echo "$(jq -r '"\(.kernels | length) kernels: \(.btf_bytes.min) bytes of minimal BTF for \(.btf_bytes.full) of full BTF"' "$m")"
+jq -r '"\(.kernels | length) kernels: \(.btf_bytes.min) bytes of minimal BTF for " +
+	"\(.btf_bytes.full) of full BTF"' "$m"

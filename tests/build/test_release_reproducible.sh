@@ -36,7 +36,8 @@ clone() {
 }
 clone "$T/one/bpfgate"
 clone "$T/two/deeper/x/bpfgate"
-expect_eq "$(git -C "$T/one/bpfgate" rev-parse HEAD)" "$(git -C "$T/two/deeper/x/bpfgate" rev-parse HEAD)" \
+expect_eq "$(git -C "$T/one/bpfgate" rev-parse HEAD)" \
+	"$(git -C "$T/two/deeper/x/bpfgate" rev-parse HEAD)" \
 	"the two clones' commit"
 
 rel() { # rel DIR [VAR=VALUE...]: build and release DIR's exec and policy
@@ -75,9 +76,11 @@ expect_contains "$(cat "$T/dirty.log")" "uncommitted changes (NOTES)" "the refus
 expect_eq "$(grep -c '^bpfgate: ' "$T/dirty.log")" 1 "one line"
 cmp -s "$a" "$(find "$T/one/bpfgate/build/release" -name '*.tar.gz')" ||
 	fail "the refused release replaced the last one"
-rel "$T/one/bpfgate" ALLOW_DIRTY=1 >"$T/dirty.log" 2>&1 || { cat "$T/dirty.log"; fail "ALLOW_DIRTY=1"; }
+rel "$T/one/bpfgate" ALLOW_DIRTY=1 >"$T/dirty.log" 2>&1 ||
+	{ cat "$T/dirty.log"; fail "ALLOW_DIRTY=1"; }
 m=$(find "$T/one/bpfgate/build/release" -name MANIFEST.json)
-expect_eq "$(jq -c '[.source.dirty, .source.allow_dirty]' "$m")" '[true,true]' "manifest of a dirty tree"
+expect_eq "$(jq -c '[.source.dirty, .source.allow_dirty]' "$m")" '[true,true]' \
+	"manifest of a dirty tree"
 case $m in *-dirty/MANIFEST.json) ;; *) fail "the version of a dirty tree says so: $m" ;; esac
 
 expect_contains "$(cat "$T/dirty.log")" "matrix.json reused" "the dirty release reuses the matrix"

@@ -12,7 +12,10 @@ rel=$(uname -r)
 mk() { run env -u MAKEFLAGS make O="$O" "$@"; }
 mk release RELEASE_KERNELS=host ALLOW_DIRTY=1
 expect_eq "$rc" 0 "make release ($err)"
-case $out in *CORE*MATRIX*RELEASE*) ;; *) fail "core-check, then the matrix, then the release: $out" ;; esac
+case $out in
+*CORE*MATRIX*RELEASE*) ;;
+*) fail "core-check, then the matrix, then the release: $out" ;;
+esac
 
 # --- the archive -------------------------------------------------------------------
 tgz=$(find "$O/release" -maxdepth 1 -name '*.tar.gz')
@@ -22,7 +25,8 @@ top=$(git rev-parse --show-toplevel)
 expect_eq "$base" "$(basename "$top")-$(git describe --always --dirty)" "archive name"
 mkdir "$T/x"
 tar -C "$T/x" -xzf "$tgz" || fail "cannot unpack $tgz"
-diff -r "$T/x/$base" "$O/release/$base" >/dev/null || fail "the archive differs from $O/release/$base"
+diff -r "$T/x/$base" "$O/release/$base" >/dev/null ||
+	fail "the archive differs from $O/release/$base"
 d=$T/x/$base
 (cd "$d" && sha256sum -c --quiet SHA256SUMS) || fail "SHA256SUMS does not match"
 expect_eq "$(cut -c67- "$d/SHA256SUMS" | sort | tr '\n' ' ')" \
@@ -159,7 +163,8 @@ mkp() {
 }
 mkp
 expect_eq "$rc" 1 "make release with an unguarded CO-RE failure"
-expect_contains "$err" "bpfgate: bad_core.bpf.o:bad_core on $rel: CO-RE relocation" "core-check line"
+expect_contains "$err" "bpfgate: bad_core.bpf.o:bad_core on $rel: CO-RE relocation" \
+	"core-check line"
 case $out in *MATRIX*) fail "the matrix ran after core-check failed" ;; esac
 rm "$T/progs/bad_core.bpf.c" "$T"/o/programs/bad_core.*
 mkp
