@@ -22,7 +22,10 @@ tgz=$(find "$O/release" -maxdepth 1 -name '*.tar.gz')
 [ "$(echo "$tgz" | wc -l)" -eq 1 ] || fail "one archive expected in $O/release: $tgz"
 base=$(basename "$tgz" .tar.gz)
 top=$(git rev-parse --show-toplevel)
-expect_eq "$base" "$(basename "$top")-$(git describe --always --dirty)" "archive name"
+dirty=false
+[ -z "$(git status --porcelain --untracked-files=normal)" ] || dirty=true
+expect_eq "$base" "$(basename "$top")-$(git describe --always)$([ $dirty = false ] || echo -dirty)" \
+	"archive name"
 mkdir "$T/x"
 tar -C "$T/x" -xzf "$tgz" || fail "cannot unpack $tgz"
 diff -r "$T/x/$base" "$O/release/$base" >/dev/null ||
@@ -66,8 +69,6 @@ expect_eq "$(od -An -tx1 -j4 -N4 "$tgz" | tr -d ' ')" 00000000 "gzip header time
 
 # --- the manifest ----------------------------------------------------------------------
 m=$d/MANIFEST.json
-dirty=false
-[ -z "$(git status --porcelain --untracked-files=normal)" ] || dirty=true
 expect_eq "$(jq -r '.source.commit' "$m")" "$(git rev-parse HEAD)" "manifest commit"
 expect_eq "$(jq -r '.source.dirty' "$m")" "$dirty" "manifest dirty flag"
 expect_eq "$(jq -r '.source.allow_dirty' "$m")" true "manifest allow_dirty"
