@@ -126,8 +126,10 @@ GATE_BASELINE = $(if $(filter file,$(origin BASELINE)),$(wildcard $(BASELINE)),$
 MAX_GROWTH ?= 10%
 MAX_SHARE ?= 25%
 # A developer's own host kernel is rarely in a baseline: a warning there (unless
-# the config says); the matrix's kernels are strict.
-BASELINE_MISSING ?= $(if $(BPF_CONFIG_BASELINE_MISSING),,$(if $(filter-out host,$(KERNELS)),error,warn))
+# the config says); the matrix's kernels are strict, a release's too.
+strict_kernels = $(filter-out host,$(KERNELS) \
+	$(if $(filter release,$(MAKECMDGOALS)),$(or $(RELEASE_KERNELS),matrix)))
+BASELINE_MISSING ?= $(if $(BPF_CONFIG_BASELINE_MISSING),,$(if $(strict_kernels),error,warn))
 given = $(filter command line environment,$(origin $(1)))
 GATE_FLAGS = --baseline $(GATE_BASELINE) \
 	$(if $(call given,MAX_GROWTH),--max-growth $(MAX_GROWTH)) \
