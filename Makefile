@@ -82,8 +82,11 @@ help:
 ##   matrix         verify and run the functional tests on every kernel of ci/kernels.conf
 ##   baseline       refresh the baseline (BASELINE) with the host and every kernel of
 ##                  ci/kernels.conf (KERNELS="..." chooses them; other kernels' rows stay)
-##   release        objects, skeletons and minimal CO-RE BTF per kernel in $(O)/release
-##                  (KERNELS="..." chooses the kernels; default: ci/kernels.conf)
+##   release        verify first (bpfgate core-check, then the matrix with the functional
+##                  tests and the gate, reused when unchanged), then $(O)/release/NAME-VERSION
+##                  .tar.gz: objects, skeletons, minimal CO-RE BTF per kernel, report,
+##                  MANIFEST.json (docs/releasing.md); refused when a check fails or the
+##                  work tree is dirty
 ##   deps           install missing dependencies (ci/deps.sh, Debian packages)
 ##   vmlinux        regenerate compiler/vmlinux.h from VMLINUX_BTF=PATH
 ##   skel-layout    re-pin the layout of the programs' shared structs (docs/skeletons.md)
@@ -107,7 +110,13 @@ help:
 ##   CLANG=clang-14 BPF compiler (default: newest clang >= 14 installed)
 ##   PROGRAMS_DIR=  build another folder of *.bpf.c with the same rules
 ##   PREFIX=/usr/local DESTDIR=   install locations
-##   KERNELS="..."  kernels for verify (series from ci/kernels.conf, host, or a path)
+##   KERNELS="..."  kernels for verify (series from ci/kernels.conf, host, or a path); with
+##                  it, verify runs bpfgate core-check against their BTF first
+##   RELEASE_KERNELS="..."  kernels of a release (default: KERNELS, else the project's
+##                  bpfgate.conf kernels, else ci/kernels.conf without host)
+##   RELEASE_BTF=DIR  more kernels a release targets without booting them: raw BTF or
+##                  vmlinux files, or a BTFHub-like tree DISTRO/VERSION/ARCH/RELEASE.btf.tar.xz
+##   ALLOW_DIRTY=1  release a work tree with uncommitted changes (recorded in the manifest)
 ##   JOBS=N         programs verified at once (default: one per CPU)
 ##   BASELINE=FILE  the gate's baseline (default ci/baseline.json; with PROGRAMS_DIR=D, the
 ##                  one its bpfgate.conf names, else D/bpfgate-baseline.json); verify gates
@@ -145,8 +154,10 @@ GATE_BASELINE = $(if $(filter file,$(origin BASELINE)),$(wildcard $(BASELINE)),$
 MAX_GROWTH ?= 10%
 MAX_SHARE ?= 25%
 # A developer's own host kernel is rarely in a baseline: a warning there (unless
-# the config says); the matrix's kernels are strict.
-BASELINE_MISSING ?= $(if $(BPF_CONFIG_BASELINE_MISSING),,$(if $(filter-out host,$(KERNELS)),error,warn))
+# the config says); the matrix's kernels are strict, a release's too.
+strict_kernels = $(filter-out host,$(KERNELS) \
+	$(if $(filter release,$(MAKECMDGOALS)),$(or $(RELEASE_KERNELS),matrix)))
+BASELINE_MISSING ?= $(if $(BPF_CONFIG_BASELINE_MISSING),,$(if $(strict_kernels),error,warn))
 given = $(filter command line environment,$(origin $(1)))
 GATE_FLAGS = --baseline $(GATE_BASELINE) \
 	$(if $(call given,MAX_GROWTH),--max-growth $(MAX_GROWTH)) \
@@ -159,6 +170,8 @@ VERIFY_TESTS = $(if $(and $(KERNELS),$(OWN_PROGRAMS)),$(FUNC_STATIC_BINS))
 verify-host: all $(if $(VERIFY_TESTS),functional-static)
 	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(VERIFY_TESTS), and functional tests))
 	$(if $(GATE_BASELINE)$(BPF_CONFIG_BASELINE),,@echo "  no baseline $(BASELINE): not gated ('make baseline' writes it)")
+	$(if $(KERNELS),$(Q)RELEASE_BTF="$(RELEASE_BTF)" \
+		compiler/release-core-check.sh $(BPFGATE) $(O)/core-check $(KERNELS) -- $(BPF_OBJS))
 	$(Q)$(BPFGATE) verify $(if $(BPF_CONFIG),--config $(BPF_CONFIG)) \
 		$(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k)),--kernel host) \
 		$(foreach t,$(VERIFY_TESTS),--test $(t)) \
@@ -175,8 +188,18 @@ baseline: all
 	$(Q)rm -f $(O)/baseline-run.json
 	$(call msg,BASELINE,$(BASELINE))
 
-release: all
-	$(Q)KERNELS="$(or $(KERNELS),$$(ci/kernels.sh list))" BPFTOOL=$(BPFTOOL) \
+# Only what was verified ships (compiler/release.sh, docs/releasing.md): the kernels
+# are RELEASE_KERNELS, else KERNELS, else the project's (its bpfgate.conf's, else
+# ci/kernels.conf's), never the build machine unless one of them says host.
+RELEASE_KERNELS ?= $(or $(KERNELS),$(BPF_CONFIG_KERNELS))
+release: all $(if $(OWN_PROGRAMS),functional-static)
+	$(Q)k="$(RELEASE_KERNELS)"; \
+	[ -n "$$k" ] || k=$$(ci/kernels.sh list | tr ' ' '\n' | grep -vx host); \
+	RELEASE_KERNELS="$$k" RELEASE_BTF="$(RELEASE_BTF)" ALLOW_DIRTY="$(ALLOW_DIRTY)" \
+	RELEASE_NAME="$(BPF_CONFIG_NAME)" RELEASE_TESTS="$(if $(OWN_PROGRAMS),$(FUNC_STATIC_BINS))" \
+	RELEASE_VERIFY="$(if $(BPF_CONFIG),--config $(BPF_CONFIG)) $(if $(GATE_BASELINE),$(GATE_FLAGS))" \
+	RELEASE_HEADERS="$(filter-out %/vmlinux.h,$(wildcard $(PROGRAMS_DIR)/*.h))" \
+	RELEASE_CFLAGS="$(strip $(BPF_CODE_CFLAGS))" CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) \
 		compiler/release.sh $(O)/release $(BPFGATE) $(BPF_OBJS)
 
 check: deps
@@ -195,7 +218,7 @@ install: $(BPFGATE)
 	install -m 0755 $(BPFGATE) $(DESTDIR)$(PREFIX)/bin/bpfgate
 	install -m 0644 compiler/bpf.mk $(wildcard compiler/*.h) \
 		$(DESTDIR)$(PREFIX)/share/bpfgate/compiler/
-	install -m 0755 compiler/gen-vmlinux-h.sh compiler/kernel-btf.sh compiler/release.sh \
+	install -m 0755 compiler/gen-vmlinux-h.sh compiler/kernel-btf.sh compiler/release*.sh \
 		$(DESTDIR)$(PREFIX)/share/bpfgate/compiler/
 	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
 

@@ -97,12 +97,29 @@ BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
 	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }') \
 	-idirafter /usr/include/$(shell uname -m)-linux-gnu
 
-# Reproducible: strip the build's absolute paths from debug info and BTF.
-BPF_PREFIX_MAP := -fdebug-prefix-map=$(CURDIR)/= -fdebug-compilation-dir=.
-BPF_ALL_CFLAGS = -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
-	$(if $(filter 1,$(BPF_WERROR)),-Wall -Werror) \
+# Reproducible: no absolute path of the build reaches debug info or BTF, wherever the
+# sources are. The build folder becomes '.', and each folder outside it that sources
+# or headers come from (PROGRAMS_DIR=/some/folder, O, includes, this folder once
+# installed) becomes its own name. clang 15+ applies the last matching map and clang
+# 14 the longest, so the specific maps come last. clang runs with PWD=/proc/self/cwd
+# (LLVM takes $PWD as the working folder when it is that folder): clang 19 orders some
+# BTF types differently depending on the working folder's path string, so it is the
+# same string in every checkout. (clang 19 still varies the order of a few BTF types
+# with other path lengths: docs/releasing.md.)
+BPF_CC_PWD := PWD=/proc/self/cwd
+bpf_outside_dirs = $(sort $(filter-out $(CURDIR) $(CURDIR)/%,$(abspath $(PROGRAMS_DIR) $(BPF_OUT) \
+	$(BPF_MK_DIR) $(patsubst -I%,%,$(filter -I%,$(BPF_INCLUDES) $(BPF_CONFIG_INCLUDES))))))
+BPF_PREFIX_MAP = -ffile-prefix-map=$(CURDIR)/= -ffile-prefix-map=/proc/self/cwd/= \
+	-fdebug-compilation-dir=. \
+	$(foreach d,$(bpf_outside_dirs),-ffile-prefix-map=$(d)=$(notdir $(d)))
+BPF_BASE_CFLAGS = -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
+	$(if $(filter 1,$(BPF_WERROR)),-Wall -Werror)
+BPF_ALL_CFLAGS = $(BPF_BASE_CFLAGS) \
 	-I$(PROGRAMS_DIR) $(BPF_INCLUDES) $(BPF_CONFIG_INCLUDES) -I$(BPF_OUT) -I$(BPF_MK_DIR) \
 	$(BPF_SYS_INCLUDES) $(BPF_PREFIX_MAP) $(BPF_CONFIG_CFLAGS) $(BPF_CFLAGS)
+# The flags that shape the code, without include folders and path maps (a release's
+# manifest records them).
+BPF_CODE_CFLAGS = $(BPF_BASE_CFLAGS) $(BPF_CONFIG_CFLAGS) $(BPF_CFLAGS)
 # Flags of one program (ARG: a unit's stem, NAME or NAME/FILE): the config's, then
 # the make variable BPF_CFLAGS_NAME.
 bpf_prog_cflags = $(foreach n,$(firstword $(subst /, ,$(1))),\
@@ -122,7 +139,8 @@ BPF_SKELS := $(patsubst %,$(BPF_OUT)/%.skel.h,$(BPF_NAMES))
 $(BPF_OUT)/.unit/%.bpf.o: $(PROGRAMS_DIR)/%.bpf.c $(BPF_CONFIG_MK) | bpf-toolcheck
 	$(call msg,CLANG,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) $(call bpf_prog_cflags,$*) -MMD -MP -MF $(@:.o=.d) -MT $@ \
+	$(Q)$(BPF_CC_PWD) $(CLANG) $(BPF_ALL_CFLAGS) $(call bpf_prog_cflags,$*) \
+		-MMD -MP -MF $(@:.o=.d) -MT $@ \
 		-c $< -o $@
 
 # Link: all units of a program through bpftool's static linker.
