@@ -12,7 +12,9 @@
 
 #include "json_reader.h"
 #include "json_writer.h"
+#include "result_csv.h"
 #include "result_json.h"
+#include "stat_registry.h"
 
 #ifndef BPFGATE_VERSION
 #define BPFGATE_VERSION "0.0.0"
@@ -47,21 +49,6 @@ static const struct str_field {
 	{ "note", offsetof(struct vh_result, note), IF_SET, false },
 };
 
-static const struct stat_field {
-	const char *name;
-	size_t off;
-} stat_fields[] = {
-	{ "insns_processed", offsetof(struct vh_stats, insns_processed) },
-	{ "insns_limit", offsetof(struct vh_stats, insns_limit) },
-	{ "total_states", offsetof(struct vh_stats, total_states) },
-	{ "peak_states", offsetof(struct vh_stats, peak_states) },
-	{ "max_states_per_insn", offsetof(struct vh_stats, max_states_per_insn) },
-	{ "mark_read", offsetof(struct vh_stats, mark_read) },
-	{ "verification_time_us", offsetof(struct vh_stats, verification_time_us) },
-	{ "stack_depth", offsetof(struct vh_stats, stack_depth) },
-	{ "prog_insns", offsetof(struct vh_stats, prog_insns) },
-};
-
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define VH_KERNEL_MAX_SECONDS (366.0 * 24 * 3600)
 
@@ -73,16 +60,6 @@ static char **str_at(struct vh_result *r, const struct str_field *f)
 static const char *str_get(const struct vh_result *r, const struct str_field *f)
 {
 	return *(char *const *)((const char *)r + f->off);
-}
-
-static long *stat_at(struct vh_stats *st, const struct stat_field *f)
-{
-	return (long *)((char *)st + f->off);
-}
-
-static long stat_get(const struct vh_stats *st, const struct stat_field *f)
-{
-	return *(const long *)((const char *)st + f->off);
 }
 
 static bool is_failure(enum vh_verdict v)
@@ -111,10 +88,10 @@ static void write_result(struct vh_json_writer *w, const struct vh_result *r)
 		if (!strcmp(f->name, "prog_type"))
 			vh_json_writer__kv_string(w, "verdict", vh_verdict__name(r->verdict));
 		if (!strcmp(f->name, "expect")) {
-			for (size_t j = 0; j < ARRAY_SIZE(stat_fields); j++) {
-				long v = stat_get(&r->stats, &stat_fields[j]);
+			for (int j = 0; j < VH_STAT_CNT; j++) {
+				long v = vh_stats__get(&r->stats, j);
 
-				vh_json_writer__key(w, stat_fields[j].name);
+				vh_json_writer__key(w, vh_stat_defs[j].json);
 				if (v < 0)
 					vh_json_writer__null(w);
 				else
@@ -277,18 +254,18 @@ static int read_string(struct ctx *c, const struct vh_json_value *o, const struc
 	return 0;
 }
 
-static int read_stat(struct ctx *c, const struct vh_json_value *o, const struct stat_field *f,
+static int read_stat(struct ctx *c, const struct vh_json_value *o, enum vh_stat_id id,
 		     struct vh_stats *st)
 {
-	const struct vh_json_value *v = vh_json_value__get(o, f->name);
+	const struct vh_json_value *v = vh_json_value__get(o, vh_stat_defs[id].json);
 
 	if (!v || v->type == VH_JSON_NULL)
 		return 0; /* unknown: stays VH_STAT_UNKNOWN */
 	if (v->type != VH_JSON_NUMBER || !v->num.is_int || v->num.i < 0 || v->num.i > LONG_MAX)
 		return set_error(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].%s: %s",
-				 v->line, c->idx, f->name,
+				 v->line, c->idx, vh_stat_defs[id].json,
 				 "expected a non-negative integer or null");
-	*stat_at(st, f) = v->num.i;
+	vh_stats__set(st, id, v->num.i);
 	return 0;
 }
 
@@ -322,8 +299,8 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 				 "line %d: results[%zu].log_truncated: expected a boolean, not %s",
 				 v->line, c->idx, vh_json_type__name(v->type));
 	r->log_truncated = v && v->type == VH_JSON_BOOL && v->boolean;
-	for (size_t i = 0; i < ARRAY_SIZE(stat_fields); i++) {
-		err = read_stat(c, o, &stat_fields[i], &r->stats);
+	for (int i = 0; i < VH_STAT_CNT; i++) {
+		err = read_stat(c, o, i, &r->stats);
 		if (err)
 			return err;
 	}
@@ -632,8 +609,21 @@ cleanup:
 	return err;
 }
 
-int vh_result_set__read_json(const char *path, struct vh_result_set *set, char *errbuf,
-			     size_t errlen)
+/* JSON, else (anything that does not start with '{') CSV */
+static int parse_any(const char *text, size_t len, struct vh_result_set *set, char *errbuf,
+		     size_t errlen)
+{
+	size_t i = 0;
+
+	while (i < len && strchr(" \t\r\n", text[i]) && text[i])
+		i++;
+	if (i < len && text[i] != '{')
+		return vh_result_set__parse_csv(text, len, set, errbuf, errlen);
+	return vh_result_set__parse_json(text, len, set, errbuf, errlen);
+}
+
+static int read_file(const char *path, struct vh_result_set *set, char *errbuf, size_t errlen,
+		     bool any)
 {
 	size_t len = 0;
 	char *text = NULL;
@@ -647,9 +637,22 @@ int vh_result_set__read_json(const char *path, struct vh_result_set *set, char *
 		return set_error(errbuf, errlen, err, "not a regular file");
 	if (err)
 		return set_error(errbuf, errlen, err, "%s", strerror(-err));
-	err = vh_result_set__parse_json(text, len, set, errbuf, errlen);
+	err = any ? parse_any(text, len, set, errbuf, errlen) :
+		    vh_result_set__parse_json(text, len, set, errbuf, errlen);
 	free(text);
 	return err;
+}
+
+int vh_result_set__read_json(const char *path, struct vh_result_set *set, char *errbuf,
+			     size_t errlen)
+{
+	return read_file(path, set, errbuf, errlen, false);
+}
+
+int vh_result_set__read_any(const char *path, struct vh_result_set *set, char *errbuf,
+			    size_t errlen)
+{
+	return read_file(path, set, errbuf, errlen, true);
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -664,9 +667,9 @@ bool vh_result__json_equal(const struct vh_result *a, const struct vh_result *b)
 	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++)
 		if (!str_eq(str_get(a, &str_fields[i]), str_get(b, &str_fields[i])))
 			return false;
-	for (size_t i = 0; i < ARRAY_SIZE(stat_fields); i++) {
-		long x = stat_get(&a->stats, &stat_fields[i]);
-		long y = stat_get(&b->stats, &stat_fields[i]);
+	for (int i = 0; i < VH_STAT_CNT; i++) {
+		long x = vh_stats__get(&a->stats, i);
+		long y = vh_stats__get(&b->stats, i);
 
 		/* every negative value means unknown (null) */
 		if (x != y && (x >= 0 || y >= 0))
