@@ -2,13 +2,13 @@
 /* result_csv.c: read veristat's CSV (and bpfgate's) into a result set. */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "result_csv.h"
 #include "result_view.h"
+#include "strfmt.h"
 
 #define MAX_FIELDS 256
 
@@ -16,21 +16,6 @@ struct line {
 	char *field[MAX_FIELDS];
 	size_t n;
 };
-
-static int fail(char *errbuf, size_t errlen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *errbuf, size_t errlen, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(errbuf, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
 
 static void line_free(struct line *l)
 {
@@ -145,7 +130,7 @@ static int parse_stat(const char *s, long *out)
 static int take(struct vh_result *r, int col, const char *s)
 {
 	int stat = vh_view__col_stat(col), verdict;
-	char **dst = NULL;
+	char **dst;
 	long v;
 
 	if (stat >= 0) {
@@ -154,42 +139,17 @@ static int take(struct vh_result *r, int col, const char *s)
 		vh_stats__set(&r->stats, stat, v);
 		return 0;
 	}
-	switch (col) {
-	case VH_COL_VERDICT:
+	if (col == VH_COL_VERDICT) {
 		verdict = parse_verdict(s);
 		if (verdict < 0)
 			return -EINVAL;
 		r->verdict = verdict;
 		return 0;
-	case VH_COL_FILE:
-		/* the object's path, when the file has one, wins */
-		if (r->object)
-			return 0;
-		dst = &r->object;
-		break;
-	case VH_COL_OBJECT:
-		free(r->object);
-		r->object = NULL;
-		dst = &r->object;
-		break;
-	case VH_COL_PROG:
-		dst = &r->program;
-		break;
-	case VH_COL_PROG_TYPE:
-		dst = &r->prog_type;
-		break;
-	case VH_COL_KERNEL:
-		dst = &r->kernel;
-		break;
-	case VH_COL_SECTION:
-		dst = &r->section;
-		break;
-	case VH_COL_CLASS:
-		dst = &r->error_class;
-		break;
-	default:
-		return 0;
 	}
+	dst = vh_view__col_field(col, r);
+	/* the object's path, when the file has one, wins over its file name */
+	if (!dst || (col == VH_COL_FILE && *dst))
+		return 0;
 	if (!*s && col != VH_COL_PROG && col != VH_COL_FILE && col != VH_COL_OBJECT)
 		return 0; /* empty: not known */
 	free(*dst);
@@ -207,7 +167,7 @@ static int header(struct line *l, int *cols, char *errbuf, size_t errlen)
 		prog |= cols[i] == VH_COL_PROG;
 	}
 	if (!file || !prog)
-		return fail(errbuf, errlen, -EINVAL, "line 1: not a CSV of results: it needs "
+		return vh_errf(errbuf, errlen, -EINVAL, "line 1: not a CSV of results: it needs "
 			    "the columns file_name and prog_name (veristat -o csv)");
 	return 0;
 }
@@ -219,7 +179,7 @@ static int next_line(const char **p, const char *end, struct line *l, size_t lin
 	int err = read_line(p, end, l);
 
 	if (err == -EINVAL)
-		fail(errbuf, errlen, err, "line %zu: a quote not closed, a NUL character or "
+		vh_errf(errbuf, errlen, err, "line %zu: a quote not closed, a NUL character or "
 		     "more than %d fields", lineno, MAX_FIELDS);
 	return err;
 }
@@ -232,22 +192,22 @@ static int record(const struct line *l, const int *cols, size_t ncols, size_t li
 	int err = 0;
 
 	if (l->n != ncols)
-		return fail(errbuf, errlen, -EINVAL, "line %zu: %zu fields, the header has %zu",
+		return vh_errf(errbuf, errlen, -EINVAL, "line %zu: %zu fields, the header has %zu",
 			    lineno, l->n, ncols);
 	r = vh_result_set__add(set);
 	if (!r)
-		return fail(errbuf, errlen, -ENOMEM, "out of memory");
+		return vh_errf(errbuf, errlen, -ENOMEM, "out of memory");
 	r->verdict = VH_PASS;
 	for (size_t i = 0; i < l->n && !err; i++) {
 		err = take(r, cols[i], l->field[i]);
 		if (err == -EINVAL)
-			return fail(errbuf, errlen, err, "line %zu: %s: '%.64s' is not a valid "
+			return vh_errf(errbuf, errlen, err, "line %zu: %s: '%.64s' is not a valid "
 				    "value", lineno, vh_view__col_csv_name(cols[i]), l->field[i]);
 	}
 	if (err)
-		return fail(errbuf, errlen, err, "out of memory");
+		return vh_errf(errbuf, errlen, err, "out of memory");
 	if (!r->object || !*r->object || !r->program || !*r->program)
-		return fail(errbuf, errlen, -EINVAL, "line %zu: no file name or program name",
+		return vh_errf(errbuf, errlen, -EINVAL, "line %zu: no file name or program name",
 			    lineno);
 	return 0;
 }
@@ -263,7 +223,7 @@ int vh_result_set__parse_csv(const char *text, size_t len, struct vh_result_set 
 
 	err = next_line(&p, end, &l, lineno, errbuf, errlen);
 	if (err > 0)
-		err = fail(errbuf, errlen, -EINVAL, "empty: not a CSV of results");
+		err = vh_errf(errbuf, errlen, -EINVAL, "empty: not a CSV of results");
 	if (err)
 		goto cleanup;
 	ncols = l.n;
@@ -285,11 +245,11 @@ int vh_result_set__parse_csv(const char *text, size_t len, struct vh_result_set 
 		/* all or nothing */
 		while (set->n > n0)
 			vh_result__free(&set->v[--set->n]);
-		fail(errbuf, errlen, err, "out of memory");
+		vh_errf(errbuf, errlen, err, "out of memory");
 	}
 cleanup:
 	if (err == -ENOMEM)
-		fail(errbuf, errlen, err, "out of memory");
+		vh_errf(errbuf, errlen, err, "out of memory");
 	line_free(&l);
 	vh_result_set__free(&tmp);
 	return err;

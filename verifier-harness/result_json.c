@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "result_csv.h"
 #include "result_json.h"
 #include "stat_registry.h"
+#include "strfmt.h"
 
 #ifndef BPFGATE_VERSION
 #define BPFGATE_VERSION "0.0.0"
@@ -207,21 +207,6 @@ int vh_result_set__write_json(FILE *f, const struct vh_result_set *set, bool pre
 	return vh_json_writer__finish(&w);
 }
 
-static int set_error(char *errbuf, size_t errlen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int set_error(char *errbuf, size_t errlen, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(errbuf, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
 struct ctx {
 	char *errbuf;
 	size_t errlen;
@@ -235,22 +220,22 @@ static int read_string(struct ctx *c, const struct vh_json_value *o, const struc
 
 	if (!v || v->type == VH_JSON_NULL) {
 		if (f->required)
-			return set_error(c->errbuf, c->errlen, -EINVAL,
+			return vh_errf(c->errbuf, c->errlen, -EINVAL,
 					 "results[%zu]: missing '%s'", c->idx, f->name);
 		return 0;
 	}
 	if (v->type != VH_JSON_STRING)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: results[%zu].%s: expected a string, not %s", v->line,
 				 c->idx, f->name, vh_json_type__name(v->type));
 	/* C strings end at the first NUL; refuse rather than silently cut */
 	if (strlen(v->str.s) != v->str.len)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: results[%zu].%s: contains a NUL character", v->line,
 				 c->idx, f->name);
 	*str_at(r, f) = strdup(v->str.s);
 	if (!*str_at(r, f))
-		return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+		return vh_errf(c->errbuf, c->errlen, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -262,7 +247,7 @@ static int read_stat(struct ctx *c, const struct vh_json_value *o, enum vh_stat_
 	if (!v || v->type == VH_JSON_NULL)
 		return 0; /* unknown: stays VH_STAT_UNKNOWN */
 	if (v->type != VH_JSON_NUMBER || !v->num.is_int || v->num.i < 0 || v->num.i > LONG_MAX)
-		return set_error(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].%s: %s",
+		return vh_errf(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].%s: %s",
 				 v->line, c->idx, vh_stat_defs[id].json,
 				 "expected a non-negative integer or null");
 	vh_stats__set(st, id, v->num.i);
@@ -275,7 +260,7 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 	int err, verdict;
 
 	if (o->type != VH_JSON_OBJECT)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: results[%zu]: expected an object, not %s", o->line,
 				 c->idx, vh_json_type__name(o->type));
 	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
@@ -285,17 +270,17 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 	}
 	v = vh_json_value__get(o, "verdict");
 	if (!v || v->type == VH_JSON_NULL)
-		return set_error(c->errbuf, c->errlen, -EINVAL, "results[%zu]: missing 'verdict'",
+		return vh_errf(c->errbuf, c->errlen, -EINVAL, "results[%zu]: missing 'verdict'",
 				 c->idx);
 	verdict = v->type == VH_JSON_STRING ? vh_verdict__parse(v->str.s) : -1;
 	if (verdict < 0)
-		return set_error(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].verdict: %s",
+		return vh_errf(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].verdict: %s",
 				 v->line, c->idx,
 				 "expected \"pass\", \"fail\", \"skip\" or \"error\"");
 	r->verdict = verdict;
 	v = vh_json_value__get(o, "log_truncated");
 	if (v && v->type != VH_JSON_NULL && v->type != VH_JSON_BOOL)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: results[%zu].log_truncated: expected a boolean, not %s",
 				 v->line, c->idx, vh_json_type__name(v->type));
 	r->log_truncated = v && v->type == VH_JSON_BOOL && v->boolean;
@@ -373,7 +358,7 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 	const struct vh_json_value *v;
 
 	if (o->type != VH_JSON_OBJECT)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: kernels[%zu]: expected an object, not %s", o->line,
 				 c->idx, vh_json_type__name(o->type));
 	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
@@ -382,17 +367,17 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 		v = vh_json_value__get(o, strs[i].name);
 		if (!v || v->type == VH_JSON_NULL) {
 			if (!strcmp(strs[i].name, "release"))
-				return set_error(c->errbuf, c->errlen, -EINVAL,
+				return vh_errf(c->errbuf, c->errlen, -EINVAL,
 						 "kernels[%zu]: missing 'release'", c->idx);
 			continue;
 		}
 		if (v->type != VH_JSON_STRING || strlen(v->str.s) != v->str.len)
-			return set_error(c->errbuf, c->errlen, -EINVAL,
+			return vh_errf(c->errbuf, c->errlen, -EINVAL,
 					 "line %d: kernels[%zu].%s: expected a string without NUL",
 					 v->line, c->idx, strs[i].name);
 		*dst = strdup(v->str.s);
 		if (!*dst)
-			return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+			return vh_errf(c->errbuf, c->errlen, -ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(secs); i++) {
 		double *dst = (double *)((char *)k + secs[i].off);
@@ -402,7 +387,7 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 			continue;
 		/* at most a year: beyond that it is no duration of a run */
 		if (v->type != VH_JSON_NUMBER || v->num.d < 0 || v->num.d > VH_KERNEL_MAX_SECONDS)
-			return set_error(c->errbuf, c->errlen, -EINVAL,
+			return vh_errf(c->errbuf, c->errlen, -EINVAL,
 					 "line %d: kernels[%zu].%s: expected seconds or null",
 					 v->line, c->idx, secs[i].name);
 		*dst = v->num.d;
@@ -411,16 +396,16 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 	if (!v || v->type == VH_JSON_NULL)
 		return 0;
 	if (v->type != VH_JSON_OBJECT)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: kernels[%zu].probe: expected an object, not %s", v->line,
 				 c->idx, vh_json_type__name(v->type));
 	/* keys are C strings: one with a NUL in it would not read back the same */
 	if (!probe_nested_keys_ok(v))
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: kernels[%zu].probe: a key contains a NUL character",
 				 v->line, c->idx);
 	if (value_text(v, &k->probe))
-		return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+		return vh_errf(c->errbuf, c->errlen, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -434,14 +419,14 @@ static int read_kernels(struct ctx *c, const struct vh_json_value *doc,
 	if (!kernels || kernels->type == VH_JSON_NULL)
 		return 0;
 	if (kernels->type != VH_JSON_ARRAY)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: kernels: expected an array, not %s", kernels->line,
 				 vh_json_type__name(kernels->type));
 	for (size_t i = 0; i < kernels->arr.n; i++) {
 		struct vh_kernel_info *k = vh_result_set__add_kernel(tmp);
 
 		if (!k)
-			return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+			return vh_errf(c->errbuf, c->errlen, -ENOMEM, "out of memory");
 		c->idx = i;
 		err = read_kernel(c, &kernels->arr.v[i], k);
 		if (err)
@@ -497,34 +482,34 @@ int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set
 	if (err)
 		return err;
 	if (doc->type != VH_JSON_OBJECT) {
-		err = set_error(errbuf, errlen, -EINVAL, "expected a JSON object, not %s",
+		err = vh_errf(errbuf, errlen, -EINVAL, "expected a JSON object, not %s",
 				vh_json_type__name(doc->type));
 		goto cleanup;
 	}
 	version = vh_json_value__get(doc, "version");
 	if (version && version->type == VH_JSON_STRING) {
 		if (strlen(version->str.s) != version->str.len) {
-			err = set_error(errbuf, errlen, -EINVAL,
+			err = vh_errf(errbuf, errlen, -EINVAL,
 					"version: contains a NUL character");
 			goto cleanup;
 		}
 		tmp.version = strdup(version->str.s);
 		if (!tmp.version) {
-			err = set_error(errbuf, errlen, -ENOMEM, "out of memory");
+			err = vh_errf(errbuf, errlen, -ENOMEM, "out of memory");
 			goto cleanup;
 		}
 	} else if (version && version->type != VH_JSON_NULL) {
-		err = set_error(errbuf, errlen, -EINVAL, "version: expected a string, not %s",
+		err = vh_errf(errbuf, errlen, -EINVAL, "version: expected a string, not %s",
 				vh_json_type__name(version->type));
 		goto cleanup;
 	}
 	results = vh_json_value__get(doc, "results");
 	if (!results) {
-		err = set_error(errbuf, errlen, -EINVAL, "missing 'results'");
+		err = vh_errf(errbuf, errlen, -EINVAL, "missing 'results'");
 		goto cleanup;
 	}
 	if (results->type != VH_JSON_ARRAY) {
-		err = set_error(errbuf, errlen, -EINVAL, "results: expected an array, not %s",
+		err = vh_errf(errbuf, errlen, -EINVAL, "results: expected an array, not %s",
 				vh_json_type__name(results->type));
 		goto cleanup;
 	}
@@ -532,7 +517,7 @@ int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set
 		struct vh_result *r = vh_result_set__add(&tmp);
 
 		if (!r) {
-			err = set_error(errbuf, errlen, -ENOMEM, "out of memory");
+			err = vh_errf(errbuf, errlen, -ENOMEM, "out of memory");
 			goto cleanup;
 		}
 		c.idx = i;
@@ -545,7 +530,7 @@ int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set
 		goto cleanup;
 	err = move_results(set, &tmp);
 	if (err)
-		set_error(errbuf, errlen, err, "out of memory");
+		vh_errf(errbuf, errlen, err, "out of memory");
 cleanup:
 	vh_result_set__free(&tmp);
 	vh_json_value__free(doc);
@@ -631,12 +616,12 @@ static int read_file(const char *path, struct vh_result_set *set, char *errbuf, 
 
 	err = slurp(path, VH_RESULT_JSON_MAX_SIZE, &text, &len);
 	if (err == -EFBIG)
-		return set_error(errbuf, errlen, err, "larger than the limit of %lu MiB",
+		return vh_errf(errbuf, errlen, err, "larger than the limit of %lu MiB",
 				 VH_RESULT_JSON_MAX_SIZE >> 20);
 	if (err == -EISDIR || err == -EINVAL)
-		return set_error(errbuf, errlen, err, "not a regular file");
+		return vh_errf(errbuf, errlen, err, "not a regular file");
 	if (err)
-		return set_error(errbuf, errlen, err, "%s", strerror(-err));
+		return vh_errf(errbuf, errlen, err, "%s", strerror(-err));
 	err = any ? parse_any(text, len, set, errbuf, errlen) :
 		    vh_result_set__parse_json(text, len, set, errbuf, errlen);
 	free(text);

@@ -4,13 +4,13 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
 #include "result_view.h"
+#include "strfmt.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -63,21 +63,6 @@ struct vh_filter {
 	char *glob;         /* F_TEXT */
 };
 
-static int fail(char *errbuf, size_t errlen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *errbuf, size_t errlen, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(errbuf, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
 static bool is(const char *s, const char *name, size_t len)
 {
 	return s && strlen(s) == len && !strncmp(s, name, len);
@@ -114,6 +99,13 @@ void vh_view__col_header(int col, char *buf, size_t len)
 		vh_stat__table_header(&vh_stat_defs[stat], buf, len);
 }
 
+char **vh_view__col_field(int col, struct vh_result *r)
+{
+	if (col < 0 || col >= VH_COL_STATS || col == VH_COL_VERDICT)
+		return NULL;
+	return (char **)((char *)r + fields[col].off);
+}
+
 const char *vh_view__col_text(int col, const struct vh_result *r)
 {
 	const char *s;
@@ -134,7 +126,7 @@ static int unknown_name(const char *name, size_t len, char *errbuf, size_t errle
 
 	for (size_t i = 0; i < ARRAY_SIZE(not_recorded); i++)
 		if (is(not_recorded[i], name, len))
-			return fail(errbuf, errlen, -EINVAL, "'%.*s' is one of veristat's columns "
+			return vh_errf(errbuf, errlen, -EINVAL, "'%.*s' is one of veristat's columns "
 				    "that bpfgate does not record", (int)len, name);
 	names[0] = '\0';
 	for (int c = 0; c < VH_COL_CNT && used < sizeof(names); c++) {
@@ -143,7 +135,7 @@ static int unknown_name(const char *name, size_t len, char *errbuf, size_t errle
 
 		used += snprintf(names + used, sizeof(names) - used, "%s%s", c ? ", " : "", n);
 	}
-	return fail(errbuf, errlen, -EINVAL, "'%.*s' is not a statistic or field (names: %s, "
+	return vh_errf(errbuf, errlen, -EINVAL, "'%.*s' is not a statistic or field (names: %s, "
 		    "or veristat's)", (int)len, name, names);
 }
 
@@ -160,7 +152,7 @@ static int each_item(const char *spec, int (*fn)(struct vh_view *, const char *,
 		int err;
 
 		if (!len)
-			return fail(errbuf, errlen, -EINVAL, "'%s': an empty name", spec);
+			return vh_errf(errbuf, errlen, -EINVAL, "'%s': an empty name", spec);
 		err = fn(v, p, len, errbuf, errlen);
 		if (err)
 			return err;
@@ -178,7 +170,7 @@ static int emit_one(struct vh_view *v, const char *name, size_t len, char *errbu
 	if (col < 0)
 		return unknown_name(name, len, errbuf, errlen);
 	if (v->ncols == VH_VIEW_MAX_COLS)
-		return fail(errbuf, errlen, -EINVAL, "more than %d columns", VH_VIEW_MAX_COLS);
+		return vh_errf(errbuf, errlen, -EINVAL, "more than %d columns", VH_VIEW_MAX_COLS);
 	v->cols[v->ncols++] = col;
 	return 0;
 }
@@ -217,7 +209,7 @@ static int sort_one(struct vh_view *v, const char *name, size_t len, char *errbu
 	if (col < 0)
 		return unknown_name(name, len, errbuf, errlen);
 	if (v->nsort == VH_VIEW_MAX_COLS)
-		return fail(errbuf, errlen, -EINVAL, "more than %d sort keys", VH_VIEW_MAX_COLS);
+		return vh_errf(errbuf, errlen, -EINVAL, "more than %d sort keys", VH_VIEW_MAX_COLS);
 	/* as veristat: names and the verdict ascending, numbers descending */
 	v->sort[v->nsort].col = col;
 	v->sort[v->nsort++].asc = has_order ? asc : vh_view__col_stat(col) < 0;
@@ -280,18 +272,18 @@ static int parse_comparison(struct vh_filter *f, const char *expr, const char *a
 		f->kind = F_STAT;
 		f->value = strtol(rhs, &end, 10);
 		if (errno || end == rhs || *end)
-			return fail(errbuf, errlen, -EINVAL, "'%s': '%s' is not a whole number",
+			return vh_errf(errbuf, errlen, -EINVAL, "'%s': '%s' is not a whole number",
 				    expr, rhs);
 		return 0;
 	}
 	if (f->op != OP_EQ && f->op != OP_NE)
-		return fail(errbuf, errlen, -EINVAL, "'%s': %.*s compares with = or != only",
+		return vh_errf(errbuf, errlen, -EINVAL, "'%s': %.*s compares with = or != only",
 			    expr, (int)(at - expr), expr);
 	if (col == VH_COL_VERDICT) {
 		f->kind = F_VERDICT;
 		f->verdicts = verdict_set(rhs);
 		if (!f->verdicts)
-			return fail(errbuf, errlen, -EINVAL, "'%s': '%s' is not a verdict (success, "
+			return vh_errf(errbuf, errlen, -EINVAL, "'%s': '%s' is not a verdict (success, "
 				    "failure, pass, fail, skip, error)", expr, rhs);
 		return 0;
 	}
@@ -326,7 +318,7 @@ int vh_view__filter(struct vh_view *v, const char *expr, char *errbuf, size_t er
 		expr++;
 	}
 	if (!expr[0])
-		return fail(errbuf, errlen, -EINVAL, "an empty filter");
+		return vh_errf(errbuf, errlen, -EINVAL, "an empty filter");
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
@@ -345,7 +337,7 @@ int vh_view__filter(struct vh_view *v, const char *expr, char *errbuf, size_t er
 		err = -ENOMEM;
 	if (err) {
 		filter_free(&f);
-		return err == -ENOMEM ? fail(errbuf, errlen, err, "out of memory") : err;
+		return err == -ENOMEM ? vh_errf(errbuf, errlen, err, "out of memory") : err;
 	}
 	v->filters = grown;
 	v->filters[v->nfilters++] = f;

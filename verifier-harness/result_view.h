@@ -80,6 +80,9 @@ static inline int vh_view__col_stat(int col)
 {
 	return col >= VH_COL_STATS && col < VH_COL_CNT ? col - VH_COL_STATS : -1;
 }
+/* Where a column's string is kept in r (file and object: the object's path);
+ * NULL for the verdict and the statistics. */
+char **vh_view__col_field(int col, struct vh_result *r);
 /* A field's text (NULL when the result has none); for a statistic, NULL. */
 const char *vh_view__col_text(int col, const struct vh_result *r);
 
