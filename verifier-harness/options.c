@@ -52,8 +52,8 @@ const struct vh_opt vh_opt_max_share = {
 };
 const struct vh_opt vh_opt_max_time_growth = {
 	VH_OPT_MAX_TIME_GROWTH, "max-time-growth", 0, VH_OPT_PCT, "PCT", 0, 100000,
-	.def_doc = "not checked: it is noisy",
-	.help = "gate: largest allowed growth of a program's verification time",
+	.def_doc = "not checked",
+	.help = "gate: largest allowed growth of a program's verification time (it is noisy)",
 };
 const struct vh_opt vh_opt_baseline_missing = {
 	VH_OPT_BASELINE_MISSING, "baseline-missing", 0, VH_OPT_ENUM, "error|warn",
