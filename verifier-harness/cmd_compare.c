@@ -13,8 +13,8 @@
 #include "term_line.h"
 
 static const struct vh_opt *const compare_opts[] = {
-	&vh_opt_max_growth, &vh_opt_max_share, &vh_opt_max_time_growth, &vh_opt_baseline_missing, &vh_opt_allow_removed,
-	&vh_opt_json, &vh_opt_help, NULL,
+	&vh_opt_max_growth, &vh_opt_max_share, &vh_opt_max_time_growth, &vh_opt_baseline_missing,
+	&vh_opt_allow_removed, &vh_opt_json, &vh_opt_help, NULL,
 };
 
 static const struct vh_cmd_opts compare_cmd = {

@@ -23,8 +23,9 @@
  *     1,000,000), whatever the base said: a budget, not a delta.
  * A program of the base missing from the run (on a kernel the run compared) is
  * removed, a regression unless allow_removed; one only in the run is added.
- * Verification time is shown, and fails only with its optional gate (it is noisy). Base results of
- * kernels no kernel of the run was compared with are left out and only counted.
+ * Verification time is shown, and fails only with its optional gate (it is
+ * noisy). Base results of kernels no kernel of the run was compared with are
+ * left out and only counted.
  * Functional tests (prog_type "test") are not compared: they have no statistics.
  *
  * The table reads like veristat's comparison: base, new, diff (pct%), e.g.

@@ -697,8 +697,8 @@ bool vh_kernel_info__json_equal(const struct vh_kernel_info *a, const struct vh_
 	return str_eq(a->release, b->release) && str_eq(a->series, b->series) &&
 	       str_eq(a->backend, b->backend) && str_eq(a->accel, b->accel) &&
 	       str_eq(a->baseline_kernel, b->baseline_kernel) &&
-	       str_eq(a->baseline_match, b->baseline_match) && secs_eq(a->boot_s, b->boot_s) && secs_eq(a->verify_s, b->verify_s) &&
-	       probe_eq(a->probe, b->probe);
+	       str_eq(a->baseline_match, b->baseline_match) && secs_eq(a->boot_s, b->boot_s) &&
+	       secs_eq(a->verify_s, b->verify_s) && probe_eq(a->probe, b->probe);
 }
 
 bool vh_result_set__json_equal(const struct vh_result_set *a, const struct vh_result_set *b)

@@ -10,7 +10,8 @@ run "$BPFGATE" merge --pretty "$F/results.json"
 expect_eq "$rc" 2 "merge of a set with an error: exit status"
 printf '%s\n' "$out" >"$T/pretty.json"
 cmp -s "$T/pretty.json" "$F/results.pretty.golden" ||
-	fail "pretty JSON differs from $F/results.pretty.golden: $(diff "$F/results.pretty.golden" "$T/pretty.json" | head -5)"
+	fail "pretty JSON differs from $F/results.pretty.golden:" \
+		"$(diff "$F/results.pretty.golden" "$T/pretty.json" | head -5)"
 run "$BPFGATE" merge --json "$F/results.json"
 printf '%s\n' "$out" >"$T/compact.json"
 cmp -s "$T/compact.json" "$F/results.compact.golden" ||

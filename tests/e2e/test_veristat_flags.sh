@@ -7,15 +7,18 @@ B=$O/tests/programs
 OBJS=("$B/bug_oob.bpf.o" "$B/ok_counter.bpf.o" "$B/core_kinds.bpf.o" "$B/needs_future.bpf.o")
 
 # A veristat user's command line, unchanged: CSV of the passing programs, most insns first.
-run "$BPFGATE" verify -e file,prog,verdict,insns -s insns -f 'verdict=success' -o csv "${OBJS[@]}"
+run "$BPFGATE" verify -e file,prog,verdict,insns -s insns -f 'verdict=success' -o csv \
+	"${OBJS[@]}"
 expect_eq "$rc" 1 "-o csv: bug_oob is still rejected (the filter only hides it)"
 expect_eq "$(echo "$out" | head -1)" "file_name,prog_name,verdict,total_insns" "CSV header"
 rows=$(echo "$out" | tail -n +2)
 expect_eq "$(echo "$rows" | cut -d, -f3 | sort -u)" "pass" "only passes shown"
-echo "$rows" | grep -q '^ok_counter\.bpf\.o,ok_counter,pass,[0-9][0-9]*$' || fail "ok_counter row: $rows"
+echo "$rows" | grep -q '^ok_counter\.bpf\.o,ok_counter,pass,[0-9][0-9]*$' ||
+	fail "ok_counter row: $rows"
 echo "$rows" | grep -q 'bug_oob,' && fail "verdict=success shows the failure: $rows"
 # sorted by insns, descending (veristat's default for a statistic)
-expect_eq "$(echo "$rows" | cut -d, -f4)" "$(echo "$rows" | cut -d, -f4 | sort -rn)" "-s insns order"
+insns=$(echo "$rows" | cut -d, -f4)
+expect_eq "$insns" "$(echo "$insns" | sort -rn)" "-s insns order"
 # the same programs as the JSON says, with the same numbers
 "$BPFGATE" verify --json "${OBJS[@]}" >"$T/run.json"
 want=$(python3 -c '
@@ -43,12 +46,14 @@ expect_eq "$(echo "$out" | sed -n '2,/programs:/p' | head -n -1 | tr '\n' ' ')" 
 
 # -o json is --json, filtered; -o csv without -e has veristat's CSV columns
 run "$BPFGATE" verify -o json -f ok_counter "${OBJS[@]}"
-expect_eq "$(echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print([r["program"] for r in d["results"]])')" \
-	"['ok_counter']" "-o json -f"
+progs=$(echo "$out" | python3 -c '
+import json, sys
+print([r["program"] for r in json.load(sys.stdin)["results"]])')
+expect_eq "$progs" "['ok_counter']" "-o json -f"
 run "$BPFGATE" verify -o csv "$B/ok_counter.bpf.o"
-expect_eq "$(echo "$out" | head -1)" \
-	"file_name,prog_name,verdict,duration,total_insns,total_states,peak_states,max_states_per_insn,max_mark_read_len,prog_size,prog_type,stack_depth" \
-	"default CSV columns"
+cols=file_name,prog_name,verdict,duration,total_insns,total_states,peak_states
+cols=$cols,max_states_per_insn,max_mark_read_len,prog_size,prog_type,stack_depth
+expect_eq "$(echo "$out" | head -1)" "$cols" "default CSV columns"
 
 # bad values: one line, exit 2
 for bad in "-e insns,bogus" "-s nothing" "-f insns>many" "-f verdict<1" "-o yaml" "-e mem_peak"; do
@@ -82,7 +87,9 @@ cat >"$T/new.json" <<'JSON'
 JSON
 run "$BPFGATE" compare "$V" "$T/new.json"
 expect_eq "$rc" 1 "veristat CSV vs JSON: growth (stderr: $err)"
-expect_contains "$out" "regression: flow.bpf.o:flow_xdp on 6.1.0: insns processed grew from 8557 to 10269" "growth against veristat's numbers"
+expect_contains "$out" \
+	"regression: flow.bpf.o:flow_xdp on 6.1.0: insns processed grew from 8557 to 10269" \
+	"growth against veristat's numbers"
 expect_contains "$out" "1 fixed" "veristat's failure read as fail"
 # the CSV's time is read too: --max-time-growth gates on it, only when given
 run "$BPFGATE" compare --max-time-growth 10 "$V" "$V"
@@ -92,7 +99,9 @@ run "$BPFGATE" compare "$V" "$T/slow.csv"
 expect_eq "$rc" 0 "time doubled, no time gate"
 run "$BPFGATE" compare --max-time-growth 50 "$V" "$T/slow.csv"
 expect_eq "$rc" 1 "time doubled, --max-time-growth 50"
-expect_contains "$out" "flow_xdp on ?: verification time grew from 18680 to 37360 us (+100.00%), more than 50%" "time gate: reason"
+expect_contains "$out" \
+	"flow_xdp on ?: verification time grew from 18680 to 37360 us (+100.00%), more than 50%" \
+	"time gate: reason"
 run "$BPFGATE" compare --json --max-time-growth 50 "$V" "$T/slow.csv"
 expect_contains "$out" '"max_time_growth_pct":50' "time gate: JSON limit"
 expect_contains "$out" '"reasons":["time_growth"]' "time gate: JSON reason"
