@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_writer.h"
 #include "result_csv.h"
 #include "result_view.h"
 #include "strfmt.h"
@@ -157,6 +158,20 @@ static int take(struct vh_result *r, int col, const char *s)
 	return *dst ? 0 : -ENOMEM;
 }
 
+/* Every field valid UTF-8, as a JSON result's strings are. */
+static bool utf8(const struct line *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const unsigned char *p = (const unsigned char *)l->field[i];
+		size_t n = strlen(l->field[i]), k;
+
+		for (; n; p += k, n -= k)
+			if (!(k = vh_utf8__seq_len(p, n)))
+				return false;
+	}
+	return true;
+}
+
 static int header(struct line *l, int *cols, char *errbuf, size_t errlen)
 {
 	bool file = false, prog = false;
@@ -179,8 +194,10 @@ static int next_line(const char **p, const char *end, struct line *l, size_t lin
 	int err = read_line(p, end, l);
 
 	if (err == -EINVAL)
-		vh_errf(errbuf, errlen, err, "line %zu: a quote not closed, a NUL character or "
-		     "more than %d fields", lineno, MAX_FIELDS);
+		return vh_errf(errbuf, errlen, err, "line %zu: a quote not closed, a NUL "
+			       "character or more than %d fields", lineno, MAX_FIELDS);
+	if (!err && !utf8(l))
+		return vh_errf(errbuf, errlen, -EINVAL, "line %zu: not UTF-8", lineno);
 	return err;
 }
 

@@ -8,7 +8,7 @@
  * not record (prog_size_jited, attach_type, mem_peak, ...) are ignored. A
  * verdict is veristat's success or failure (read as pass and fail) or one of
  * bpfgate's; a statistic is a non-negative whole number, or empty when unknown.
- * Fields may be quoted (RFC 4180). Without a kernel column the results have no
+ * Fields may be quoted (RFC 4180) and are UTF-8, as JSON strings. Without a kernel column the results have no
  * kernel (NULL).
  */
 #ifndef BPFGATE_RESULT_CSV_H

@@ -279,6 +279,7 @@ START_TEST(test_csv_errors)
 		{ "file_name,prog_name\n\"x.o,p\n", "line 2: a quote not closed" },
 		{ "file_name,prog_name\n\"x\"y,p\n", "line 2: a quote not closed" },
 		{ "file_name,prog_name\n,p\n", "line 2: no file name or program name" },
+		{ "file_name,prog_name\nx\xb4.o,p\n", "line 2: not UTF-8" },
 	};
 	struct vh_result_set set = {};
 	char errbuf[256];
