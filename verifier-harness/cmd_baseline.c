@@ -102,8 +102,9 @@ static int keep(struct vh_result_set *out, const struct vh_result *r)
 	if (is_test(r))
 		return 0;
 	err = vh_result_set__append(out, r);
-	if (!err)
-		out->v[out->n - 1].stats.verification_time_us = VH_STAT_UNKNOWN;
+	for (int id = 0; !err && id < VH_STAT_CNT; id++)
+		if (!vh_stat_defs[id].in_baseline)
+			vh_stats__set(&out->v[out->n - 1].stats, id, VH_STAT_UNKNOWN);
 	return err;
 }
 

@@ -82,6 +82,8 @@ static const struct vh_opt *const verify_opts[] = {
 	&vh_opt_config, &vh_opt_json, &vh_opt_pretty, &vh_opt_table, &vh_opt_junit,
 	&vh_opt_markdown, &vh_opt_html, &opt_kernel,
 	&vh_opt_jobs, &vh_opt_baseline, &vh_opt_max_growth, &vh_opt_max_share,
+	&vh_opt_max_time_growth, &vh_opt_emit, &vh_opt_sort, &vh_opt_filter, &vh_opt_format,
+	&vh_opt_output_format,
 	&vh_opt_baseline_missing, &vh_opt_allow_removed, &opt_type, &opt_btf, &opt_prog,
 	&opt_test, &vh_opt_test_timeout, &opt_probe, &vh_opt_timeout, &opt_backend,
 	&opt_full_log, &vh_opt_verbose, &vh_opt_help, NULL,
@@ -98,9 +100,46 @@ static const struct vh_cmd_opts verify_cmd = {
 	.opts = verify_opts,
 };
 
+/* -e, -s, -f, -o: 1 taken, 0 not one of them, <0 a bad value (said) */
+static int view_opt(struct verify_cfg *cfg, const struct vh_opt *o, const struct vh_opt_val *v)
+{
+	static const enum vh_view_format formats[] = { VH_FORMAT_TABLE, VH_FORMAT_CSV,
+						       VH_FORMAT_JSON };
+	char errbuf[1024], opt[32];
+	int err = 0;
+
+	switch (o->id) {
+	case VH_OPT_EMIT:
+		err = vh_view__emit(&cfg->view, v->str, errbuf, sizeof(errbuf));
+		break;
+	case VH_OPT_SORT:
+		err = vh_view__sort(&cfg->view, v->str, errbuf, sizeof(errbuf));
+		break;
+	case VH_OPT_FILTER:
+		err = vh_view__filter(&cfg->view, v->str, errbuf, sizeof(errbuf));
+		break;
+	case VH_OPT_FORMAT:
+		cfg->view.format = formats[v->idx];
+		cfg->json = cfg->view.format == VH_FORMAT_JSON;
+		cfg->table = cfg->view.format == VH_FORMAT_TABLE;
+		return 1;
+	default:
+		return 0;
+	}
+	if (!err)
+		return 1;
+	snprintf(opt, sizeof(opt), "--%s", o->name);
+	vh_err(opt, "%s", errbuf);
+	return -EINVAL;
+}
+
 int vh_verify_cfg__shared_opt(struct verify_cfg *cfg, const struct vh_opt *o,
 			      const struct vh_opt_val *v)
 {
+	int ret = view_opt(cfg, o, v);
+
+	if (ret)
+		return ret;
 	if (!v->dflt && o->id < 64)
 		cfg->given |= 1ULL << o->id;
 	switch (o->id) {
@@ -109,9 +148,11 @@ int vh_verify_cfg__shared_opt(struct verify_cfg *cfg, const struct vh_opt *o,
 		return 1;
 	case VH_OPT_JSON:
 		cfg->json = true;
+		cfg->view.format = VH_FORMAT_JSON;
 		return 1;
 	case VH_OPT_PRETTY:
 		cfg->json = cfg->pretty = true;
+		cfg->view.format = VH_FORMAT_JSON;
 		return 1;
 	case VH_OPT_TABLE:
 		cfg->table = true;
@@ -133,6 +174,10 @@ int vh_verify_cfg__shared_opt(struct verify_cfg *cfg, const struct vh_opt *o,
 		return 1;
 	case VH_OPT_MAX_SHARE:
 		cfg->cmp.max_share_pct = v->num;
+		return 1;
+	case VH_OPT_MAX_TIME_GROWTH:
+		cfg->cmp.optional_gates |= 1u << VH_STAT_TIME;
+		cfg->cmp.growth_pct[VH_STAT_TIME] = v->num;
 		return 1;
 	case VH_OPT_BASELINE_MISSING:
 		cfg->cmp.missing = v->idx ? VH_MISSING_WARN : VH_MISSING_ERROR;
@@ -223,6 +268,12 @@ static int parse_args(int argc, char **argv, struct verify_cfg *cfg)
 
 	if (first <= 0)
 		return first ?: 1;
+	/* veristat's -e, -s and -f shape a table: asked for alone, they print one */
+	if (cfg->view.format == VH_FORMAT_TEXT &&
+	    (cfg->view.ncols || cfg->view.nsort || cfg->view.nfilters)) {
+		cfg->view.format = VH_FORMAT_TABLE;
+		cfg->table = true;
+	}
 	if (vh_verify_cfg__config(cfg, true))
 		return -EINVAL;
 	if (first >= argc && !cfg->ntests) {
@@ -529,7 +580,9 @@ static void print_results(FILE *out, const struct verify_cfg *cfg,
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len), *f = mem ?: out;
 
-	if (cfg->table)
+	if (cfg->table && cfg->view.ncols)
+		vh_report__columns(f, set, cfg->view.cols, cfg->view.ncols, color);
+	else if (cfg->table)
 		vh_report__table(f, set, color);
 	for (size_t i = 0; i < set->n; i++)
 		if (set->v[i].verdict == VH_FAIL || set->v[i].verdict == VH_ERROR)
@@ -541,16 +594,22 @@ static void print_results(FILE *out, const struct verify_cfg *cfg,
 	free(text);
 }
 
-/* The results on stdout (table or JSON); a full or closed stdout is an error. */
-static int write_stdout(const struct verify_cfg *cfg, const struct vh_result_set *set)
+/* The results on stdout (table, CSV or JSON), as -f and -s show them; a full or
+ * closed stdout is an error. */
+static int write_stdout(const struct verify_cfg *cfg, const struct vh_result_set *all)
 {
 	bool color = !cfg->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	bool csv = cfg->view.format == VH_FORMAT_CSV;
+	struct vh_result_set shown, *set = &shown;
 	struct vh_out_file out;
 	int err, werr = 0;
 
-	err = vh_out_file__stdout(&out);
+	err = vh_view__apply(&cfg->view, all, &shown);
+	err = err ?: vh_out_file__stdout(&out);
 	if (!err) {
-		if (cfg->json) {
+		if (csv) {
+			vh_report__csv(out.f, set, cfg->view.cols, cfg->view.ncols);
+		} else if (cfg->json) {
 			werr = vh_result_set__write_json(out.f, set, cfg->pretty);
 		} else if (set->n) {
 			print_results(out.f, cfg, set, color);
@@ -558,10 +617,12 @@ static int write_stdout(const struct verify_cfg *cfg, const struct vh_result_set
 		/* the write error itself (ENOSPC) says more than the writer's EIO */
 		err = vh_out_file__commit(&out) ?: werr;
 	}
+	vh_view__release(&shown);
 	/* text goes on after this (summary, verdict): its error is said at the end */
-	if (!err || !cfg->json)
+	if (!err || (!cfg->json && !csv))
 		return VH_EXIT_OK;
-	vh_err("stdout", "cannot write the JSON results: %s", strerror(-err));
+	vh_err("stdout", "cannot write the %s results: %s", csv ? "CSV" : "JSON",
+	       strerror(-err));
 	return VH_EXIT_USAGE;
 }
 
@@ -684,7 +745,9 @@ int vh_verify__finish(const struct verify_cfg *cfg, struct vh_result_set *set, i
 {
 	struct vh_compare_opts co = cfg->cmp;
 	struct vh_result_set base = { 0 };
-	FILE *text = cfg->json ? stderr : stdout;
+	/* with JSON or CSV on stdout, only that: the text goes to stderr, or not at all */
+	bool machine = cfg->json || cfg->view.format == VH_FORMAT_CSV;
+	FILE *text = machine ? stderr : stdout;
 	size_t counts[VH_VERDICT_CNT];
 	struct vh_compare c = { 0 };
 	bool compared = false;
@@ -699,10 +762,10 @@ int vh_verify__finish(const struct verify_cfg *cfg, struct vh_result_set *set, i
 	}
 	status = worst(status, write_reports(cfg, set, compared ? &c : NULL));
 	co.width = vh_term__width(fileno(text));
-	co.color = !cfg->json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	co.color = !machine && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	co.json = false;
 	co.table = cfg->table;
-	if (!cfg->json && !cfg->table)
+	if (!machine && !cfg->table)
 		vh_run_summary__print(text, set, co.width);
 	if (compared) {
 		if (vh_compare__print(text, &c, &co))
@@ -715,9 +778,9 @@ int vh_verify__finish(const struct verify_cfg *cfg, struct vh_result_set *set, i
 	if (counts[VH_ERROR])
 		status = worst(status, VH_EXIT_USAGE);
 	status = worst(status, gate);
-	if (!cfg->json)
+	if (!machine)
 		print_verdict(text, co.width, cfg, compared ? &c : NULL, status);
-	if (!cfg->json && (err = vh_out_file__flush_stdout())) {
+	if (!machine && (err = vh_out_file__flush_stdout())) {
 		vh_err("stdout", "cannot write the results: %s", strerror(-err));
 		status = worst(status, VH_EXIT_USAGE);
 	}
@@ -737,6 +800,7 @@ int do_verify(int argc, char **argv)
 
 	err = parse_args(argc, argv, &cfg);
 	if (err) {
+		vh_view__free(&cfg.view);
 		vh_verify_cfg__free(&cfg);
 		return err > 0 ? VH_EXIT_OK : VH_EXIT_USAGE;
 	}
@@ -779,6 +843,7 @@ int do_verify(int argc, char **argv)
 
 	status = vh_verify__finish(&cfg, &set, status);
 	vh_result_set__free(&set);
+	vh_view__free(&cfg.view);
 	vh_verify_cfg__free(&cfg);
 	return status;
 }

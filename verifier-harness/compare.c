@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "json_writer.h"
 #include "report.h"
+#include "stat_registry.h"
 #include "term_line.h"
 
 #ifndef BPFGATE_VERSION
@@ -77,17 +78,33 @@ static long insns_limit(const struct vh_result *r)
 	return r->stats.insns_limit > 0 ? r->stats.insns_limit : VH_INSNS_LIMIT_DEFAULT;
 }
 
+/* Each statistic the gate checks for growth, against its limit (the registry says which). */
+static void judge_growth(struct vh_compare_row *row, const struct vh_compare *c)
+{
+	const struct vh_result *b = row->base, *n = row->cur;
+
+	/* a failed run stops early: its numbers say nothing about growth */
+	if (b->verdict != VH_PASS || n->verdict != VH_PASS)
+		return;
+	for (int id = 0; id < VH_STAT_CNT; id++) {
+		long bv = vh_stats__get(&b->stats, id), nv = vh_stats__get(&n->stats, id);
+
+		if (c->growth_pct[id] >= 0 && bv > 0 && nv >= 0 &&
+		    (double)(nv - bv) * 100.0 > c->growth_pct[id] * (double)bv)
+			row->grown |= 1u << id;
+	}
+	if (row->grown)
+		row->why |= VH_CMP_GROWTH;
+}
+
 static void judge(struct vh_compare_row *row, const struct vh_compare *c)
 {
 	const struct vh_result *b = row->base, *n = row->cur;
-	long bi = b->stats.insns_processed, ni = n->stats.insns_processed;
+	long ni = n->stats.insns_processed;
 
 	if (b->verdict == VH_PASS && is_failure(n->verdict))
 		row->why |= VH_CMP_NEW_FAILURE;
-	/* a failed run stops early: its count says nothing about growth */
-	if (b->verdict == VH_PASS && n->verdict == VH_PASS && bi > 0 && ni >= 0 &&
-	    (double)(ni - bi) * 100.0 > c->max_growth_pct * (double)bi)
-		row->why |= VH_CMP_INSNS_GROWTH;
+	judge_growth(row, c);
 	if (n->verdict == VH_PASS && ni >= 0 &&
 	    (double)ni * 100.0 > c->max_share_pct * (double)insns_limit(n))
 		row->why |= VH_CMP_INSNS_SHARE;
@@ -266,6 +283,15 @@ int vh_compare__build(struct vh_compare *c, const struct vh_result_set *base,
 	memset(c, 0, sizeof(*c));
 	if (!valid_pct(opts->max_growth_pct) || !valid_pct(opts->max_share_pct))
 		return -EINVAL;
+	for (int id = 0; id < VH_STAT_CNT; id++) {
+		enum vh_stat_gate g = vh_stat_defs[id].gate;
+		bool on = opts->optional_gates & (1u << id);
+
+		if (on && !valid_pct(opts->growth_pct[id]))
+			return -EINVAL;
+		c->growth_pct[id] = g == VH_GATE_GROWTH ? opts->max_growth_pct :
+				    g == VH_GATE_GROWTH_OPTIONAL && on ? opts->growth_pct[id] : -1;
+	}
 	c->max_growth_pct = opts->max_growth_pct;
 	c->max_share_pct = opts->max_share_pct;
 	c->missing = opts->missing;
@@ -350,23 +376,21 @@ void vh_compare__free(struct vh_compare *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* The statistics shown side by side; time is informational only. */
-static const struct metric {
-	const char *header;
-	const char *json;
-	size_t off;
-} metrics[] = {
-	{ "Insns", "insns_processed", offsetof(struct vh_stats, insns_processed) },
-	{ "States", "total_states", offsetof(struct vh_stats, total_states) },
-	{ "Peak states", "peak_states", offsetof(struct vh_stats, peak_states) },
-	{ "Time us", "verification_time_us", offsetof(struct vh_stats, verification_time_us) },
-};
-
-#define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
-
-static long metric(const struct vh_result *r, const struct metric *m)
+/* The statistics shown side by side (the registry's VH_SHOW_COMPARE), in its order;
+ * their count. */
+static size_t metrics(int ids[VH_STAT_CNT])
 {
-	return r ? *(const long *)((const char *)&r->stats + m->off) : VH_STAT_UNKNOWN;
+	size_t n = 0;
+
+	for (int i = 0; i < VH_STAT_CNT; i++)
+		if (vh_stat_defs[i].show & VH_SHOW_COMPARE)
+			ids[n++] = i;
+	return n;
+}
+
+static long metric(const struct vh_result *r, int id)
+{
+	return r ? vh_stats__get(&r->stats, id) : VH_STAT_UNKNOWN;
 }
 
 static const char *row_kernel(const struct vh_compare_row *row)
@@ -464,12 +488,16 @@ static void print_reasons(FILE *f, size_t width, const struct vh_compare *c,
 			      n->program ?: "?", k, n->verdict == VH_FAIL ?
 			      "rejected by the verifier" : "not verified (error)",
 			      n->error_class || n->error ? ": " : "", n->error_class ?: n->error ?: "");
-	if (row->why & VH_CMP_INSNS_GROWTH) {
-		long bi = b->stats.insns_processed, ni = n->stats.insns_processed;
+	for (int id = 0; id < VH_STAT_CNT; id++) {
+		const struct vh_stat_def *d = &vh_stat_defs[id];
+		long bv = metric(b, id), nv = metric(n, id);
 
-		vh_term__line(f, width, "regression: %s:%s on %s: insns processed grew from %ld to "
-			      "%ld (%+.2f%%), more than %g%%", row_name(row), n->program ?: "?", k,
-			      bi, ni, (double)(ni - bi) * 100.0 / (double)bi, c->max_growth_pct);
+		if (!(row->grown & (1u << id)))
+			continue;
+		vh_term__line(f, width, "regression: %s:%s on %s: %s grew from %ld to %ld%s%s "
+			      "(%+.2f%%), more than %g%%", row_name(row), n->program ?: "?", k,
+			      d->what, bv, nv, d->unit ? " " : "", d->unit ?: "",
+			      (double)(nv - bv) * 100.0 / (double)bv, c->growth_pct[id]);
 	}
 	if (row->why & VH_CMP_INSNS_SHARE) {
 		long ni = n->stats.insns_processed;
@@ -482,15 +510,14 @@ static void print_reasons(FILE *f, size_t width, const struct vh_compare *c,
 }
 
 enum { COL_PROGRAM, COL_KERNEL, COL_VERDICT, COL_METRICS };
-#define NCOLS (COL_METRICS + 3 * NMETRICS + 1)
-#define COL_STATUS (NCOLS - 1)
+#define MAXCOLS (COL_METRICS + 3 * VH_STAT_CNT + 1)
 #define MIN_PROGRAM_WIDTH 16
 
-static size_t table_width(const size_t *width, const bool *show)
+static size_t table_width(const size_t *width, const bool *show, size_t ncols)
 {
 	size_t w = 0, n = 0;
 
-	for (size_t col = 0; col < NCOLS; col++)
+	for (size_t col = 0; col < ncols; col++)
 		if (show[col])
 			w += width[col], n++;
 	return w + (n ? 2 * (n - 1) : 0);
@@ -498,13 +525,15 @@ static size_t table_width(const size_t *width, const bool *show)
 
 /* Drop the least telling statistics (time, then peak states, then states) and
  * then shorten the program names until the table fits max columns. */
-static void fit_table(size_t *width, bool *show, size_t max)
+static void fit_table(size_t *width, bool *show, size_t nm, size_t max)
 {
-	for (size_t m = NMETRICS - 1; m > 0 && table_width(width, show) > max; m--)
+	size_t ncols = COL_METRICS + 3 * nm + 1;
+
+	for (size_t m = nm - 1; m > 0 && table_width(width, show, ncols) > max; m--)
 		for (size_t j = 0; j < 3; j++)
 			show[COL_METRICS + 3 * m + j] = false;
-	if (table_width(width, show) > max) {
-		size_t over = table_width(width, show) - max;
+	if (table_width(width, show, ncols) > max) {
+		size_t over = table_width(width, show, ncols) - max;
 
 		width[COL_PROGRAM] = width[COL_PROGRAM] > MIN_PROGRAM_WIDTH + over ?
 					     width[COL_PROGRAM] - over : MIN_PROGRAM_WIDTH;
@@ -535,23 +564,29 @@ static void put_fitted(FILE *f, const char *s, size_t width, bool right)
 
 static void print_table(FILE *f, const struct vh_compare *c, bool color, size_t max)
 {
-	char *hdr[NCOLS] = {}, **cells;
-	size_t width[NCOLS];
-	bool show[NCOLS];
+	char *hdr[MAXCOLS] = {}, **cells, title[64];
+	int ids[VH_STAT_CNT];
+	size_t nm = metrics(ids), ncols = COL_METRICS + 3 * nm + 1, col_status = ncols - 1;
+	size_t width[MAXCOLS];
+	bool show[MAXCOLS];
 
-	cells = calloc((c->n ?: 1) * NCOLS, sizeof(*cells));
+	cells = calloc((c->n ?: 1) * ncols, sizeof(*cells));
 	if (!cells)
 		return;
 	hdr[COL_PROGRAM] = strdup("Program");
 	hdr[COL_KERNEL] = strdup("Kernel");
 	hdr[COL_VERDICT] = strdup("Verdict");
-	for (size_t m = 0; m < NMETRICS; m++) {
-		hdr[COL_METRICS + 3 * m] = fmt("%s (A)", metrics[m].header);
-		hdr[COL_METRICS + 3 * m + 1] = fmt("%s (B)", metrics[m].header);
-		hdr[COL_METRICS + 3 * m + 2] = fmt("%s (DIFF)", metrics[m].header);
+	for (size_t m = 0; m < nm; m++) {
+		const struct vh_stat_def *d = &vh_stat_defs[ids[m]];
+
+		snprintf(title, sizeof(title), "%s%s%s", d->title, d->unit ? " " : "",
+			 d->unit ?: "");
+		hdr[COL_METRICS + 3 * m] = fmt("%s (A)", title);
+		hdr[COL_METRICS + 3 * m + 1] = fmt("%s (B)", title);
+		hdr[COL_METRICS + 3 * m + 2] = fmt("%s (DIFF)", title);
 	}
-	hdr[COL_STATUS] = strdup("Status");
-	for (size_t col = 0; col < NCOLS; col++) {
+	hdr[col_status] = strdup("Status");
+	for (size_t col = 0; col < ncols; col++) {
 		width[col] = vh_report__width(hdr[col]);
 		show[col] = true;
 	}
@@ -559,39 +594,39 @@ static void print_table(FILE *f, const struct vh_compare *c, bool color, size_t 
 	for (size_t i = 0; i < c->n; i++) {
 		const struct vh_compare_row *row = &c->rows[i];
 		const struct vh_result *r = row_any(row);
-		char **cell = &cells[i * NCOLS];
+		char **cell = &cells[i * ncols];
 
 		cell[COL_PROGRAM] = fmt("%s:%s", vh_report__basename(r->object), r->program ?: "?");
 		cell[COL_KERNEL] = strdup(row_kernel(row));
 		cell[COL_VERDICT] = verdict_cell(row);
-		for (size_t m = 0; m < NMETRICS; m++) {
-			long a = metric(row->base, &metrics[m]), b = metric(row->cur, &metrics[m]);
+		for (size_t m = 0; m < nm; m++) {
+			long a = metric(row->base, ids[m]), b = metric(row->cur, ids[m]);
 
 			cell[COL_METRICS + 3 * m] = stat_cell(a);
 			cell[COL_METRICS + 3 * m + 1] = stat_cell(b);
 			cell[COL_METRICS + 3 * m + 2] = diff_cell(a, b);
 		}
-		cell[COL_STATUS] = strdup(vh_compare_status__name(row->status));
-		for (size_t col = 0; col < NCOLS; col++) {
+		cell[col_status] = strdup(vh_compare_status__name(row->status));
+		for (size_t col = 0; col < ncols; col++) {
 			size_t w = vh_report__width(cell[col]);
 
 			if (w > width[col])
 				width[col] = w;
 		}
 	}
-	fit_table(width, show, max);
+	fit_table(width, show, nm, max);
 	for (size_t i = 0; i <= c->n; i++) {
-		char **cell = i ? &cells[(i - 1) * NCOLS] : hdr;
+		char **cell = i ? &cells[(i - 1) * ncols] : hdr;
 		const char *col_on = i && color ? status_color(c->rows[i - 1].status) : NULL;
 		bool first = true;
 
-		for (size_t col = 0; col < NCOLS; col++) {
+		for (size_t col = 0; col < ncols; col++) {
 			if (!show[col])
 				continue;
 			if (!first)
 				fputs("  ", f);
 			first = false;
-			if (col == COL_STATUS) {
+			if (col == col_status) {
 				if (col_on)
 					fputs(col_on, f);
 				put_fitted(f, cell[col], vh_report__width(cell[col]), false);
@@ -603,9 +638,9 @@ static void print_table(FILE *f, const struct vh_compare *c, bool color, size_t 
 		}
 		fputc('\n', f);
 	}
-	for (size_t i = 0; i < c->n * NCOLS; i++)
+	for (size_t i = 0; i < c->n * ncols; i++)
 		free(cells[i]);
-	for (size_t col = 0; col < NCOLS; col++)
+	for (size_t col = 0; col < ncols; col++)
 		free(hdr[col]);
 	free(cells);
 }
@@ -653,6 +688,8 @@ static void print_kernels(FILE *f, size_t width, const struct vh_compare *c)
 static void print_text(FILE *f, const struct vh_compare *c, const struct vh_compare_opts *o)
 {
 	size_t width = o->width ?: VH_TERM_DEFAULT_WIDTH;
+	char more[256] = "";
+	size_t used = 0;
 
 	if (o->table)
 		print_table(f, c, o->color, width);
@@ -667,11 +704,15 @@ static void print_text(FILE *f, const struct vh_compare *c, const struct vh_comp
 			vh_term__line(f, width, "%s: %s:%s on %s", vh_compare_status__name(row->status),
 				      row_name(row), r->program ?: "?", r->kernel ?: "?");
 	}
+	for (int id = 0; id < VH_STAT_CNT; id++)
+		if (vh_stat_defs[id].gate == VH_GATE_GROWTH_OPTIONAL && c->growth_pct[id] >= 0)
+			used += snprintf(more + used, sizeof(more) - used, ", max %s growth %g%%",
+					 vh_stat_defs[id].what, c->growth_pct[id]);
 	vh_term__line(f, width, "%zu program%s compared: %zu regression%s, %zu fixed, %zu added, "
-		      "%zu removed (max growth %g%%, max share %g%% of the insn limit)",
+		      "%zu removed (max growth %g%%, max share %g%% of the insn limit%s)",
 		      c->compared, c->compared == 1 ? "" : "s", c->regressions,
 		      c->regressions == 1 ? "" : "s", c->fixed, c->added, c->removed,
-		      c->max_growth_pct, c->max_share_pct);
+		      c->max_growth_pct, c->max_share_pct, more);
 	if (c->other_kernels)
 		vh_term__line(f, width, "%zu result%s of baseline kernels this run did not cover left "
 			      "out", c->other_kernels, c->other_kernels == 1 ? "" : "s");
@@ -715,15 +756,8 @@ static void json_stat(struct vh_json_writer *w, long v)
 static void print_json_row(struct vh_json_writer *w, const struct vh_compare_row *row)
 {
 	const struct vh_result *r = row_any(row);
-	static const struct {
-		unsigned int bit;
-		const char *name;
-	} reasons[] = {
-		{ VH_CMP_NEW_FAILURE, "new_failure" },
-		{ VH_CMP_INSNS_GROWTH, "insns_growth" },
-		{ VH_CMP_INSNS_SHARE, "insns_share" },
-		{ VH_CMP_GONE, "removed" },
-	};
+	int ids[VH_STAT_CNT];
+	size_t nm = metrics(ids);
 
 	vh_json_writer__begin_object(w);
 	vh_json_writer__kv_string(w, "kernel", r->kernel);
@@ -733,9 +767,15 @@ static void print_json_row(struct vh_json_writer *w, const struct vh_compare_row
 	vh_json_writer__kv_string(w, "status", vh_compare_status__name(row->status));
 	vh_json_writer__key(w, "reasons");
 	vh_json_writer__begin_array(w);
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (row->why & reasons[i].bit)
-			vh_json_writer__string(w, reasons[i].name);
+	if (row->why & VH_CMP_NEW_FAILURE)
+		vh_json_writer__string(w, "new_failure");
+	for (int id = 0; id < VH_STAT_CNT; id++)
+		if (row->grown & (1u << id))
+			vh_json_writer__string(w, vh_stat_defs[id].gate_reason);
+	if (row->why & VH_CMP_INSNS_SHARE)
+		vh_json_writer__string(w, "insns_share");
+	if (row->why & VH_CMP_GONE)
+		vh_json_writer__string(w, "removed");
 	vh_json_writer__end_array(w);
 	vh_json_writer__key(w, "verdict");
 	vh_json_writer__begin_object(w);
@@ -743,10 +783,10 @@ static void print_json_row(struct vh_json_writer *w, const struct vh_compare_row
 				  row->base ? vh_verdict__name(row->base->verdict) : NULL);
 	vh_json_writer__kv_string(w, "new", row->cur ? vh_verdict__name(row->cur->verdict) : NULL);
 	vh_json_writer__end_object(w);
-	for (size_t m = 0; m < NMETRICS; m++) {
-		long a = metric(row->base, &metrics[m]), b = metric(row->cur, &metrics[m]);
+	for (size_t m = 0; m < nm; m++) {
+		long a = metric(row->base, ids[m]), b = metric(row->cur, ids[m]);
 
-		vh_json_writer__key(w, metrics[m].json);
+		vh_json_writer__key(w, vh_stat_defs[ids[m]].json);
 		vh_json_writer__begin_object(w);
 		vh_json_writer__key(w, "base");
 		json_stat(w, a);
@@ -767,6 +807,15 @@ static void print_json_row(struct vh_json_writer *w, const struct vh_compare_row
 	vh_json_writer__end_object(w);
 }
 
+/* "max-time-growth" -> "max_time_growth_pct" */
+static void gate_key(char *buf, size_t len, const char *option)
+{
+	snprintf(buf, len, "%s_pct", option);
+	for (char *p = buf; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
 static int print_json(FILE *f, const struct vh_compare *c)
 {
 	struct vh_json_writer w;
@@ -778,6 +827,16 @@ static int print_json(FILE *f, const struct vh_compare *c)
 	vh_json_writer__double(&w, c->max_growth_pct);
 	vh_json_writer__key(&w, "max_share_pct");
 	vh_json_writer__double(&w, c->max_share_pct);
+	/* optional gates only when on: other files stay as they were */
+	for (int id = 0; id < VH_STAT_CNT; id++) {
+		char key[64];
+
+		if (vh_stat_defs[id].gate != VH_GATE_GROWTH_OPTIONAL || c->growth_pct[id] < 0)
+			continue;
+		gate_key(key, sizeof(key), vh_stat_defs[id].gate_option);
+		vh_json_writer__key(&w, key);
+		vh_json_writer__double(&w, c->growth_pct[id]);
+	}
 	vh_json_writer__kv_string(&w, "baseline_missing",
 				  c->missing == VH_MISSING_WARN ? "warn" : "error");
 	vh_json_writer__key(&w, "allow_removed");

@@ -14,15 +14,18 @@
  *
  * A matched pair is a regression when
  *   - the program newly fails: pass in the base, fail or error now;
- *   - it passed and passes now, and its processed instructions grew by more than
- *     max_growth_pct percent of the base count (100 -> 111 is 11%);
+ *   - it passed and passes now, and a statistic the gate checks grew by more
+ *     than its limit in percent of the base (100 -> 111 is 11%): the processed
+ *     instructions always, by max_growth_pct; the optional gates of the
+ *     registry (verification time) only when asked, by their growth_pct;
  *   - it passes now and processes more than max_share_pct percent of the
  *     verifier's instruction limit (the result's insns_limit when known, else
  *     1,000,000), whatever the base said: a budget, not a delta.
  * A program of the base missing from the run (on a kernel the run compared) is
  * removed, a regression unless allow_removed; one only in the run is added.
- * Verification time is shown but never fails (it is noisy). Base results of
- * kernels no kernel of the run was compared with are left out and only counted.
+ * Verification time is shown, and fails only with its optional gate (it is
+ * noisy). Base results of kernels no kernel of the run was compared with are
+ * left out and only counted.
  * Functional tests (prog_type "test") are not compared: they have no statistics.
  *
  * The table reads like veristat's comparison: base, new, diff (pct%), e.g.
@@ -36,6 +39,7 @@
 #include <stdio.h>
 
 #include "result.h"
+#include "stat_registry.h"
 
 #define VH_COMPARE_DEFAULT_MAX_GROWTH 10.0 /* the options' defaults (options.h) */
 #define VH_COMPARE_DEFAULT_MAX_SHARE 25.0
@@ -50,6 +54,10 @@ enum vh_missing {
 struct vh_compare_opts {
 	double max_growth_pct;
 	double max_share_pct;
+	/* the optional gates (VH_GATE_GROWTH_OPTIONAL in stat_registry.h): the bit
+	 * 1 << vh_stat_id of each one asked for, and its growth limit in percent */
+	unsigned int optional_gates;
+	double growth_pct[VH_STAT_CNT];
 	enum vh_missing missing;
 	bool allow_removed;
 	bool json;   /* JSON instead of the text */
@@ -70,7 +78,8 @@ enum vh_compare_status {
 /* why a row is a regression (bits) */
 enum {
 	VH_CMP_NEW_FAILURE = 1 << 0,
-	VH_CMP_INSNS_GROWTH = 1 << 1,
+	VH_CMP_GROWTH = 1 << 1, /* a statistic grew past its limit (row.grown says which) */
+	VH_CMP_INSNS_GROWTH = VH_CMP_GROWTH,
 	VH_CMP_INSNS_SHARE = 1 << 2,
 	VH_CMP_GONE = 1 << 3, /* removed, and removals are not allowed */
 };
@@ -93,6 +102,7 @@ struct vh_compare_row {
 	const struct vh_result *cur;  /* NULL when removed */
 	enum vh_compare_status status;
 	unsigned int why;
+	unsigned int grown; /* 1 << vh_stat_id of each statistic grown past its limit */
 };
 
 struct vh_compare {
@@ -104,6 +114,7 @@ struct vh_compare {
 	struct vh_compare_kernel *kernels; /* the new set's kernels, oldest first */
 	size_t nkernels, uncovered;
 	double max_growth_pct, max_share_pct;
+	double growth_pct[VH_STAT_CNT]; /* each statistic's growth limit, < 0: not gated */
 	enum vh_missing missing;
 	bool allow_removed;
 	const char *base_name;

@@ -54,6 +54,11 @@ const struct vh_opt vh_opt_max_share = {
 	VH_OPT_MAX_SHARE, "max-share", 0, VH_OPT_PCT, "PCT", 0, 100, .def = "25",
 	.help = "gate: largest share of the verifier's insn limit (1M) a program may process",
 };
+const struct vh_opt vh_opt_max_time_growth = {
+	VH_OPT_MAX_TIME_GROWTH, "max-time-growth", 0, VH_OPT_PCT, "PCT", 0, 100000,
+	.def_doc = "not checked",
+	.help = "gate: largest allowed growth of a program's verification time (it is noisy)",
+};
 const struct vh_opt vh_opt_baseline_missing = {
 	VH_OPT_BASELINE_MISSING, "baseline-missing", 0, VH_OPT_ENUM, "error|warn",
 	.choices = "error|warn", .def = "error",
@@ -75,6 +80,30 @@ const struct vh_opt vh_opt_config = {
 	VH_OPT_CONFIG, "config", 'c', VH_OPT_STR, "FILE", .def_doc = "./bpfgate.conf when there is one",
 	.help = "the project's config: its baseline, gate, kernels and tests, under the options "
 		"given here",
+};
+const struct vh_opt vh_opt_emit = {
+	VH_OPT_EMIT, "emit", 'e', VH_OPT_STR, "STATS",
+	.help = "the table's (or CSV's) columns, comma-separated: veristat's names (file, prog, "
+		"verdict, insns, states, duration, ...) or the JSON's",
+};
+const struct vh_opt vh_opt_sort = {
+	VH_OPT_SORT, "sort", 's', VH_OPT_STR, "SPEC",
+	.help = "order of the table, CSV and JSON: names as for --emit, each followed by ^ "
+		"(ascending) or v (descending) if wanted",
+};
+const struct vh_opt vh_opt_filter = {
+	VH_OPT_FILTER, "filter", 'f', VH_OPT_STR, "EXPR",
+	.help = "show only matching results (repeatable): GLOB, FILE/PROG, insns>N, "
+		"verdict=failure, prog_type=xdp; !EXPR hides",
+};
+const struct vh_opt vh_opt_format = {
+	VH_OPT_FORMAT, "format", 'o', VH_OPT_ENUM, "table|csv|json",
+	.choices = "table|csv|json", .def_doc = "the short summary",
+	.help = "print the results as the table (as --table), CSV, or JSON (as --json)",
+};
+const struct vh_opt vh_opt_output_format = {
+	VH_OPT_FORMAT, "output-format", 0, VH_OPT_ENUM, "FMT", .choices = "table|csv|json",
+	.help = "the same as --format (veristat's name)",
 };
 const struct vh_opt vh_opt_help = {
 	VH_OPT_HELP, "help", 'h', VH_OPT_FLAG, .help = "show this help",

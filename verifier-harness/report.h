@@ -27,6 +27,21 @@
  */
 void vh_report__table(FILE *f, const struct vh_result_set *set, bool color);
 
+/*
+ * The table of the columns cols[0..ncols) (result_view.h: -e), one row per result in
+ * the set's order, then the summary line. Colour as vh_report__table.
+ */
+void vh_report__columns(FILE *f, const struct vh_result_set *set, const int *cols,
+			size_t ncols, bool color);
+
+/*
+ * CSV: a header of the columns' names (veristat's: file_name, prog_name, verdict,
+ * total_insns, ...), one line per result. Without columns (ncols 0), veristat's
+ * CSV columns that bpfgate records (vh_view__csv_default). An unknown statistic
+ * is an empty field; a field with a comma, quote or control character is quoted.
+ */
+void vh_report__csv(FILE *f, const struct vh_result_set *set, const int *cols, size_t ncols);
+
 /* For a failure, the readable explanation: error line, source location with the
  * source text, class and kind, expectation, and the log tail (the caller prints
  * the full log with -v). */

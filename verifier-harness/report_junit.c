@@ -7,6 +7,7 @@
 
 #include "out_file.h"
 #include "report.h"
+#include "stat_registry.h"
 #include "text_escape.h"
 
 static void put_attr(FILE *f, const char *name, const char *value)
@@ -59,25 +60,14 @@ static void failure_body(FILE *f, const struct vh_result *r)
 /* the statistics the verifier reported, for a reader of the CI log */
 static void stats_out(FILE *f, const struct vh_result *r)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} stats[] = {
-		{ "insns_processed", offsetof(struct vh_stats, insns_processed) },
-		{ "total_states", offsetof(struct vh_stats, total_states) },
-		{ "peak_states", offsetof(struct vh_stats, peak_states) },
-		{ "verification_time_us", offsetof(struct vh_stats, verification_time_us) },
-		{ "stack_depth", offsetof(struct vh_stats, stack_depth) },
-		{ "prog_insns", offsetof(struct vh_stats, prog_insns) },
-	};
 	bool any = false;
 
-	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++) {
-		long v = *(const long *)((const char *)&r->stats + stats[i].off);
+	for (int i = 0; i < VH_STAT_CNT; i++) {
+		long v = vh_stats__get(&r->stats, i);
 
-		if (v < 0)
+		if (v < 0 || !(vh_stat_defs[i].show & VH_SHOW_JUNIT))
 			continue;
-		fprintf(f, "%s%s=%ld", any ? " " : "      <system-out>", stats[i].name, v);
+		fprintf(f, "%s%s=%ld", any ? " " : "      <system-out>", vh_stat_defs[i].json, v);
 		any = true;
 	}
 	if (any)

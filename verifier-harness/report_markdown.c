@@ -6,6 +6,7 @@
 
 #include "out_file.h"
 #include "report.h"
+#include "stat_registry.h"
 #include "text_escape.h"
 
 /* s in a fenced code block: the fence is longer than any run of backticks in s. */
@@ -65,9 +66,19 @@ static void md_label(FILE *f, const struct vh_result *r, bool with_object)
 static void md_table(FILE *f, const struct vh_result_set *set)
 {
 	bool with_object = vh_report__many_objects(set);
+	char title[64];
 
-	fputs("| Program | Type | Verdict | Insns | States | Time (us) | Stack | Class / error |\n"
-	      "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n", f);
+	fputs("| Program | Type | Verdict |", f);
+	for (int s = 0; s < VH_STAT_CNT; s++)
+		if (vh_stat_defs[s].show & VH_SHOW_TABLE) {
+			vh_stat__title(&vh_stat_defs[s], title, sizeof(title));
+			fprintf(f, " %s |", title);
+		}
+	fputs(" Class / error |\n| --- | --- | --- |", f);
+	for (int s = 0; s < VH_STAT_CNT; s++)
+		if (vh_stat_defs[s].show & VH_SHOW_TABLE)
+			fputs(" ---: |", f);
+	fputs(" --- |\n", f);
 	for (size_t i = 0; i < set->n; i++) {
 		const struct vh_result *r = &set->v[i];
 		const char *why = r->verdict == VH_SKIP ? r->reason :
@@ -79,10 +90,9 @@ static void md_table(FILE *f, const struct vh_result_set *set)
 		fputs(" | ", f);
 		vh_escape__markdown(f, r->prog_type ?: "-");
 		fprintf(f, " | %s |", verdict_md(r->verdict));
-		put_stat(f, r->stats.insns_processed);
-		put_stat(f, r->stats.total_states);
-		put_stat(f, r->stats.verification_time_us);
-		put_stat(f, r->stats.stack_depth);
+		for (int s = 0; s < VH_STAT_CNT; s++)
+			if (vh_stat_defs[s].show & VH_SHOW_TABLE)
+				put_stat(f, vh_stats__get(&r->stats, s));
 		fputc(' ', f);
 		vh_escape__markdown(f, why);
 		fputs(" |\n", f);

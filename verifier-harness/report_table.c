@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* report_table.c: the terminal views: results table, kernel matrix, failure explanation. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
+#include "result_view.h"
+#include "stat_registry.h"
 #include "text_escape.h"
 
 #define COLOR_RESET "\033[0m"
@@ -22,11 +25,34 @@ static const char *verdict_color(enum vh_verdict v)
 	}
 }
 
-enum col { C_PROGRAM, C_TYPE, C_VERDICT, C_INSNS, C_STATES, C_TIME, C_STACK, C_WHY, NCOLS };
+/* PROGRAM TYPE VERDICT, the statistics the registry shows in a table, CLASS/ERROR */
+enum { C_PROGRAM, C_TYPE, C_VERDICT, C_STATS, MAXCOLS = C_STATS + VH_STAT_CNT + 1 };
 
-static const char *const headers[NCOLS] = {
-	"PROGRAM", "TYPE", "VERDICT", "INSNS", "STATES", "TIME(us)", "STACK", "CLASS/ERROR",
+struct layout {
+	char headers[MAXCOLS][32];
+	int stat[MAXCOLS]; /* the statistic of a column, or -1 */
+	int ncols;         /* the last one is CLASS/ERROR */
 };
+
+static void layout(struct layout *l)
+{
+	static const char *const fixed[C_STATS] = { "PROGRAM", "TYPE", "VERDICT" };
+	int c;
+
+	for (c = 0; c < C_STATS; c++) {
+		snprintf(l->headers[c], sizeof(l->headers[c]), "%s", fixed[c]);
+		l->stat[c] = -1;
+	}
+	for (int i = 0; i < VH_STAT_CNT; i++) {
+		if (!(vh_stat_defs[i].show & VH_SHOW_TABLE))
+			continue;
+		vh_stat__table_header(&vh_stat_defs[i], l->headers[c], sizeof(l->headers[c]));
+		l->stat[c++] = i;
+	}
+	snprintf(l->headers[c], sizeof(l->headers[c]), "CLASS/ERROR");
+	l->stat[c++] = -1;
+	l->ncols = c;
+}
 
 static char *stat_str(long v)
 {
@@ -76,62 +102,114 @@ static void print_summary(FILE *f, const struct vh_result_set *set)
 static void table(FILE *f, const struct vh_result_set *set, bool color)
 {
 	bool with_object = vh_report__many_objects(set);
-	size_t width[NCOLS];
+	size_t width[MAXCOLS];
+	struct layout l;
 	char **cells;
+	int n;
 
-	cells = calloc((set->n ?: 1) * NCOLS, sizeof(*cells));
+	layout(&l);
+	n = l.ncols;
+	cells = calloc((set->n ?: 1) * n, sizeof(*cells));
 	if (!cells)
 		return;
-	for (int c = 0; c < NCOLS; c++)
-		width[c] = strlen(headers[c]);
+	for (int c = 0; c < n; c++)
+		width[c] = strlen(l.headers[c]);
 	for (size_t i = 0; i < set->n; i++) {
 		const struct vh_result *r = &set->v[i];
-		char **row = &cells[i * NCOLS];
+		char **row = &cells[i * n];
 
 		row[C_PROGRAM] = program_label(r, with_object);
 		row[C_TYPE] = strdup(r->prog_type ?: "-");
 		row[C_VERDICT] = strdup(vh_verdict__name(r->verdict));
-		row[C_INSNS] = stat_str(r->stats.insns_processed);
-		row[C_STATES] = stat_str(r->stats.total_states);
-		row[C_TIME] = stat_str(r->stats.verification_time_us);
-		row[C_STACK] = stat_str(r->stats.stack_depth);
-		row[C_WHY] = strdup(why(r));
-		for (int c = 0; c < NCOLS; c++) {
+		for (int c = C_STATS; c < n - 1; c++)
+			row[c] = stat_str(vh_stats__get(&r->stats, l.stat[c]));
+		row[n - 1] = strdup(why(r));
+		for (int c = 0; c < n; c++) {
 			size_t w = vh_report__width(row[c]);
 
 			if (w > width[c])
 				width[c] = w;
 		}
 	}
-	for (int c = 0; c < NCOLS; c++) {
-		bool right = c >= C_INSNS && c <= C_STACK;
-
-		if (c == NCOLS - 1)
-			fputs(headers[c], f); /* no trailing blanks */
+	for (int c = 0; c < n; c++) {
+		if (c == n - 1)
+			fputs(l.headers[c], f); /* no trailing blanks */
 		else
-			vh_report__put_cell(f, headers[c], width[c], right);
-		fputs(c == NCOLS - 1 ? "\n" : "  ", f);
+			vh_report__put_cell(f, l.headers[c], width[c], l.stat[c] >= 0);
+		fputs(c == n - 1 ? "\n" : "  ", f);
 	}
 	for (size_t i = 0; i < set->n; i++) {
-		char **row = &cells[i * NCOLS];
+		char **row = &cells[i * n];
 
-		for (int c = 0; c < NCOLS; c++) {
-			bool right = c >= C_INSNS && c <= C_STACK;
-
+		for (int c = 0; c < n; c++) {
 			if (c == C_VERDICT && color)
 				fputs(verdict_color(set->v[i].verdict), f);
-			if (c == NCOLS - 1)
+			if (c == n - 1)
 				vh_report__put_text(f, row[c]);
 			else
-				vh_report__put_cell(f, row[c], width[c], right);
+				vh_report__put_cell(f, row[c], width[c], l.stat[c] >= 0);
 			if (c == C_VERDICT && color)
 				fputs(COLOR_RESET, f);
-			fputs(c == NCOLS - 1 ? "\n" : "  ", f);
+			fputs(c == n - 1 ? "\n" : "  ", f);
 		}
 	}
-	for (size_t i = 0; i < set->n * NCOLS; i++)
+	for (size_t i = 0; i < set->n * n; i++)
 		free(cells[i]);
 	free(cells);
+}
+
+void vh_report__columns(FILE *f, const struct vh_result_set *set, const int *cols,
+			size_t ncols, bool color)
+{
+	size_t width[VH_VIEW_MAX_COLS];
+	char hdr[VH_VIEW_MAX_COLS][32];
+	char **cells = calloc((set->n ?: 1) * (ncols ?: 1), sizeof(*cells));
+
+	if (!cells || ncols > VH_VIEW_MAX_COLS) {
+		free(cells);
+		return;
+	}
+	for (size_t c = 0; c < ncols; c++) {
+		vh_view__col_header(cols[c], hdr[c], sizeof(hdr[c]));
+		width[c] = strlen(hdr[c]);
+	}
+	for (size_t i = 0; i < set->n; i++) {
+		for (size_t c = 0; c < ncols; c++) {
+			int stat = vh_view__col_stat(cols[c]);
+			char **cell = &cells[i * ncols + c];
+			size_t w;
+
+			*cell = stat >= 0 ? stat_str(vh_stats__get(&set->v[i].stats, stat)) :
+					    strdup(vh_view__col_text(cols[c], &set->v[i]) ?: "-");
+			w = vh_report__width(*cell);
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	for (size_t i = 0; i <= set->n; i++) {
+		for (size_t c = 0; c < ncols; c++) {
+			const char *s = i ? cells[(i - 1) * ncols + c] : hdr[c];
+			bool right = vh_view__col_stat(cols[c]) >= 0, paint;
+
+			paint = i && color && cols[c] == VH_COL_VERDICT;
+			if (c)
+				fputs("  ", f);
+			if (paint)
+				fputs(verdict_color(set->v[i - 1].verdict), f);
+			/* the last column is not padded: no trailing blanks */
+			if (c + 1 == ncols && !right)
+				vh_report__put_text(f, s ?: "");
+			else
+				vh_report__put_cell(f, s ?: "", width[c], right);
+			if (paint)
+				fputs(COLOR_RESET, f);
+		}
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < set->n * ncols; i++)
+		free(cells[i]);
+	free(cells);
+	print_summary(f, set);
 }
 
 static char *matrix_cell(const struct vh_result *r)

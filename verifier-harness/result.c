@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "result.h"
+#include "stat_registry.h"
 
 static const char *const verdict_names[VH_VERDICT_CNT] = {
 	[VH_PASS] = "pass",
@@ -28,15 +29,8 @@ int vh_verdict__parse(const char *name)
 
 void vh_stats__init(struct vh_stats *st)
 {
-	st->insns_processed = VH_STAT_UNKNOWN;
-	st->insns_limit = VH_STAT_UNKNOWN;
-	st->total_states = VH_STAT_UNKNOWN;
-	st->peak_states = VH_STAT_UNKNOWN;
-	st->max_states_per_insn = VH_STAT_UNKNOWN;
-	st->mark_read = VH_STAT_UNKNOWN;
-	st->verification_time_us = VH_STAT_UNKNOWN;
-	st->stack_depth = VH_STAT_UNKNOWN;
-	st->prog_insns = VH_STAT_UNKNOWN;
+	for (int i = 0; i < VH_STAT_CNT; i++)
+		vh_stats__set(st, i, VH_STAT_UNKNOWN);
 }
 
 struct vh_result *vh_result_set__add(struct vh_result_set *set)

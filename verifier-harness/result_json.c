@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +11,10 @@
 
 #include "json_reader.h"
 #include "json_writer.h"
+#include "result_csv.h"
 #include "result_json.h"
+#include "stat_registry.h"
+#include "strfmt.h"
 
 #ifndef BPFGATE_VERSION
 #define BPFGATE_VERSION "0.0.0"
@@ -49,21 +51,6 @@ static const struct str_field {
 	{ "note", offsetof(struct vh_result, note), IF_SET, false },
 };
 
-static const struct stat_field {
-	const char *name;
-	size_t off;
-} stat_fields[] = {
-	{ "insns_processed", offsetof(struct vh_stats, insns_processed) },
-	{ "insns_limit", offsetof(struct vh_stats, insns_limit) },
-	{ "total_states", offsetof(struct vh_stats, total_states) },
-	{ "peak_states", offsetof(struct vh_stats, peak_states) },
-	{ "max_states_per_insn", offsetof(struct vh_stats, max_states_per_insn) },
-	{ "mark_read", offsetof(struct vh_stats, mark_read) },
-	{ "verification_time_us", offsetof(struct vh_stats, verification_time_us) },
-	{ "stack_depth", offsetof(struct vh_stats, stack_depth) },
-	{ "prog_insns", offsetof(struct vh_stats, prog_insns) },
-};
-
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define VH_KERNEL_MAX_SECONDS (366.0 * 24 * 3600)
 
@@ -75,16 +62,6 @@ static char **str_at(struct vh_result *r, const struct str_field *f)
 static const char *str_get(const struct vh_result *r, const struct str_field *f)
 {
 	return *(char *const *)((const char *)r + f->off);
-}
-
-static long *stat_at(struct vh_stats *st, const struct stat_field *f)
-{
-	return (long *)((char *)st + f->off);
-}
-
-static long stat_get(const struct vh_stats *st, const struct stat_field *f)
-{
-	return *(const long *)((const char *)st + f->off);
 }
 
 static bool is_failure(enum vh_verdict v)
@@ -116,10 +93,10 @@ static void write_result(struct vh_json_writer *w, const struct vh_result *r, bo
 		if (!strcmp(f->name, "prog_type"))
 			vh_json_writer__kv_string(w, "verdict", vh_verdict__name(r->verdict));
 		if (!strcmp(f->name, "expect")) {
-			for (size_t j = 0; j < ARRAY_SIZE(stat_fields); j++) {
-				long v = stat_get(&r->stats, &stat_fields[j]);
+			for (int j = 0; j < VH_STAT_CNT; j++) {
+				long v = vh_stats__get(&r->stats, j);
 
-				vh_json_writer__key(w, stat_fields[j].name);
+				vh_json_writer__key(w, vh_stat_defs[j].json);
 				if (v < 0)
 					vh_json_writer__null(w);
 				else
@@ -235,21 +212,6 @@ int vh_result_set__write_json(FILE *f, const struct vh_result_set *set, bool pre
 	return vh_json_writer__finish(&w);
 }
 
-static int set_error(char *errbuf, size_t errlen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int set_error(char *errbuf, size_t errlen, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(errbuf, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
 struct ctx {
 	char *errbuf;
 	size_t errlen;
@@ -263,37 +225,37 @@ static int read_string(struct ctx *c, const struct vh_json_value *o, const struc
 
 	if (!v || v->type == VH_JSON_NULL) {
 		if (f->required)
-			return set_error(c->errbuf, c->errlen, -EINVAL,
+			return vh_errf(c->errbuf, c->errlen, -EINVAL,
 					 "results[%zu]: missing '%s'", c->idx, f->name);
 		return 0;
 	}
 	if (v->type != VH_JSON_STRING)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: results[%zu].%s: expected a string, not %s", v->line,
 				 c->idx, f->name, vh_json_type__name(v->type));
 	/* C strings end at the first NUL; refuse rather than silently cut */
 	if (strlen(v->str.s) != v->str.len)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: results[%zu].%s: contains a NUL character", v->line,
 				 c->idx, f->name);
 	*str_at(r, f) = strdup(v->str.s);
 	if (!*str_at(r, f))
-		return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+		return vh_errf(c->errbuf, c->errlen, -ENOMEM, "out of memory");
 	return 0;
 }
 
-static int read_stat(struct ctx *c, const struct vh_json_value *o, const struct stat_field *f,
+static int read_stat(struct ctx *c, const struct vh_json_value *o, enum vh_stat_id id,
 		     struct vh_stats *st)
 {
-	const struct vh_json_value *v = vh_json_value__get(o, f->name);
+	const struct vh_json_value *v = vh_json_value__get(o, vh_stat_defs[id].json);
 
 	if (!v || v->type == VH_JSON_NULL)
 		return 0; /* unknown: stays VH_STAT_UNKNOWN */
 	if (v->type != VH_JSON_NUMBER || !v->num.is_int || v->num.i < 0 || v->num.i > LONG_MAX)
-		return set_error(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].%s: %s",
-				 v->line, c->idx, f->name,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].%s: %s",
+				 v->line, c->idx, vh_stat_defs[id].json,
 				 "expected a non-negative integer or null");
-	*stat_at(st, f) = v->num.i;
+	vh_stats__set(st, id, v->num.i);
 	return 0;
 }
 
@@ -303,7 +265,7 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 	int err, verdict;
 
 	if (o->type != VH_JSON_OBJECT)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: results[%zu]: expected an object, not %s", o->line,
 				 c->idx, vh_json_type__name(o->type));
 	for (size_t i = 0; i < ARRAY_SIZE(str_fields); i++) {
@@ -313,22 +275,22 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 	}
 	v = vh_json_value__get(o, "verdict");
 	if (!v || v->type == VH_JSON_NULL)
-		return set_error(c->errbuf, c->errlen, -EINVAL, "results[%zu]: missing 'verdict'",
+		return vh_errf(c->errbuf, c->errlen, -EINVAL, "results[%zu]: missing 'verdict'",
 				 c->idx);
 	verdict = v->type == VH_JSON_STRING ? vh_verdict__parse(v->str.s) : -1;
 	if (verdict < 0)
-		return set_error(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].verdict: %s",
+		return vh_errf(c->errbuf, c->errlen, -EINVAL, "line %d: results[%zu].verdict: %s",
 				 v->line, c->idx,
 				 "expected \"pass\", \"fail\", \"skip\" or \"error\"");
 	r->verdict = verdict;
 	v = vh_json_value__get(o, "log_truncated");
 	if (v && v->type != VH_JSON_NULL && v->type != VH_JSON_BOOL)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: results[%zu].log_truncated: expected a boolean, not %s",
 				 v->line, c->idx, vh_json_type__name(v->type));
 	r->log_truncated = v && v->type == VH_JSON_BOOL && v->boolean;
-	for (size_t i = 0; i < ARRAY_SIZE(stat_fields); i++) {
-		err = read_stat(c, o, &stat_fields[i], &r->stats);
+	for (int i = 0; i < VH_STAT_CNT; i++) {
+		err = read_stat(c, o, i, &r->stats);
 		if (err)
 			return err;
 	}
@@ -401,7 +363,7 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 	const struct vh_json_value *v;
 
 	if (o->type != VH_JSON_OBJECT)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: kernels[%zu]: expected an object, not %s", o->line,
 				 c->idx, vh_json_type__name(o->type));
 	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
@@ -410,17 +372,17 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 		v = vh_json_value__get(o, strs[i].name);
 		if (!v || v->type == VH_JSON_NULL) {
 			if (!strcmp(strs[i].name, "release"))
-				return set_error(c->errbuf, c->errlen, -EINVAL,
+				return vh_errf(c->errbuf, c->errlen, -EINVAL,
 						 "kernels[%zu]: missing 'release'", c->idx);
 			continue;
 		}
 		if (v->type != VH_JSON_STRING || strlen(v->str.s) != v->str.len)
-			return set_error(c->errbuf, c->errlen, -EINVAL,
+			return vh_errf(c->errbuf, c->errlen, -EINVAL,
 					 "line %d: kernels[%zu].%s: expected a string without NUL",
 					 v->line, c->idx, strs[i].name);
 		*dst = strdup(v->str.s);
 		if (!*dst)
-			return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+			return vh_errf(c->errbuf, c->errlen, -ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(secs); i++) {
 		double *dst = (double *)((char *)k + secs[i].off);
@@ -430,7 +392,7 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 			continue;
 		/* at most a year: beyond that it is no duration of a run */
 		if (v->type != VH_JSON_NUMBER || v->num.d < 0 || v->num.d > VH_KERNEL_MAX_SECONDS)
-			return set_error(c->errbuf, c->errlen, -EINVAL,
+			return vh_errf(c->errbuf, c->errlen, -EINVAL,
 					 "line %d: kernels[%zu].%s: expected seconds or null",
 					 v->line, c->idx, secs[i].name);
 		*dst = v->num.d;
@@ -439,16 +401,16 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 	if (!v || v->type == VH_JSON_NULL)
 		return 0;
 	if (v->type != VH_JSON_OBJECT)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: kernels[%zu].probe: expected an object, not %s", v->line,
 				 c->idx, vh_json_type__name(v->type));
 	/* keys are C strings: one with a NUL in it would not read back the same */
 	if (!probe_nested_keys_ok(v))
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: kernels[%zu].probe: a key contains a NUL character",
 				 v->line, c->idx);
 	if (value_text(v, &k->probe))
-		return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+		return vh_errf(c->errbuf, c->errlen, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -462,14 +424,14 @@ static int read_kernels(struct ctx *c, const struct vh_json_value *doc,
 	if (!kernels || kernels->type == VH_JSON_NULL)
 		return 0;
 	if (kernels->type != VH_JSON_ARRAY)
-		return set_error(c->errbuf, c->errlen, -EINVAL,
+		return vh_errf(c->errbuf, c->errlen, -EINVAL,
 				 "line %d: kernels: expected an array, not %s", kernels->line,
 				 vh_json_type__name(kernels->type));
 	for (size_t i = 0; i < kernels->arr.n; i++) {
 		struct vh_kernel_info *k = vh_result_set__add_kernel(tmp);
 
 		if (!k)
-			return set_error(c->errbuf, c->errlen, -ENOMEM, "out of memory");
+			return vh_errf(c->errbuf, c->errlen, -ENOMEM, "out of memory");
 		c->idx = i;
 		err = read_kernel(c, &kernels->arr.v[i], k);
 		if (err)
@@ -525,34 +487,34 @@ int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set
 	if (err)
 		return err;
 	if (doc->type != VH_JSON_OBJECT) {
-		err = set_error(errbuf, errlen, -EINVAL, "expected a JSON object, not %s",
+		err = vh_errf(errbuf, errlen, -EINVAL, "expected a JSON object, not %s",
 				vh_json_type__name(doc->type));
 		goto cleanup;
 	}
 	version = vh_json_value__get(doc, "version");
 	if (version && version->type == VH_JSON_STRING) {
 		if (strlen(version->str.s) != version->str.len) {
-			err = set_error(errbuf, errlen, -EINVAL,
+			err = vh_errf(errbuf, errlen, -EINVAL,
 					"version: contains a NUL character");
 			goto cleanup;
 		}
 		tmp.version = strdup(version->str.s);
 		if (!tmp.version) {
-			err = set_error(errbuf, errlen, -ENOMEM, "out of memory");
+			err = vh_errf(errbuf, errlen, -ENOMEM, "out of memory");
 			goto cleanup;
 		}
 	} else if (version && version->type != VH_JSON_NULL) {
-		err = set_error(errbuf, errlen, -EINVAL, "version: expected a string, not %s",
+		err = vh_errf(errbuf, errlen, -EINVAL, "version: expected a string, not %s",
 				vh_json_type__name(version->type));
 		goto cleanup;
 	}
 	results = vh_json_value__get(doc, "results");
 	if (!results) {
-		err = set_error(errbuf, errlen, -EINVAL, "missing 'results'");
+		err = vh_errf(errbuf, errlen, -EINVAL, "missing 'results'");
 		goto cleanup;
 	}
 	if (results->type != VH_JSON_ARRAY) {
-		err = set_error(errbuf, errlen, -EINVAL, "results: expected an array, not %s",
+		err = vh_errf(errbuf, errlen, -EINVAL, "results: expected an array, not %s",
 				vh_json_type__name(results->type));
 		goto cleanup;
 	}
@@ -560,7 +522,7 @@ int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set
 		struct vh_result *r = vh_result_set__add(&tmp);
 
 		if (!r) {
-			err = set_error(errbuf, errlen, -ENOMEM, "out of memory");
+			err = vh_errf(errbuf, errlen, -ENOMEM, "out of memory");
 			goto cleanup;
 		}
 		c.idx = i;
@@ -573,7 +535,7 @@ int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set
 		goto cleanup;
 	err = move_results(set, &tmp);
 	if (err)
-		set_error(errbuf, errlen, err, "out of memory");
+		vh_errf(errbuf, errlen, err, "out of memory");
 cleanup:
 	vh_result_set__free(&tmp);
 	vh_json_value__free(doc);
@@ -637,8 +599,21 @@ cleanup:
 	return err;
 }
 
-int vh_result_set__read_json(const char *path, struct vh_result_set *set, char *errbuf,
-			     size_t errlen)
+/* JSON, else (anything that does not start with '{') CSV */
+static int parse_any(const char *text, size_t len, struct vh_result_set *set, char *errbuf,
+		     size_t errlen)
+{
+	size_t i = 0;
+
+	while (i < len && strchr(" \t\r\n", text[i]) && text[i])
+		i++;
+	if (i < len && text[i] != '{')
+		return vh_result_set__parse_csv(text, len, set, errbuf, errlen);
+	return vh_result_set__parse_json(text, len, set, errbuf, errlen);
+}
+
+static int read_file(const char *path, struct vh_result_set *set, char *errbuf, size_t errlen,
+		     bool any)
 {
 	size_t len = 0;
 	char *text = NULL;
@@ -646,15 +621,28 @@ int vh_result_set__read_json(const char *path, struct vh_result_set *set, char *
 
 	err = slurp(path, VH_RESULT_JSON_MAX_SIZE, &text, &len);
 	if (err == -EFBIG)
-		return set_error(errbuf, errlen, err, "larger than the limit of %lu MiB",
+		return vh_errf(errbuf, errlen, err, "larger than the limit of %lu MiB",
 				 VH_RESULT_JSON_MAX_SIZE >> 20);
 	if (err == -EISDIR || err == -EINVAL)
-		return set_error(errbuf, errlen, err, "not a regular file");
+		return vh_errf(errbuf, errlen, err, "not a regular file");
 	if (err)
-		return set_error(errbuf, errlen, err, "%s", strerror(-err));
-	err = vh_result_set__parse_json(text, len, set, errbuf, errlen);
+		return vh_errf(errbuf, errlen, err, "%s", strerror(-err));
+	err = any ? parse_any(text, len, set, errbuf, errlen) :
+		    vh_result_set__parse_json(text, len, set, errbuf, errlen);
 	free(text);
 	return err;
+}
+
+int vh_result_set__read_json(const char *path, struct vh_result_set *set, char *errbuf,
+			     size_t errlen)
+{
+	return read_file(path, set, errbuf, errlen, false);
+}
+
+int vh_result_set__read_any(const char *path, struct vh_result_set *set, char *errbuf,
+			    size_t errlen)
+{
+	return read_file(path, set, errbuf, errlen, true);
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -671,9 +659,9 @@ bool vh_result__json_equal(const struct vh_result *a, const struct vh_result *b)
 		if (str_fields[i].when != IF_SET_WITH_LOGS &&
 		    !str_eq(str_get(a, &str_fields[i]), str_get(b, &str_fields[i])))
 			return false;
-	for (size_t i = 0; i < ARRAY_SIZE(stat_fields); i++) {
-		long x = stat_get(&a->stats, &stat_fields[i]);
-		long y = stat_get(&b->stats, &stat_fields[i]);
+	for (int i = 0; i < VH_STAT_CNT; i++) {
+		long x = vh_stats__get(&a->stats, i);
+		long y = vh_stats__get(&b->stats, i);
 
 		/* every negative value means unknown (null) */
 		if (x != y && (x >= 0 || y >= 0))
@@ -716,8 +704,8 @@ bool vh_kernel_info__json_equal(const struct vh_kernel_info *a, const struct vh_
 	return str_eq(a->release, b->release) && str_eq(a->series, b->series) &&
 	       str_eq(a->backend, b->backend) && str_eq(a->accel, b->accel) &&
 	       str_eq(a->baseline_kernel, b->baseline_kernel) &&
-	       str_eq(a->baseline_match, b->baseline_match) && secs_eq(a->boot_s, b->boot_s) && secs_eq(a->verify_s, b->verify_s) &&
-	       probe_eq(a->probe, b->probe);
+	       str_eq(a->baseline_match, b->baseline_match) && secs_eq(a->boot_s, b->boot_s) &&
+	       secs_eq(a->verify_s, b->verify_s) && probe_eq(a->probe, b->probe);
 }
 
 bool vh_result_set__json_equal(const struct vh_result_set *a, const struct vh_result_set *b)

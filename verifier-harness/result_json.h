@@ -36,6 +36,10 @@ int vh_result_set__read_json(const char *path, struct vh_result_set *set, char *
 			     size_t errlen);
 int vh_result_set__parse_json(const char *text, size_t len, struct vh_result_set *set,
 			      char *errbuf, size_t errlen);
+/* As read_json, or a CSV of results (result_csv.h) when the text does not start
+ * with '{': what `bpfgate compare` reads. */
+int vh_result_set__read_any(const char *path, struct vh_result_set *set, char *errbuf,
+			    size_t errlen);
 
 /*
  * The run's kernels follow the summary (docs/json-schema.md):

@@ -45,7 +45,8 @@ void vh_term__line(FILE *f, size_t width, const char *fmt, ...)
 		for (; s[i]; i++)
 			if (((unsigned char)s[i] & 0xc0) != 0x80 && ++cols > width - 3)
 				break;
-		strcpy(s + i, "...");
+		if (s[i]) /* escaped bytes are wider than counted here: maybe no cut */
+			strcpy(s + i, "...");
 	}
 	vh_report__put_text(f, s);
 	fputc('\n', f);

@@ -16,6 +16,7 @@
 #include "object_verify.h"
 #include "options.h"
 #include "result.h"
+#include "result_view.h"
 
 struct verify_cfg {
 	struct vh_verify_opts vopts;
@@ -30,6 +31,7 @@ struct verify_cfg {
 	const char *probe;
 	int jobs, timeout_s, test_timeout_s, verbose;
 	struct vh_compare_opts cmp;
+	struct vh_view view;        /* -e, -s, -f, -o: what stdout shows */
 	const char *config;         /* --config FILE */
 	unsigned long long given;   /* 1 << id of each shared option on the command line */
 	struct vh_project_config *conf; /* the config read, or NULL */

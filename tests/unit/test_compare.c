@@ -151,6 +151,42 @@ START_TEST(test_time_never_fails)
 }
 END_TEST
 
+/* --max-time-growth: the optional gate of the registry, off unless asked */
+START_TEST(test_time_gate_optional)
+{
+	struct vh_compare_opts o = defaults;
+	struct vh_result_set base = {}, cur = {}, slow = {};
+	struct vh_compare c;
+
+	add(&base, "k", "x.bpf.o", "p", VH_PASS, 100)->stats.verification_time_us = 100;
+	add(&cur, "k", "x.bpf.o", "p", VH_PASS, 100)->stats.verification_time_us = 150;
+	add(&slow, "k", "x.bpf.o", "p", VH_PASS, 100)->stats.verification_time_us = 151;
+	o.optional_gates = 1u << VH_STAT_TIME;
+	o.growth_pct[VH_STAT_TIME] = 50;
+	/* 50% exactly passes, 51% fails, with the statistic named */
+	ck_assert_int_eq(vh_compare__build(&c, &base, &cur, &o), 0);
+	ck_assert_uint_eq(c.regressions, 0);
+	vh_compare__free(&c);
+	ck_assert_int_eq(vh_compare__build(&c, &base, &slow, &o), 0);
+	ck_assert_uint_eq(c.regressions, 1);
+	ck_assert_uint_eq(c.rows[0].why, VH_CMP_GROWTH);
+	ck_assert_uint_eq(c.rows[0].grown, 1u << VH_STAT_TIME);
+	vh_compare__free(&c);
+	/* the limit alone does not turn it on */
+	o.optional_gates = 0;
+	ck_assert_int_eq(vh_compare__build(&c, &base, &slow, &o), 0);
+	ck_assert_uint_eq(c.regressions, 0);
+	vh_compare__free(&c);
+	/* a bad limit is refused like the others */
+	o.optional_gates = 1u << VH_STAT_TIME;
+	o.growth_pct[VH_STAT_TIME] = -1;
+	ck_assert_int_eq(vh_compare__build(&c, &base, &slow, &o), -EINVAL);
+	vh_result_set__free(&base);
+	vh_result_set__free(&cur);
+	vh_result_set__free(&slow);
+}
+END_TEST
+
 START_TEST(test_added_removed_matching)
 {
 	struct vh_result_set base = {}, cur = {};
@@ -425,6 +461,7 @@ int main(void)
 	tcase_add_test(gate, test_share_limit);
 	tcase_add_test(gate, test_verdicts);
 	tcase_add_test(gate, test_time_never_fails);
+	tcase_add_test(gate, test_time_gate_optional);
 	tcase_add_test(gate, test_added_removed_matching);
 	tcase_add_test(gate, test_bad_opts_and_empty);
 	tcase_add_test(gate, test_series_match);
