@@ -93,6 +93,8 @@ help:
 ##   PROGRAMS_DIR=  build another folder of *.bpf.c with the same rules
 ##   PREFIX=/usr/local DESTDIR=   install locations
 ##   KERNELS="..."  kernels for verify (series from ci/kernels.conf, host, or a path)
+##   NO_CACHE=1     verify verifies every object again (host results are kept in
+##                  ~/.cache/bpfgate/results: an unchanged object is not loaded again)
 ##   BASELINE=FILE  the gate's baseline (default ci/baseline.json; with PROGRAMS_DIR=D, the
 ##                  one its bpfgate.conf names, else D/bpfgate-baseline.json); verify gates
 ##                  on it when it exists
@@ -135,6 +137,7 @@ verify-host: all $(if $(VERIFY_TESTS),functional-static)
 		$(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k)),--kernel host) \
 		$(foreach t,$(VERIFY_TESTS),--test $(t)) \
 		$(if $(JOBS),--jobs $(JOBS)) $(if $(GATE_BASELINE),$(GATE_FLAGS)) \
+		$(if $(filter 1,$(NO_CACHE)),--no-cache) \
 		$(if $(filter 1,$(V)),--table) $(BPF_OBJS)
 
 # Every kernel's statistics, so that `make matrix` is gated on each of them too; the

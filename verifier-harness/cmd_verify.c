@@ -21,6 +21,7 @@
 #include "privilege.h"
 #include "prog_type.h"
 #include "report.h"
+#include "result_cache.h"
 #include "result_json.h"
 #include "run_summary.h"
 #include "source_path.h"
@@ -78,7 +79,7 @@ static const struct vh_opt *const verify_opts[] = {
 	&vh_opt_jobs, &vh_opt_baseline, &vh_opt_max_growth, &vh_opt_max_share,
 	&vh_opt_baseline_missing, &vh_opt_allow_removed, &opt_type, &opt_btf, &opt_prog,
 	&opt_test, &vh_opt_test_timeout, &opt_probe, &vh_opt_timeout, &opt_backend,
-	&vh_opt_verbose, &vh_opt_help, NULL,
+	&vh_opt_no_cache, &vh_opt_verbose, &vh_opt_help, NULL,
 };
 
 static const struct vh_cmd_opts verify_cmd = {
@@ -200,6 +201,12 @@ static int verify_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val
 	case OPT_BACKEND:
 		cfg->backend = v->str;
 		break;
+	case VH_OPT_NO_CACHE:
+		cfg->no_cache = true;
+		break;
+	case VH_OPT_PROGRESS:
+		cfg->progress = v->idx;
+		break;
 	}
 	return 0;
 }
@@ -232,20 +239,24 @@ struct listed {
 	int nprogs;
 	char **objs;
 	int nobjs;
+	struct vh_result_set cached; /* results of the objects found in the result cache */
 };
 
 static void listed__free(struct listed *l)
 {
 	vh_prog_refs__free(l->progs, l->nprogs);
 	free(l->objs);
+	vh_result_set__free(&l->cached);
 	memset(l, 0, sizeof(*l));
 }
 
 /*
  * Open every object as a host run would; an unreadable one is reported here,
- * once (not once per kernel), and left out. Returns an exit status contribution.
+ * once (not once per kernel), and left out. An object whose results are in the
+ * cache is not opened. Returns an exit status contribution.
  */
-static int list_objects(const struct verify_cfg *cfg, char **objs, int nobjs, struct listed *l)
+static int list_objects(const struct verify_cfg *cfg, char **objs, int nobjs, struct listed *l,
+			struct vh_result_cache *cache)
 {
 	char errbuf[512];
 	int status = VH_EXIT_OK;
@@ -258,7 +269,13 @@ static int list_objects(const struct verify_cfg *cfg, char **objs, int nobjs, st
 	}
 	for (int i = 0; i < nobjs; i++) {
 		struct vh_prog_ref *progs, *grown;
-		int n = vh_object__list(objs[i], &cfg->vopts, &progs, errbuf, sizeof(errbuf));
+		int n;
+
+		if (cache && vh_result_cache__lookup(cache, objs[i], &l->cached)) {
+			l->objs[l->nobjs++] = objs[i];
+			continue;
+		}
+		n = vh_object__list(objs[i], &cfg->vopts, &progs, errbuf, sizeof(errbuf));
 
 		if (n < 0) {
 			vh_err(objs[i], "%s", errbuf);
@@ -278,30 +295,41 @@ static int list_objects(const struct verify_cfg *cfg, char **objs, int nobjs, st
 		l->objs[l->nobjs++] = objs[i];
 	}
 	/* a pattern that matches nothing is a typo, not a pass */
-	if (cfg->vopts.filter && !l->nprogs && l->nobjs) {
+	if (cfg->vopts.filter && !l->nprogs && !l->cached.n && l->nobjs) {
 		vh_err("--prog", "'%s' matches no program of the objects given", cfg->vopts.filter);
 		return VH_EXIT_USAGE;
 	}
 	return status;
 }
 
-/* Verify the listed programs on the running kernel; returns an exit status contribution. */
-static int verify_host(struct verify_cfg *cfg, const struct listed *l, struct vh_result_set *out)
+/* Verify the listed programs on the running kernel, with the results the cache
+ * had; returns an exit status contribution. */
+static int verify_host(struct verify_cfg *cfg, const struct listed *l, struct vh_result_set *out,
+		       struct vh_result_cache *cache)
 {
 	struct vh_prog_ref *all = l->progs;
-	int nall = l->nprogs, status = VH_EXIT_OK;
+	struct vh_result_set fresh = { 0 };
+	int nall = l->nprogs, status = VH_EXIT_OK, err = 0;
 
 	cfg->vopts.kernel_btf = cfg->btf;
 	/* Parsed once, before the workers fork. Without it (no kernel BTF, an
 	 * unreadable --btf) libbpf goes its own way and says what is wrong. */
 	if (nall)
 		vh_core_btf__open(cfg->btf, &cfg->vopts.core_btf);
-	if (nall && vh_verify_pool__run(all, nall, &cfg->vopts, cfg->jobs, out) == -EPERM) {
+	if (nall)
+		err = vh_verify_pool__run(all, nall, &cfg->vopts, cfg->jobs, &fresh);
+	if (err == -EPERM) {
 		vh_err(all[0].object, "loading BPF programs needs CAP_BPF and CAP_SYS_ADMIN (run as root)");
 		status = VH_EXIT_USAGE;
 	}
 	vh_core_btf__free(cfg->vopts.core_btf);
 	cfg->vopts.core_btf = NULL;
+	if (vh_result_cache__merge(cache, l->objs, l->nobjs, &l->cached, &fresh, out, !err)) {
+		vh_err("verify", "out of memory");
+		status = VH_EXIT_USAGE;
+	}
+	vh_result_set__free(&fresh);
+	vh_result_cache__report(cache, stderr, out->n);
 	return status;
 }
 
@@ -691,6 +719,7 @@ int do_verify(int argc, char **argv)
 	struct verify_cfg cfg = { 0 };
 	struct vh_result_set set = { 0 };
 	struct listed listed = { 0 };
+	struct vh_result_cache cache = { 0 };
 	bool want_host = false, host_ok = true, vms;
 	char errbuf[512];
 	int status, err;
@@ -719,19 +748,25 @@ int do_verify(int argc, char **argv)
 		status = VH_EXIT_USAGE;
 		host_ok = false;
 	}
+	if (want_host && host_ok) {
+		vh_result_cache__open(&cache, &cfg.vopts, cfg.btf);
+		cache.no_read = cfg.no_cache;
+	}
 	if (optind < argc && (host_ok || vms))
-		status = worst(status, list_objects(&cfg, argv + optind, argc - optind, &listed));
+		status = worst(status, list_objects(&cfg, argv + optind, argc - optind, &listed,
+						    &cache));
 	if (want_host) {
 		double t0 = now_s();
 
 		if (host_ok)
-			status = worst(status, verify_host(&cfg, &listed, &set));
+			status = worst(status, verify_host(&cfg, &listed, &set, &cache));
 		status = worst(status, test_host(&cfg, &set));
 		status = worst(status, record_host(&cfg, now_s() - t0, &set));
 	}
 	if (vms)
 		status = worst(status, verify_vms(&cfg, &listed, &set));
 	listed__free(&listed);
+	vh_result_cache__close(&cache);
 	if (vh_verify_cfg__expectations(&cfg, &set)) {
 		vh_err(cfg.conf->path, "cannot apply the programs' expectations: out of memory");
 		status = VH_EXIT_USAGE;

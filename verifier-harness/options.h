@@ -43,6 +43,8 @@ enum vh_opt_id {
 	VH_OPT_VERBOSE,
 	VH_OPT_HELP,
 	VH_OPT_CONFIG,
+	VH_OPT_NO_CACHE,
+	VH_OPT_PROGRESS,
 	VH_OPT_CMD = 100,
 };
 
@@ -75,7 +77,7 @@ typedef int (*vh_opt_fn)(void *ctx, const struct vh_opt *o, const struct vh_opt_
 extern const struct vh_opt vh_opt_json, vh_opt_pretty, vh_opt_junit, vh_opt_markdown,
 	vh_opt_jobs, vh_opt_timeout, vh_opt_test_timeout, vh_opt_baseline, vh_opt_max_growth,
 	vh_opt_max_share, vh_opt_baseline_missing, vh_opt_allow_removed, vh_opt_table,
-	vh_opt_verbose, vh_opt_help, vh_opt_config;
+	vh_opt_verbose, vh_opt_help, vh_opt_config, vh_opt_no_cache, vh_opt_progress;
 
 /* The gate's defaults, the same for every command and for make. */
 #define VH_GATE_MAX_GROWTH_PCT 10.0
