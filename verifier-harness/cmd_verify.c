@@ -403,7 +403,8 @@ static bool host_probe_wanted(const struct verify_cfg *cfg, const struct vh_resu
 }
 
 /* The running kernel as the run's "host" kernel, with its feature probe. */
-static int record_host(const struct verify_cfg *cfg, double seconds, struct vh_result_set *out)
+static int record_host(const struct verify_cfg *cfg, double seconds, struct vh_result_set *out,
+		       struct vh_result_cache *cache)
 {
 	struct vh_kernel_info k = {
 		.release = (char *)vh_kernel_release(),
@@ -419,7 +420,7 @@ static int record_host(const struct verify_cfg *cfg, double seconds, struct vh_r
 	if (cfg->probe)
 		err = read_probe(cfg->probe, &k.probe);
 	else if (host_probe_wanted(cfg, out))
-		err = vh_kernel_probe__json(&k.probe);
+		err = vh_result_cache__probe(cache, &k.probe);
 	if (err && !cfg->probe)
 		vh_err("probe", "cannot probe the kernel: %s", strerror(-err));
 	err = err ?: vh_result_set__merge_kernel(out, &k);
@@ -761,7 +762,7 @@ int do_verify(int argc, char **argv)
 		if (host_ok)
 			status = worst(status, verify_host(&cfg, &listed, &set, &cache));
 		status = worst(status, test_host(&cfg, &set));
-		status = worst(status, record_host(&cfg, now_s() - t0, &set));
+		status = worst(status, record_host(&cfg, now_s() - t0, &set, &cache));
 	}
 	if (vms)
 		status = worst(status, verify_vms(&cfg, &listed, &set));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* result_cache.c: host verification results by what decides them (result_cache.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,9 @@
 
 #include <bpf/libbpf.h>
 
+#include "json_reader.h"
 #include "kernel_cache.h"
+#include "kernel_probe.h"
 #include "result_cache.h"
 #include "result_json.h"
 #include "sha256.h"
@@ -66,7 +69,62 @@ static int hash_file(const char *path, char hex[65])
 	return err;
 }
 
-static char *kernel_identity(void)
+/* true for 64 lowercase hex digits and nothing else (a NUL or newline after) */
+static bool is_hex64(const char *s)
+{
+	return strspn(s, "0123456789abcdef") == 64 && (s[64] == '\0' || s[64] == '\n');
+}
+
+/*
+ * The hash of the running kernel's BTF. Hashing 5 MiB costs more than a whole
+ * run from the cache, and the BTF of a boot never changes: it is kept in
+ * DIR/boot-BOOT_ID (a boot id is a UUID: hex digits and dashes only).
+ */
+static void kernel_btf_hash(const char *dir, char hex[65])
+{
+	char boot[64] = "", memo[PATH_MAX + 80], tmp[PATH_MAX + 100], text[80] = "";
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	int fd;
+
+	if (f) {
+		if (!fgets(boot, sizeof(boot), f))
+			boot[0] = '\0';
+		fclose(f);
+	}
+	boot[strspn(boot, "0123456789abcdef-")] = '\0';
+	if (!boot[0] || !dir[0]) {
+		if (hash_file("/sys/kernel/btf/vmlinux", hex))
+			snprintf(hex, 65, "none");
+		return;
+	}
+	snprintf(memo, sizeof(memo), "%s/boot-%s", dir, boot);
+	fd = open(memo, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, text, sizeof(text) - 1);
+
+		close(fd);
+		text[n > 0 ? n : 0] = '\0';
+		if (is_hex64(text)) {
+			snprintf(hex, 65, "%.64s", text);
+			return;
+		}
+	}
+	if (hash_file("/sys/kernel/btf/vmlinux", hex)) {
+		snprintf(hex, 65, "none");
+		return;
+	}
+	/* written whole or not at all, like an entry */
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", memo);
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return;
+	if (write(fd, hex, 64) != 64 || close(fd) || rename(tmp, memo))
+		unlink(tmp);
+}
+
+static char *kernel_identity(const char *dir)
 {
 	struct utsname u;
 	char btf[65];
@@ -74,19 +132,21 @@ static char *kernel_identity(void)
 	if (uname(&u))
 		return NULL;
 	/* a kernel without BTF is named by its release and build string alone */
-	if (hash_file("/sys/kernel/btf/vmlinux", btf))
-		snprintf(btf, sizeof(btf), "none");
+	kernel_btf_hash(dir, btf);
 	return vh_strfmt("%s %s %s btf:%s", u.release, u.version, u.machine, btf);
 }
 
 static char *tool_identity(void)
 {
-	char exe[65];
+	struct stat st;
 
-	/* the executable, not only the version: a rebuilt bpfgate may judge otherwise */
-	if (hash_file("/proc/self/exe", exe))
+	/* the executable, not only the version: a rebuilt bpfgate may judge
+	 * otherwise (named by its file, as ccache names a compiler) */
+	if (stat("/proc/self/exe", &st))
 		return NULL;
-	return vh_strfmt("bpfgate %s exe:%s libbpf %s", BPFGATE_VERSION, exe,
+	return vh_strfmt("bpfgate %s exe:%llu:%llu:%lld:%lld.%09ld libbpf %s", BPFGATE_VERSION,
+			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+			 (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
 			 libbpf_version_string());
 }
 
@@ -112,7 +172,7 @@ int vh_result_cache__open(struct vh_result_cache *c, const struct vh_verify_opts
 	}
 	if (btf && hash_file(btf, c->btf_hash))
 		return -errno;
-	c->kernel = kernel_identity();
+	c->kernel = kernel_identity(c->dir);
 	c->tool = tool_identity();
 	if (!c->kernel || !c->tool)
 		return -ENOMEM;
@@ -334,6 +394,53 @@ void vh_result_cache__close(struct vh_result_cache *c)
 	free(c->kernel);
 	free(c->tool);
 	memset(c, 0, sizeof(*c));
+}
+
+/* Write text as file: temp file in the same folder, then rename. */
+static void write_whole(const char *dir, const char *file, const char *text, size_t len)
+{
+	char tmp[ENTRY_PATH_MAX + 32];
+	int fd;
+
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return;
+	if (write(fd, text, len) != (ssize_t)len || close(fd) || rename(tmp, file))
+		unlink(tmp);
+}
+
+int vh_result_cache__probe(struct vh_result_cache *c, char **json)
+{
+	struct vh_json_value *doc = NULL;
+	char name[65], file[ENTRY_PATH_MAX], errbuf[128], *text = NULL;
+	struct vh_sha256 s;
+	size_t len = 0;
+	int err;
+
+	if (!c->on)
+		return vh_kernel_probe__json(json);
+	vh_sha256__init(&s);
+	key_field(&s, "probe", c->kernel);
+	key_field(&s, "tool", c->tool);
+	vh_sha256__hex(&s, name);
+	snprintf(file, sizeof(file), "%s/probe-%s.json", c->dir, name);
+	if (!c->no_read)
+		text = read_entry(file, &len);
+	if (text && !vh_json__parse(text, len, NULL, &doc, errbuf, sizeof(errbuf)) &&
+	    doc->type == VH_JSON_OBJECT) {
+		vh_json_value__free(doc);
+		*json = text;
+		return 0;
+	}
+	vh_json_value__free(doc);
+	free(text);
+	err = vh_kernel_probe__json(json);
+	if (!err)
+		write_whole(c->dir, file, *json, strlen(*json));
+	return err;
 }
 
 void vh_result_cache__report(const struct vh_result_cache *c, FILE *f, size_t total)

@@ -6,10 +6,10 @@
  * An entry holds the results of every program of one object, and its name is a
  * SHA-256 of everything that decides them: the object's bytes and its path as
  * given (results name it), the kernel (release, version string and the hash of
- * its BTF, /sys/kernel/btf/vmlinux), bpfgate (its version and the hash of its
- * own executable, which holds the log levels, fixups and classification), the
- * libbpf version, and the options that change a verdict (--type, --prog, the
- * bytes of --btf). Expectations from a config file are applied to the results
+ * its BTF, /sys/kernel/btf/vmlinux, taken once per boot), bpfgate (its version
+ * and its executable's device, inode, size and modification time: the file holds
+ * the log levels, fixups and classification), the libbpf version, and the
+ * options that change a verdict (--type, --prog, the bytes of --btf). Expectations from a config file are applied to the results
  * after the cache, so they are not part of the name.
  *
  * Where: $BPFGATE_RESULT_CACHE, else the kernel cache's root (kernel_cache.h:
@@ -93,6 +93,13 @@ int vh_result_cache__lookup(struct vh_result_cache *c, const char *path,
 int vh_result_cache__merge(struct vh_result_cache *c, char *const *objs, int nobjs,
 			   const struct vh_result_set *cached, const struct vh_result_set *fresh,
 			   struct vh_result_set *out, bool keep);
+
+/*
+ * The running kernel's feature probe (vh_kernel_probe__json: hundreds of test
+ * loads), kept like results: by the kernel's and bpfgate's identity. *json is
+ * malloc'd. 0 or -errno.
+ */
+int vh_result_cache__probe(struct vh_result_cache *c, char **json);
 
 /* "N of TOTAL results from cache (DIR; ...)" on f when any came from it. */
 void vh_result_cache__report(const struct vh_result_cache *c, FILE *f, size_t total);

@@ -20,7 +20,7 @@ printf '%s' "$out" >"$T/first.json"
 case $err in *"from cache"*) fail "an empty cache served results: $err" ;; esac
 n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]))' "$T/first.json")
 [ "$n" -ge 4 ] || fail "expected at least 4 results, got $n"
-entries=$(find "$C" -name '*.json' -type f | wc -l)
+entries=$(find "$C" -mindepth 2 -name '*.json' -type f | wc -l)
 # the object with a rejected program is kept too (a failure is a verdict)
 expect_eq "$entries" 4 "one entry per object"
 
@@ -35,6 +35,18 @@ expect_eq "$(results "$T/second.json")" "$(results "$T/first.json")" "cached res
 # nothing loaded: well under the first run's cost even on a loaded machine
 [ "$ms" -lt 3000 ] || fail "a run from the cache took $ms ms"
 echo "second run from the cache in $ms ms"
+
+# the host's feature probe (in the JSON's kernels) is kept too, and the same
+probe() { python3 -c 'import json,sys; print(json.dumps([k.get("probe") for k in json.load(open(sys.argv[1]))["kernels"]], sort_keys=True))' "$1"; }
+ls "$C"/probe-*.json >/dev/null 2>&1 || fail "no probe kept in $C"
+expect_eq "$(probe "$T/second.json")" "$(probe "$T/first.json")" "kept probe"
+case $(probe "$T/first.json") in *'"prog_types"'*|*'{'*) ;; *) fail "no probe in the JSON" ;; esac
+p=$(ls "$C"/probe-*.json)
+printf '{"cut' >"$p"
+run "$BPFGATE" verify --json "${objs[@]}"
+printf '%s' "$out" >"$T/third.json"
+expect_eq "$(probe "$T/third.json")" "$(probe "$T/first.json")" "probe after a corrupt one"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$p" || fail "the corrupt probe was not written again"
 
 # the text output says it too
 run "$BPFGATE" verify "${objs[@]}"
