@@ -79,7 +79,7 @@ static const struct vh_opt *const verify_opts[] = {
 	&vh_opt_jobs, &vh_opt_baseline, &vh_opt_max_growth, &vh_opt_max_share,
 	&vh_opt_baseline_missing, &vh_opt_allow_removed, &opt_type, &opt_btf, &opt_prog,
 	&opt_test, &vh_opt_test_timeout, &opt_probe, &vh_opt_timeout, &opt_backend,
-	&vh_opt_no_cache, &vh_opt_verbose, &vh_opt_help, NULL,
+	&vh_opt_no_cache, &vh_opt_progress, &vh_opt_verbose, &vh_opt_help, NULL,
 };
 
 static const struct vh_cmd_opts verify_cmd = {
@@ -309,6 +309,7 @@ static int verify_host(struct verify_cfg *cfg, const struct listed *l, struct vh
 {
 	struct vh_prog_ref *all = l->progs;
 	struct vh_result_set fresh = { 0 };
+	struct vh_progress progress;
 	int nall = l->nprogs, status = VH_EXIT_OK, err = 0;
 
 	cfg->vopts.kernel_btf = cfg->btf;
@@ -316,8 +317,11 @@ static int verify_host(struct verify_cfg *cfg, const struct listed *l, struct vh
 	 * unreadable --btf) libbpf goes its own way and says what is wrong. */
 	if (nall)
 		vh_core_btf__open(cfg->btf, &cfg->vopts.core_btf);
-	if (nall)
-		err = vh_verify_pool__run(all, nall, &cfg->vopts, cfg->jobs, &fresh);
+	if (nall) {
+		vh_progress__start(&progress, stderr, cfg->progress, nall);
+		err = vh_verify_pool__run(all, nall, &cfg->vopts, cfg->jobs, &progress, &fresh);
+		vh_progress__end(&progress);
+	}
 	if (err == -EPERM) {
 		vh_err(all[0].object, "loading BPF programs needs CAP_BPF and CAP_SYS_ADMIN (run as root)");
 		status = VH_EXIT_USAGE;
@@ -329,7 +333,9 @@ static int verify_host(struct verify_cfg *cfg, const struct listed *l, struct vh
 		status = VH_EXIT_USAGE;
 	}
 	vh_result_set__free(&fresh);
-	vh_result_cache__report(cache, stderr, out->n);
+	/* with the results (stdout), never inside the JSON: then with -v on stderr */
+	if (!cfg->json || cfg->verbose)
+		vh_result_cache__report(cache, cfg->json ? stderr : stdout, out->n);
 	return status;
 }
 
@@ -732,6 +738,7 @@ int do_verify(int argc, char **argv)
 	}
 	vh_diag__set_verbosity(cfg.verbose);
 	cfg.vopts.kernel = vh_kernel_release();
+	cfg.vopts.jobs_auto = !cfg.jobs;
 	if (!cfg.jobs)
 		cfg.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	for (int i = 0; i < cfg.nkernels; i++)
