@@ -506,7 +506,8 @@ static void print_full_logs(const struct verify_cfg *cfg, const struct vh_result
 		struct vh_result_set one = { 0 };
 		const char *log;
 
-		if (r->verdict != VH_FAIL || strcmp(r->kernel ?: "", host))
+		/* no log tail: the kernel never saw the program, a load gives no log */
+		if (r->verdict != VH_FAIL || !r->log_tail || strcmp(r->kernel ?: "", host))
 			continue;
 		vh_object__verify_prog(r->object, r->program, &o, &one);
 		log = one.n ? one.v[0].log : NULL;
