@@ -76,29 +76,18 @@ static bool is_hex64(const char *s)
 }
 
 /*
- * The hash of the running kernel's BTF. Hashing 5 MiB costs more than a whole
- * run from the cache, and the BTF of a boot never changes: it is kept in
- * DIR/boot-BOOT_ID (a boot id is a UUID: hex digits and dashes only).
+ * The SHA-256 of file, kept in DIR/memo (a name of hex digits and dashes): 5 MiB
+ * of kernel BTF or a megabyte of executable cost more to hash than a whole run
+ * from the cache, and what they hold does not change while memo's name stays
+ * true (a boot id, a file's device, inode, size and time).
  */
-static void kernel_btf_hash(const char *dir, char hex[65])
+static void memo_hash(const char *dir, const char *memo_name, const char *file, char hex[65])
 {
-	char boot[64] = "", memo[PATH_MAX + 80], tmp[PATH_MAX + 100], text[80] = "";
-	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	char memo[PATH_MAX + 80], tmp[PATH_MAX + 100], text[80] = "";
 	int fd;
 
-	if (f) {
-		if (!fgets(boot, sizeof(boot), f))
-			boot[0] = '\0';
-		fclose(f);
-	}
-	boot[strspn(boot, "0123456789abcdef-")] = '\0';
-	if (!boot[0] || !dir[0]) {
-		if (hash_file("/sys/kernel/btf/vmlinux", hex))
-			snprintf(hex, 65, "none");
-		return;
-	}
-	snprintf(memo, sizeof(memo), "%s/boot-%s", dir, boot);
-	fd = open(memo, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	snprintf(memo, sizeof(memo), "%s/%s", dir, memo_name);
+	fd = dir[0] ? open(memo, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
 	if (fd >= 0) {
 		ssize_t n = read(fd, text, sizeof(text) - 1);
 
@@ -109,19 +98,35 @@ static void kernel_btf_hash(const char *dir, char hex[65])
 			return;
 		}
 	}
-	if (hash_file("/sys/kernel/btf/vmlinux", hex)) {
+	if (hash_file(file, hex)) {
 		snprintf(hex, 65, "none");
 		return;
 	}
 	/* written whole or not at all, like an entry */
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", memo);
-	if (mkdir(dir, 0700) && errno != EEXIST)
+	if (!dir[0] || (mkdir(dir, 0700) && errno != EEXIST))
 		return;
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		return;
 	if (write(fd, hex, 64) != 64 || close(fd) || rename(tmp, memo))
 		unlink(tmp);
+}
+
+/* The running kernel's BTF hash, kept per boot (a boot id is a UUID). */
+static void kernel_btf_hash(const char *dir, char hex[65])
+{
+	char boot[64] = "", name[80];
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+
+	if (f) {
+		if (!fgets(boot, sizeof(boot), f))
+			boot[0] = '\0';
+		fclose(f);
+	}
+	boot[strspn(boot, "0123456789abcdef-")] = '\0';
+	snprintf(name, sizeof(name), "boot-%s", boot);
+	memo_hash(boot[0] ? dir : "", name, "/sys/kernel/btf/vmlinux", hex);
 }
 
 static char *kernel_identity(const char *dir)
@@ -136,17 +141,25 @@ static char *kernel_identity(const char *dir)
 	return vh_strfmt("%s %s %s btf:%s", u.release, u.version, u.machine, btf);
 }
 
-static char *tool_identity(void)
+static char *tool_identity(const char *dir)
 {
+	struct vh_sha256 s;
 	struct stat st;
+	char id[160], name[80], exe[65];
 
-	/* the executable, not only the version: a rebuilt bpfgate may judge
-	 * otherwise (named by its file, as ccache names a compiler) */
+	/* the executable's bytes, not only the version: a rebuilt bpfgate may judge
+	 * otherwise, and the same bytes built again (a CI run) judge the same */
 	if (stat("/proc/self/exe", &st))
 		return NULL;
-	return vh_strfmt("bpfgate %s exe:%llu:%llu:%lld:%lld.%09ld libbpf %s", BPFGATE_VERSION,
-			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-			 (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+	snprintf(id, sizeof(id), "%llu:%llu:%lld:%lld.%09ld", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		 st.st_mtim.tv_nsec);
+	vh_sha256__init(&s);
+	vh_sha256__update(&s, id, strlen(id));
+	vh_sha256__hex(&s, exe);
+	snprintf(name, sizeof(name), "exe-%.32s", exe);
+	memo_hash(dir, name, "/proc/self/exe", exe);
+	return vh_strfmt("bpfgate %s exe:%s libbpf %s", BPFGATE_VERSION, exe,
 			 libbpf_version_string());
 }
 
@@ -173,7 +186,7 @@ int vh_result_cache__open(struct vh_result_cache *c, const struct vh_verify_opts
 	if (btf && hash_file(btf, c->btf_hash))
 		return -errno;
 	c->kernel = kernel_identity(c->dir);
-	c->tool = tool_identity();
+	c->tool = tool_identity(c->dir);
 	if (!c->kernel || !c->tool)
 		return -ENOMEM;
 	c->on = true;

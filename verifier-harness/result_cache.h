@@ -6,10 +6,11 @@
  * An entry holds the results of every program of one object, and its name is a
  * SHA-256 of everything that decides them: the object's bytes and its path as
  * given (results name it), the kernel (release, version string and the hash of
- * its BTF, /sys/kernel/btf/vmlinux, taken once per boot), bpfgate (its version
- * and its executable's device, inode, size and modification time: the file holds
- * the log levels, fixups and classification), the libbpf version, and the
- * options that change a verdict (--type, --prog, the bytes of --btf). Expectations from a config file are applied to the results
+ * its BTF, /sys/kernel/btf/vmlinux, hashed once per boot), bpfgate (its version
+ * and the hash of its executable, which holds the log levels, fixups and
+ * classification; hashed once per file: device, inode, size and time), the
+ * libbpf version, and the options that change a verdict (--type, --prog, the
+ * bytes of --btf). Expectations from a config file are applied to the results
  * after the cache, so they are not part of the name.
  *
  * Where: $BPFGATE_RESULT_CACHE, else the kernel cache's root (kernel_cache.h:

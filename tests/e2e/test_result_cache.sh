@@ -54,6 +54,15 @@ expect_contains "$out" "$n of $n results from cache" "text run"
 run "$BPFGATE" verify --json -v "${objs[@]}"
 expect_contains "$err" "$n of $n results from cache" "JSON run with -v"
 
+# bpfgate is named by its bytes: a copy (another file, as a CI build is) finds
+# the results; a changed executable does not
+cp "$BPFGATE" "$T/bpfgate-copy"
+run "$T/bpfgate-copy" verify "${objs[@]}"
+expect_contains "$out" "$n of $n results from cache" "a copy of the same executable"
+cp "$BPFGATE" "$T/bpfgate-changed" && printf 'x' >>"$T/bpfgate-changed"
+run "$T/bpfgate-changed" verify "${objs[@]}"
+case $out in *"from cache"*) fail "another executable took the results: $out" ;; esac
+
 # a changed object is verified again; the others still come from the cache
 mine_n=$(python3 -c 'import json,sys; print(sum(r["object"].endswith("mine.bpf.o") for r in json.load(open(sys.argv[1]))["results"]))' "$T/first.json")
 cp "$B/bug_oob.bpf.o" "$T/mine.bpf.o"
