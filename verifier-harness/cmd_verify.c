@@ -757,10 +757,9 @@ int do_verify(int argc, char **argv)
 		status = VH_EXIT_USAGE;
 		host_ok = false;
 	}
-	if (want_host && host_ok) {
+	/* --no-cache: the cache is not even opened (nothing hashed, read or written) */
+	if (want_host && host_ok && !cfg.no_cache)
 		vh_result_cache__open(&cache, &cfg.vopts, cfg.btf);
-		cache.no_read = cfg.no_cache;
-	}
 	if (optind < argc && (host_ok || vms))
 		status = worst(status, list_objects(&cfg, argv + optind, argc - optind, &listed,
 						    &cache));

@@ -65,7 +65,7 @@ const struct vh_opt vh_opt_table = {
 };
 const struct vh_opt vh_opt_no_cache = {
 	VH_OPT_NO_CACHE, "no-cache", 0, VH_OPT_FLAG,
-	.help = "verify every object again, even those whose results are in the result cache",
+	.help = "load every program, without reading or writing the result cache",
 };
 const struct vh_opt vh_opt_progress = {
 	VH_OPT_PROGRESS, "progress", 0, VH_OPT_ENUM, "auto|always|never",

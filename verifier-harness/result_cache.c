@@ -289,7 +289,7 @@ int vh_result_cache__lookup(struct vh_result_cache *c, const char *path,
 	if (!c->on || entry_name(c, path, name))
 		return 0;
 	entry_path(c, name, false, file, sizeof(file));
-	text = c->no_read ? NULL : read_entry(file, &len);
+	text = read_entry(file, &len);
 	hlen = snprintf(head, sizeof(head), MAGIC " %s\n", name);
 	nl = text && len > hlen && !memcmp(text, head, hlen) ? text + hlen : NULL;
 	if (nl && !vh_result_set__parse_json(nl, len - hlen, &set, errbuf, sizeof(errbuf)) &&
@@ -440,8 +440,7 @@ int vh_result_cache__probe(struct vh_result_cache *c, char **json)
 	key_field(&s, "tool", c->tool);
 	vh_sha256__hex(&s, name);
 	snprintf(file, sizeof(file), "%s/probe-%s.json", c->dir, name);
-	if (!c->no_read)
-		text = read_entry(file, &len);
+	text = read_entry(file, &len);
 	if (text && !vh_json__parse(text, len, NULL, &doc, errbuf, sizeof(errbuf)) &&
 	    doc->type == VH_JSON_OBJECT) {
 		vh_json_value__free(doc);

@@ -62,8 +62,7 @@ struct vh_result_cache {
 	struct vh_result_cache_miss *miss; /* objects looked up and not found */
 	size_t nmiss;
 	size_t hits;         /* results taken from the cache */
-	bool on;
-	bool no_read;        /* --no-cache: verify everything, store what is found */
+	bool on;            /* off (zeroed, or __open failed): every lookup misses */
 };
 
 /*

@@ -10,8 +10,9 @@
  * linkage table, so this definition in bpfgate takes the place of libbpf's
  * own when libbpf is a shared library: the file is read once per process,
  * and each call parses a new copy of it (libbpf owns and frees what it gets,
- * as it does its own). Without BTF in sysfs, libbpf's own search is used. Linked with libbpf.a (the static bpfgate of the VM
- * guests) it is weak and libbpf's own definition is used.
+ * as it does its own). Without BTF in sysfs, libbpf's own search is used.
+ * Linked with libbpf.a (the static bpfgate of the VM guests) it is weak and
+ * libbpf's own definition is used.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -153,14 +153,11 @@ START_TEST(test_store_find_merge)
 	opts.kernel = "6.19.0-test";
 	ck_assert_int_eq(vh_result_cache__open(&c, &opts, NULL), 0);
 	ck_assert_int_eq(vh_result_cache__lookup(&c, b, &cached), 0);
-	/* --no-cache reads nothing */
-	opts.kernel = "6.18.0-test";
 	vh_result_cache__close(&c);
-	ck_assert_int_eq(vh_result_cache__open(&c, &opts, NULL), 0);
-	c.no_read = true;
+	/* a cache that was not opened (--no-cache) finds nothing */
+	memset(&c, 0, sizeof(c));
 	ck_assert_int_eq(vh_result_cache__lookup(&c, b, &cached), 0);
 	ck_assert_uint_eq(cached.n, 0);
-	vh_result_cache__close(&c);
 	unsetenv("BPFGATE_RESULT_CACHE");
 }
 END_TEST
