@@ -17,11 +17,15 @@ out=
 [ $# -ge 3 ] || usage
 before=$1 after=$2
 shift 2
-for b in "$before" "$after"; do [ -x "$b" ] || { echo "bpfgate: $b: not an executable" >&2; exit 2; }; done
+for b in "$before" "$after"; do
+	[ -x "$b" ] || { echo "bpfgate: $b: not an executable" >&2; exit 2; }
+done
 objs=()
 for a in "$@"; do
 	if [ -d "$a" ]; then
-		while IFS= read -r f; do objs+=("$f"); done < <(find "$a" -name '*.bpf.o' -not -path '*/.*' | sort)
+		while IFS= read -r f; do
+			objs+=("$f")
+		done < <(find "$a" -name '*.bpf.o' -not -path '*/.*' | sort)
 	else
 		objs+=("$a")
 	fi
@@ -67,7 +71,8 @@ for k in sorted(set(a) | set(b)):
     fields = sorted(f for f in set(x) | set(y) if x.get(f) != y.get(f))
     if fields:
         diff += 1
-        print(f"{k[0]}:{k[1]}: " + ", ".join(f"{f} {x.get(f)!r} -> {y.get(f)!r}"[:300] for f in fields))
+        what = (f"{f} {x.get(f)!r} -> {y.get(f)!r}"[:300] for f in fields)
+        print(f"{k[0]}:{k[1]}: " + ", ".join(what))
 verdicts = {}
 for r in b.values():
     verdicts[r["verdict"]] = verdicts.get(r["verdict"], 0) + 1

@@ -37,7 +37,10 @@ for n in "${sizes[@]}" "$runs"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bpfgate: scale: '$n' is not a positive number" >&2; exit 2; }
 done
 [ -x "$BPFGATE" ] || { echo "bpfgate: $BPFGATE: build bpfgate first (make)" >&2; exit 2; }
-[ -x "$TIME" ] || { echo "bpfgate: $TIME: GNU time is needed (apt-get install time, or TIME=)" >&2; exit 2; }
+[ -x "$TIME" ] || {
+	echo "bpfgate: $TIME: GNU time is needed (apt-get install time, or TIME=)" >&2
+	exit 2
+}
 dir=${keep:-$(mktemp -d /tmp/bpfgate-scale.XXXXXX)}
 mkdir -p "$dir"
 [ -n "$keep" ] || trap 'rm -rf "$dir"' EXIT
@@ -90,10 +93,15 @@ for o in range((n + per_obj - 1) // per_obj):
 PY
 }
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median() {
+	sort -n | awk '{ a[NR] = $1 }
+		END { print NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
 
-echo "$("$BPFGATE" --version 2>/dev/null | head -1), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %-8s %10s %12s %14s %12s\n' programs objects "wall ms" "ms/program" "peak RSS KiB" "KiB/program"
+echo "$("$BPFGATE" --version 2>/dev/null | head -1), $(nproc) CPUs," \
+	"load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-8s %-8s %10s %12s %14s %12s\n' programs objects "wall ms" "ms/program" \
+	"peak RSS KiB" "KiB/program"
 declare -A per
 status=0
 for n in "${sizes[@]}"; do
@@ -112,7 +120,10 @@ for n in "${sizes[@]}"; do
 		BPFGATE_RESULT_CACHE=$dir/cache "$TIME" -f '%M' -o "$dir/rss" "$BPFGATE" verify --no-cache \
 			${jobs:+--jobs "$jobs"} "${objs[@]}" >"$dir/verify-$n.txt" 2>&1 || rc=$?
 		e=$(date +%s%N)
-		[ "$rc" = 0 ] || { status=1; echo "bpfgate: scale: verify exited $rc (see $dir/verify-$n.txt)" >&2; }
+		if [ "$rc" != 0 ]; then
+			status=1
+			echo "bpfgate: scale: verify exited $rc (see $dir/verify-$n.txt)" >&2
+		fi
 		echo "$(((e - s) / 1000000)) $(tail -1 "$dir/rss")" >>"$dir/times-$n"
 	done
 	ms=$(awk '{ print $1 }' "$dir/times-$n" | median)

@@ -13,12 +13,15 @@ run bench/scale.sh -n 1 --keep "$T/scale" 3 12
 expect_eq "$rc" 0 "scale.sh: $out $err"
 expect_contains "$out" "programs objects" "table header"
 awk '$1 == 3 && $2 == 1' <<<"$out" | grep -q . || fail "no row for 3 programs in one object: $out"
-awk '$1 == 12 && $2 == 2' <<<"$out" | grep -q . || fail "no row for 12 programs in two objects: $out"
+awk '$1 == 12 && $2 == 2' <<<"$out" | grep -q . ||
+	fail "no row for 12 programs in two objects: $out"
 expect_contains "$out" "per-program cost from 3 to 12 programs:" "the comparison"
-expect_contains "$(cat "$T/scale/verify-12.txt")" "12 programs: 12 pass" "every generated program passes"
+expect_contains "$(cat "$T/scale/verify-12.txt")" "12 programs: 12 pass" \
+	"every generated program passes"
 # the six kinds of program are there
 types=$("$BPFGATE" verify --json --no-cache "$T/scale/obj-12/programs/"*.bpf.o |
-	python3 -c 'import json,sys; print(len({r["prog_type"] for r in json.load(sys.stdin)["results"]}))')
+	python3 -c 'import json, sys
+print(len({r["prog_type"] for r in json.load(sys.stdin)["results"]}))')
 [ "$types" -ge 5 ] || fail "generated programs of only $types program types"
 
 # same_results.sh: the same executable twice agrees; one that changes a statistic does not
@@ -39,7 +42,8 @@ SH
 chmod +x "$T/skewed"
 run bench/same_results.sh "$BPFGATE" "$T/skewed" "$B/ok_counter.bpf.o" "$B/bug_oob.bpf.o"
 expect_eq "$rc" 1 "a statistic that differs"
-expect_contains "$out" "ok_counter.bpf.o:ok_counter: insns_processed" "the program and the statistic"
+expect_contains "$out" "ok_counter.bpf.o:ok_counter: insns_processed" \
+	"the program and the statistic"
 expect_contains "$out" "2 of 3 programs identical, 1 differ" "the count"
 run bench/same_results.sh "$BPFGATE"
 expect_eq "$rc" 2 "same_results.sh usage"

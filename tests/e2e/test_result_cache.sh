@@ -12,13 +12,19 @@ objs=("$B/ok_counter.bpf.o" "$B/bug_oob.bpf.o" "$B/guessed_type.bpf.o")
 for f in "${objs[@]}"; do [ -f "$f" ] || fail "missing $f (make run-tests builds it)"; done
 cp "$B/ok_counter.bpf.o" "$T/mine.bpf.o"
 objs+=("$T/mine.bpf.o")
-results() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["results"], sort_keys=True))' "$1"; }
+# py CODE [ARG...]: d is the JSON document in ARG 1 (a file), or on stdin
+py() {
+	python3 -c "import json, sys
+d = json.load(open(sys.argv[1]) if sys.argv[1:] else sys.stdin)
+$1" "${@:2}"
+}
+results() { py 'print(json.dumps(d["results"], sort_keys=True))' "$1"; }
 
 run "$BPFGATE" verify --json "${objs[@]}"
 [ "$rc" = 1 ] || fail "first run: exit $rc, expected 1 (a rejected program): $err"
 printf '%s' "$out" >"$T/first.json"
 case $out$err in *"from cache"*) fail "an empty cache served results: $err" ;; esac
-n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]))' "$T/first.json")
+n=$(py 'print(len(d["results"]))' "$T/first.json")
 [ "$n" -ge 4 ] || fail "expected at least 4 results, got $n"
 entries=$(find "$C" -mindepth 2 -name '*.json' -type f | wc -l)
 # the object with a rejected program is kept too (a failure is a verdict)
@@ -37,7 +43,7 @@ expect_eq "$(results "$T/second.json")" "$(results "$T/first.json")" "cached res
 echo "second run from the cache in $ms ms"
 
 # the host's feature probe (in the JSON's kernels) is kept too, and the same
-probe() { python3 -c 'import json,sys; print(json.dumps([k.get("probe") for k in json.load(open(sys.argv[1]))["kernels"]], sort_keys=True))' "$1"; }
+probe() { py 'print(json.dumps([k.get("probe") for k in d["kernels"]], sort_keys=True))' "$1"; }
 ls "$C"/probe-*.json >/dev/null 2>&1 || fail "no probe kept in $C"
 expect_eq "$(probe "$T/second.json")" "$(probe "$T/first.json")" "kept probe"
 case $(probe "$T/first.json") in *'"prog_types"'*|*'{'*) ;; *) fail "no probe in the JSON" ;; esac
@@ -46,7 +52,7 @@ printf '{"cut' >"$p"
 run "$BPFGATE" verify --json "${objs[@]}"
 printf '%s' "$out" >"$T/third.json"
 expect_eq "$(probe "$T/third.json")" "$(probe "$T/first.json")" "probe after a corrupt one"
-python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$p" || fail "the corrupt probe was not written again"
+py 'pass' "$p" || fail "the corrupt probe was not written again"
 
 # the text output says it (stdout, with the results); a JSON run with -v on stderr
 run "$BPFGATE" verify "${objs[@]}"
@@ -64,11 +70,13 @@ run "$T/bpfgate-changed" verify "${objs[@]}"
 case $out in *"from cache"*) fail "another executable took the results: $out" ;; esac
 
 # a changed object is verified again; the others still come from the cache
-mine_n=$(python3 -c 'import json,sys; print(sum(r["object"].endswith("mine.bpf.o") for r in json.load(open(sys.argv[1]))["results"]))' "$T/first.json")
+mine_n=$(py 'print(sum(r["object"].endswith("mine.bpf.o") for r in d["results"]))' \
+	"$T/first.json")
 cp "$B/bug_oob.bpf.o" "$T/mine.bpf.o"
 run "$BPFGATE" verify --json -v "${objs[@]}"
-new_n=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin)["results"]; print(len(d))')
-rej=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin)["results"]; print(sum(1 for r in d if r["object"].endswith("mine.bpf.o") and r["verdict"]=="fail"))')
+new_n=$(printf '%s' "$out" | py 'print(len(d["results"]))')
+rej=$(printf '%s' "$out" | py 'print(sum(r["object"].endswith("mine.bpf.o") and
+	r["verdict"] == "fail" for r in d["results"]))')
 [ "$rej" -ge 1 ] || fail "the changed object's results are the old ones: $out"
 expect_contains "$err" "$(( n - mine_n )) of $new_n results from cache" "only the unchanged objects"
 
@@ -100,7 +108,9 @@ cp "$e" "$T/outside.json"
 sum0=$(sha256sum <"$T/outside.json")
 rm "$e" && ln -s "$T/outside.json" "$e"
 run "$BPFGATE" verify "${objs[@]}"
-case $out in *"$new_n of $new_n results from cache"*) fail "a symbolic link entry was read: $out" ;; esac
+case $out in
+*"$new_n of $new_n results from cache"*) fail "a symbolic link entry was read: $out" ;;
+esac
 [ -f "$e" ] && [ ! -L "$e" ] || fail "the link entry was not replaced by a file"
 expect_eq "$(sha256sum <"$T/outside.json")" "$sum0" "the link's target"
 

@@ -9,10 +9,10 @@ B=$O/tests/programs
 command -v script >/dev/null || skip "script (util-linux) not installed"
 # enough programs to last longer than half a second, each loaded
 objs=()
-for i in 1 2 3 4; do objs+=("$B"/*.bpf.o); done
+for i in $(seq 16); do objs+=("$B"/*.bpf.o); done
 n=$("$BPFGATE" verify --json --jobs 1 "$B"/*.bpf.o 2>/dev/null |
 	python3 -c 'import json,sys; print(len(json.load(sys.stdin)["results"]))')
-total=$((n * 4))
+total=$((n * 16))
 
 # off a terminal: nothing by default
 run "$BPFGATE" verify --no-cache --jobs 1 "${objs[@]}"
@@ -37,10 +37,13 @@ expect_contains "$tty_err" ".bpf.o  " "the object"
 # what the terminal shows last is the erased line
 case ${tty_err%%Script done*} in *$'\r\033[K') ;; *$'\r\033[K'[[:space:]]) ;;
 *) fail "the progress line was not erased at the end: ${tty_err: -120}" ;; esac
-python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/tty.out" || fail "stdout (not a terminal) is not JSON"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/tty.out" ||
+	fail "stdout (not a terminal) is not JSON"
 
 # --progress never: nothing, even on a terminal
 printf -v cmd '%q ' "$BPFGATE" verify --no-cache --jobs 1 --progress never "${objs[@]}"
 script -qfec "$cmd >/dev/null" "$T/never.err" >/dev/null 2>&1 </dev/null
-case $(cat "$T/never.err") in *"verify: "*) fail "--progress never printed: $(cat "$T/never.err")" ;; esac
+case $(cat "$T/never.err") in
+*"verify: "*) fail "--progress never printed: $(cat "$T/never.err")" ;;
+esac
 echo "progress: terminal line, plain lines when asked, nothing in the JSON"
