@@ -118,6 +118,8 @@ help:
 ##                  vmlinux files, or a BTFHub-like tree DISTRO/VERSION/ARCH/RELEASE.btf.tar.xz
 ##   ALLOW_DIRTY=1  release a work tree with uncommitted changes (recorded in the manifest)
 ##   JOBS=N         programs verified at once (default: one per CPU)
+##   NO_CACHE=1     verify verifies every object again (host results are kept in
+##                  ~/.cache/bpfgate/results: an unchanged object is not loaded again)
 ##   BASELINE=FILE  the gate's baseline (default ci/baseline.json; with PROGRAMS_DIR=D, the
 ##                  one its bpfgate.conf names, else D/bpfgate-baseline.json); verify gates
 ##                  on it when it exists
@@ -167,7 +169,7 @@ GATE_FLAGS = --baseline $(GATE_BASELINE) \
 # since the qemu backend's guest holds only busybox.
 # (bpfgate's own tests: another project's come from its bpfgate.conf)
 VERIFY_TESTS = $(if $(and $(KERNELS),$(OWN_PROGRAMS)),$(FUNC_STATIC_BINS))
-verify-host: all $(if $(VERIFY_TESTS),functional-static)
+verify-host: all $(if $(and $(KERNELS),$(OWN_PROGRAMS)),functional-static)
 	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(VERIFY_TESTS), and functional tests))
 	$(if $(GATE_BASELINE)$(BPF_CONFIG_BASELINE),,@echo "  no baseline $(BASELINE): not gated ('make baseline' writes it)")
 	$(if $(KERNELS),$(Q)RELEASE_BTF="$(RELEASE_BTF)" \
@@ -176,6 +178,7 @@ verify-host: all $(if $(VERIFY_TESTS),functional-static)
 		$(if $(KERNELS),$(foreach k,$(KERNELS),--kernel $(k)),--kernel host) \
 		$(foreach t,$(VERIFY_TESTS),--test $(t)) \
 		$(if $(JOBS),--jobs $(JOBS)) $(if $(GATE_BASELINE),$(GATE_FLAGS)) \
+		$(if $(filter 1,$(NO_CACHE)),--no-cache) \
 		$(if $(filter 1,$(V)),--table) $(BPF_OBJS)
 
 # Every kernel's statistics, so that `make matrix` is gated on each of them too; the

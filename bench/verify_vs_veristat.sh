@@ -11,8 +11,8 @@
 # Agreement: each program's verdict and, where both ran the verifier, its statistics
 # (insns processed, total/peak states, max states per insn, mark_read, stack depth,
 # program size) must be equal; every disagreement is listed with its class.
-# Time: RUNS (default 7) alternating runs of veristat, bpfgate --jobs 1 and --jobs 2
-# over all objects, median wall time and median peak RSS (/usr/bin/time), with the
+# Time: RUNS (default 7) alternating runs of veristat, bpfgate --jobs 1, --jobs 2
+# and the default --jobs over all objects (bpfgate with --no-cache: each run loads), median wall time and median peak RSS (/usr/bin/time), with the
 # ratios to veristat. --no-time skips the timing. --out DIR keeps both tools' raw
 # results and the comparison there. Exits 1 if any program differs, 2 on usage errors.
 set -euo pipefail
@@ -73,7 +73,7 @@ for b in $(cut -f1 "$tmp/batches" | sort -un); do
 done
 # bpfgate exits 1 when a program is rejected, veristat 0: only the JSON tells.
 rc=0
-"$BPFGATE" verify --jobs 1 --json "${objs[@]}" >"$res/bpfgate.json" 2>"$res/bpfgate.err" || rc=$?
+"$BPFGATE" verify --no-cache --jobs 1 --json "${objs[@]}" >"$res/bpfgate.json" 2>"$res/bpfgate.err" || rc=$?
 if [ "$rc" -gt 1 ]; then
 	echo "bpfgate: bpfgate verify exited $rc (see $res/bpfgate.err):" >&2
 	tail -3 "$res/bpfgate.err" >&2
@@ -171,11 +171,12 @@ set -e
 # Time and memory: alternating runs, so that a load change on the machine hits all
 # three tools alike. One line per run: tool, wall ms, peak RSS KiB.
 for ((i = 0; i < runs; i++)); do
-	for tool in veristat j1 j2; do
+	for tool in veristat j1 j2 jd; do
 		case $tool in
 		veristat) cmd=("$VERISTAT" "${objs[@]}") ;;
-		j1) cmd=("$BPFGATE" verify --jobs 1 "${objs[@]}") ;;
-		j2) cmd=("$BPFGATE" verify --jobs 2 "${objs[@]}") ;;
+		j1) cmd=("$BPFGATE" verify --no-cache --jobs 1 "${objs[@]}") ;;
+		j2) cmd=("$BPFGATE" verify --no-cache --jobs 2 "${objs[@]}") ;;
+		jd) cmd=("$BPFGATE" verify --no-cache "${objs[@]}") ;;
 		esac
 		s=$(date +%s%N)
 		"$TIME" -f '%M' -o "$tmp/rss" "${cmd[@]}" >/dev/null 2>&1 || true
@@ -198,11 +199,12 @@ function median(tool, col,   n, i, j, t, a) {
 END {
 	printf "%-26s %9s %7s %12s %7s\n", "tool", "wall ms", "ratio", "peak RSS KiB", "ratio"
 	vt = median("veristat", 2); vm = median("veristat", 3)
-	split("veristat j1 j2", tools, " ")
+	split("veristat j1 j2 jd", tools, " ")
 	label["veristat"] = "veristat"
 	label["j1"] = "bpfgate verify --jobs 1"
 	label["j2"] = "bpfgate verify --jobs 2"
-	for (k = 1; k <= 3; k++) {
+	label["jd"] = "bpfgate verify (default)"
+	for (k = 1; k <= 4; k++) {
 		t = median(tools[k], 2); m = median(tools[k], 3)
 		printf "%-26s %9d %7.2f %12d %7.2f\n", label[tools[k]], t, t / vt, m, m / vm
 	}

@@ -9,6 +9,8 @@ T=$(mktemp -d /tmp/bpfgate-test.XXXXXX)
 cleanup_hooks=()
 on_exit() { local h; for h in "${cleanup_hooks[@]}"; do eval "$h"; done; rm -rf "$T"; }
 trap on_exit EXIT
+# every test starts with an empty result cache of its own (result_cache.h)
+export BPFGATE_RESULT_CACHE=$T/result-cache
 cd "$TOP" || exit 2
 
 fail() { echo "FAIL: $*"; exit 1; }

@@ -22,6 +22,7 @@
 #include "prog_type.h"
 #include "report.h"
 #include "report_html.h"
+#include "result_cache.h"
 #include "result_json.h"
 #include "run_summary.h"
 #include "source_path.h"
@@ -86,7 +87,7 @@ static const struct vh_opt *const verify_opts[] = {
 	&vh_opt_output_format,
 	&vh_opt_baseline_missing, &vh_opt_allow_removed, &opt_type, &opt_btf, &opt_prog,
 	&opt_test, &vh_opt_test_timeout, &opt_probe, &vh_opt_timeout, &opt_backend,
-	&opt_full_log, &vh_opt_verbose, &vh_opt_help, NULL,
+	&opt_full_log, &vh_opt_no_cache, &vh_opt_progress, &vh_opt_verbose, &vh_opt_help, NULL,
 };
 
 static const struct vh_cmd_opts verify_cmd = {
@@ -257,6 +258,12 @@ static int verify_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val
 	case OPT_BACKEND:
 		cfg->backend = v->str;
 		break;
+	case VH_OPT_NO_CACHE:
+		cfg->no_cache = true;
+		break;
+	case VH_OPT_PROGRESS:
+		cfg->progress = v->idx;
+		break;
 	}
 	return 0;
 }
@@ -295,20 +302,24 @@ struct listed {
 	int nprogs;
 	char **objs;
 	int nobjs;
+	struct vh_result_set cached; /* results of the objects found in the result cache */
 };
 
 static void listed__free(struct listed *l)
 {
 	vh_prog_refs__free(l->progs, l->nprogs);
 	free(l->objs);
+	vh_result_set__free(&l->cached);
 	memset(l, 0, sizeof(*l));
 }
 
 /*
  * Open every object as a host run would; an unreadable one is reported here,
- * once (not once per kernel), and left out. Returns an exit status contribution.
+ * once (not once per kernel), and left out. An object whose results are in the
+ * cache is not opened. Returns an exit status contribution.
  */
-static int list_objects(const struct verify_cfg *cfg, char **objs, int nobjs, struct listed *l)
+static int list_objects(const struct verify_cfg *cfg, char **objs, int nobjs, struct listed *l,
+			struct vh_result_cache *cache)
 {
 	char errbuf[512];
 	int status = VH_EXIT_OK;
@@ -321,7 +332,13 @@ static int list_objects(const struct verify_cfg *cfg, char **objs, int nobjs, st
 	}
 	for (int i = 0; i < nobjs; i++) {
 		struct vh_prog_ref *progs, *grown;
-		int n = vh_object__list(objs[i], &cfg->vopts, &progs, errbuf, sizeof(errbuf));
+		int n;
+
+		if (cache && vh_result_cache__lookup(cache, objs[i], &l->cached)) {
+			l->objs[l->nobjs++] = objs[i];
+			continue;
+		}
+		n = vh_object__list(objs[i], &cfg->vopts, &progs, errbuf, sizeof(errbuf));
 
 		if (n < 0) {
 			vh_err(objs[i], "%s", errbuf);
@@ -341,30 +358,47 @@ static int list_objects(const struct verify_cfg *cfg, char **objs, int nobjs, st
 		l->objs[l->nobjs++] = objs[i];
 	}
 	/* a pattern that matches nothing is a typo, not a pass */
-	if (cfg->vopts.filter && !l->nprogs && l->nobjs) {
+	if (cfg->vopts.filter && !l->nprogs && !l->cached.n && l->nobjs) {
 		vh_err("--prog", "'%s' matches no program of the objects given", cfg->vopts.filter);
 		return VH_EXIT_USAGE;
 	}
 	return status;
 }
 
-/* Verify the listed programs on the running kernel; returns an exit status contribution. */
-static int verify_host(struct verify_cfg *cfg, const struct listed *l, struct vh_result_set *out)
+/* Verify the listed programs on the running kernel, with the results the cache
+ * had; returns an exit status contribution. */
+static int verify_host(struct verify_cfg *cfg, const struct listed *l, struct vh_result_set *out,
+		       struct vh_result_cache *cache)
 {
 	struct vh_prog_ref *all = l->progs;
-	int nall = l->nprogs, status = VH_EXIT_OK;
+	struct vh_result_set fresh = { 0 };
+	struct vh_progress progress;
+	int nall = l->nprogs, status = VH_EXIT_OK, err = 0;
 
 	cfg->vopts.kernel_btf = cfg->btf;
 	/* Parsed once, before the workers fork. Without it (no kernel BTF, an
 	 * unreadable --btf) libbpf goes its own way and says what is wrong. */
 	if (nall)
 		vh_core_btf__open(cfg->btf, &cfg->vopts.core_btf);
-	if (nall && vh_verify_pool__run(all, nall, &cfg->vopts, cfg->jobs, out) == -EPERM) {
+	if (nall) {
+		vh_progress__start(&progress, stderr, cfg->progress, nall);
+		err = vh_verify_pool__run(all, nall, &cfg->vopts, cfg->jobs, &progress, &fresh);
+		vh_progress__end(&progress);
+	}
+	if (err == -EPERM) {
 		vh_err(all[0].object, "loading BPF programs needs CAP_BPF and CAP_SYS_ADMIN (run as root)");
 		status = VH_EXIT_USAGE;
 	}
 	vh_core_btf__free(cfg->vopts.core_btf);
 	cfg->vopts.core_btf = NULL;
+	if (vh_result_cache__merge(cache, l->objs, l->nobjs, &l->cached, &fresh, out, !err)) {
+		vh_err("verify", "out of memory");
+		status = VH_EXIT_USAGE;
+	}
+	vh_result_set__free(&fresh);
+	/* with the results (stdout), never inside the JSON: then with -v on stderr */
+	if (!cfg->json || cfg->verbose)
+		vh_result_cache__report(cache, cfg->json ? stderr : stdout, out->n);
 	return status;
 }
 
@@ -438,7 +472,8 @@ static bool host_probe_wanted(const struct verify_cfg *cfg, const struct vh_resu
 }
 
 /* The running kernel as the run's "host" kernel, with its feature probe. */
-static int record_host(const struct verify_cfg *cfg, double seconds, struct vh_result_set *out)
+static int record_host(const struct verify_cfg *cfg, double seconds, struct vh_result_set *out,
+		       struct vh_result_cache *cache)
 {
 	struct vh_kernel_info k = {
 		.release = (char *)vh_kernel_release(),
@@ -454,7 +489,7 @@ static int record_host(const struct verify_cfg *cfg, double seconds, struct vh_r
 	if (cfg->probe)
 		err = read_probe(cfg->probe, &k.probe);
 	else if (host_probe_wanted(cfg, out))
-		err = vh_kernel_probe__json(&k.probe);
+		err = vh_result_cache__probe(cache, &k.probe);
 	if (err && !cfg->probe)
 		vh_err("probe", "cannot probe the kernel: %s", strerror(-err));
 	err = err ?: vh_result_set__merge_kernel(out, &k);
@@ -536,7 +571,9 @@ static void load_full_logs(const struct verify_cfg *cfg, struct vh_result_set *s
 		struct vh_result *r = &set->v[i];
 		struct vh_result_set one = { 0 };
 
-		if (r->verdict != VH_FAIL || r->log || strcmp(r->kernel ?: "", host))
+		/* no log tail: the kernel never saw the program, a load gives no log */
+		if (r->verdict != VH_FAIL || r->log || !r->log_tail ||
+		    strcmp(r->kernel ?: "", host))
 			continue;
 		vh_object__verify_prog(r->object, r->program, &o, &one);
 		if (one.n && one.v[0].log) {
@@ -794,6 +831,7 @@ int do_verify(int argc, char **argv)
 	struct verify_cfg cfg = { 0 };
 	struct vh_result_set set = { 0 };
 	struct listed listed = { 0 };
+	struct vh_result_cache cache = { 0 };
 	bool want_host = false, host_ok = true, vms;
 	char errbuf[512];
 	int status, err;
@@ -806,6 +844,7 @@ int do_verify(int argc, char **argv)
 	}
 	vh_diag__set_verbosity(cfg.verbose);
 	cfg.vopts.kernel = vh_kernel_release();
+	cfg.vopts.jobs_auto = !cfg.jobs;
 	if (!cfg.jobs)
 		cfg.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
 	for (int i = 0; i < cfg.nkernels; i++)
@@ -823,19 +862,24 @@ int do_verify(int argc, char **argv)
 		status = VH_EXIT_USAGE;
 		host_ok = false;
 	}
+	/* --no-cache: the cache is not even opened (nothing hashed, read or written) */
+	if (want_host && host_ok && !cfg.no_cache)
+		vh_result_cache__open(&cache, &cfg.vopts, cfg.btf);
 	if (optind < argc && (host_ok || vms))
-		status = worst(status, list_objects(&cfg, argv + optind, argc - optind, &listed));
+		status = worst(status, list_objects(&cfg, argv + optind, argc - optind, &listed,
+						    &cache));
 	if (want_host) {
 		double t0 = now_s();
 
 		if (host_ok)
-			status = worst(status, verify_host(&cfg, &listed, &set));
+			status = worst(status, verify_host(&cfg, &listed, &set, &cache));
 		status = worst(status, test_host(&cfg, &set));
-		status = worst(status, record_host(&cfg, now_s() - t0, &set));
+		status = worst(status, record_host(&cfg, now_s() - t0, &set, &cache));
 	}
 	if (vms)
 		status = worst(status, verify_vms(&cfg, &listed, &set));
 	listed__free(&listed);
+	vh_result_cache__close(&cache);
 	if (vh_verify_cfg__expectations(&cfg, &set)) {
 		vh_err(cfg.conf->path, "cannot apply the programs' expectations: out of memory");
 		status = VH_EXIT_USAGE;

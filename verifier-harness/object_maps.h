@@ -14,6 +14,7 @@
 #define BPFGATE_OBJECT_MAPS_H
 
 #include <bpf/libbpf.h>
+#include <stdbool.h>
 
 /* Prepare obj's maps for loading; returns a note naming the maps whose
  * max_entries was set ("max_entries of map 'm' is 0 in the object: set to 1
@@ -28,5 +29,28 @@ char *vh_object_maps__fixup(struct bpf_object *obj);
  */
 int vh_object_maps__create_failure(struct bpf_object *obj, const char *libbpf_msg,
 				   char **error, const char **error_class);
+
+/*
+ * Maps made once per object. Loading one program of an object creates all of
+ * its maps, and a large hash or per-CPU map costs the kernel more to allocate
+ * than a program costs to verify; the next program of the same object would
+ * create them all again. So after a load that succeeded the maps are kept
+ * (their descriptors duplicated) and the next load of a program of the same
+ * file (same device, inode, size and modification time) reuses them
+ * (bpf_map__reuse_fd): the verifier sees the same map types, sizes, flags and
+ * BTF, and the same frozen .rodata contents, as a fresh load would give it.
+ * Maps whose state depends on the programs loaded with them are made anew
+ * each time: program arrays, maps of maps, cgroup storage, struct_ops, arenas.
+ * One object is kept per process (the last one); a load of another file lets
+ * the kept maps go.
+ *
+ * __reuse() is called between open and load; __keep() after a load that
+ * succeeded, before the object is closed. __reuse() returns how many maps it
+ * reused (0 when the object is not the kept one).
+ */
+int vh_object_maps__reuse(struct bpf_object *obj, const char *path);
+void vh_object_maps__keep(struct bpf_object *obj, const char *path);
+/* Let the kept maps go (also done at exit, by the process ending). */
+void vh_object_maps__drop(void);
 
 #endif

@@ -532,6 +532,7 @@ struct load_run {
 	char *note;        /* what was changed for the load (object_maps.h), or NULL */
 	char *fault;       /* the load failed before the kernel saw the program: why */
 	const char *fault_class; /* and its class (error_class.h) */
+	bool before_kernel; /* it failed before the kernel saw it: no log, ever */
 	struct vh_expect expect;
 	char expect_strs[VH_EXPECT_MAX_MSGS + 3][256]; /* copies: the BTF dies with obj */
 };
@@ -613,6 +614,42 @@ static void find_object_fault(struct bpf_object *obj, struct load_run *run)
 }
 
 /*
+ * The log buffer of this process, used by every load: made zeroed once, and
+ * after a load only the part the kernel wrote is cleared again (1 MiB cleared
+ * per load cost more than small programs take to verify). It must start empty:
+ * a load the kernel never saw leaves it as it was, and tools such as valgrind
+ * cannot see the kernel write it.
+ */
+static struct {
+	char *buf;
+	size_t size;
+} log_buf;
+
+static char *log_buf_get(size_t size)
+{
+	if (log_buf.size < size) {
+		free(log_buf.buf);
+		log_buf.buf = calloc(1, size);
+		log_buf.size = log_buf.buf ? size : 0;
+	}
+	return log_buf.buf;
+}
+
+/* What the last load wrote in the first size bytes, copied; the buffer cleared. */
+static char *log_buf_take(size_t size)
+{
+	size_t len = strnlen(log_buf.buf, size);
+	char *log = malloc(len + 1);
+
+	if (log) {
+		memcpy(log, log_buf.buf, len);
+		log[len] = '\0';
+	}
+	memset(log_buf.buf, 0, len < size ? len + 1 : size);
+	return log;
+}
+
+/*
  * Open path, keep only prog_name for loading, load with log level `level` into
  * a buffer of `size` bytes. -ENOSPC in run->err means the log did not fit.
  */
@@ -659,26 +696,34 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 		goto cleanup;
 
 	free(run->log);
-	/* zeroed: tools such as valgrind cannot see the kernel write the log */
-	run->log = calloc(1, size);
-	if (!run->log) {
+	run->log = NULL;
+	if (!log_buf_get(size)) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	bpf_program__set_log_buf(prog, run->log, size);
+	bpf_program__set_log_buf(prog, log_buf.buf, size);
 	bpf_program__set_log_level(prog, level);
+	vh_object_maps__reuse(obj, path);
 	vh_diag__capture(run->libbpf_msg, sizeof(run->libbpf_msg));
 	phase = vh_loader__enter(VH_IN_LIBBPF_LOAD);
 	run->err = bpf_object__load(obj);
 	vh_loader__enter(phase);
 	vh_diag__capture(NULL, 0);
+	run->log = log_buf_take(size);
+	if (!run->log) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
 	run->insn_cnt = bpf_program__insn_cnt(prog);
 	free(run->fault);
 	run->fault = NULL;
 	run->fault_class = NULL;
-	if (run->err && !(run->log && run->log[0]) &&
-	    !strstr(run->libbpf_msg, "BPF program load failed"))
+	run->before_kernel = run->err && !run->log[0] &&
+			     !strstr(run->libbpf_msg, "BPF program load failed");
+	if (run->before_kernel)
 		find_object_fault(obj, run);
+	if (!run->err)
+		vh_object_maps__keep(obj, path);
 cleanup:
 	bpf_object__close(obj);
 	return err;
@@ -853,8 +898,12 @@ int vh_object__verify_prog(const char *path, const char *prog,
 		r->verdict = VH_FAIL;
 		/* Once more with the instruction trace, to explain the rejection;
 		 * not for the complexity limit, where tracing a million
-		 * instructions takes the kernel tens of seconds (-v still does). */
-		if ((opts->keep_log || !hit_complexity_limit(&r->stats, stats_run.log)) &&
+		 * instructions takes the kernel tens of seconds (-v still does),
+		 * nor when the kernel never saw the program (libbpf refused it:
+		 * a CO-RE relocation, a kfunc, an attach target), which no log
+		 * level changes. */
+		if (!stats_run.before_kernel &&
+		    (opts->keep_log || !hit_complexity_limit(&r->stats, stats_run.log)) &&
 		    load_prog(path, prog, opts, LOG_FULL, &full))
 			load_run__free(&full);
 		explain_failure(path, opts, &stats_run, &full, r);

@@ -23,6 +23,7 @@ struct vh_verify_opts {
 	bool keep_log;         /* keep the full log of failures in vh_result.log */
 	const char *kernel_btf; /* --btf: CO-RE relocations against this BTF, or NULL */
 	struct vh_core_btf *core_btf; /* that or the running kernel's BTF, parsed (core_btf.h) */
+	bool jobs_auto;        /* --jobs not given: workers also sized to the machine's load */
 };
 
 /* A program of an object, as listed before verification. */

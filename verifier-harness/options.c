@@ -72,6 +72,16 @@ const struct vh_opt vh_opt_table = {
 	VH_OPT_TABLE, "table", 0, VH_OPT_FLAG,
 	.help = "print every program and the full comparison table, not only the summary",
 };
+const struct vh_opt vh_opt_no_cache = {
+	VH_OPT_NO_CACHE, "no-cache", 0, VH_OPT_FLAG,
+	.help = "load every program, without reading or writing the result cache",
+};
+const struct vh_opt vh_opt_progress = {
+	VH_OPT_PROGRESS, "progress", 0, VH_OPT_ENUM, "auto|always|never",
+	.choices = "auto|always|never", .def = "auto",
+	.help = "progress of host verification on stderr: auto (on a terminal), always "
+		"(plain lines off a terminal), never",
+};
 const struct vh_opt vh_opt_verbose = {
 	VH_OPT_VERBOSE, "verbose", 'v', VH_OPT_FLAG,
 	.help = "print the full verifier log of failures; twice: libbpf debug output",

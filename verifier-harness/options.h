@@ -49,6 +49,8 @@ enum vh_opt_id {
 	VH_OPT_SORT,
 	VH_OPT_FILTER,
 	VH_OPT_FORMAT,
+	VH_OPT_NO_CACHE,
+	VH_OPT_PROGRESS,
 	VH_OPT_CMD = 100,
 };
 
@@ -81,7 +83,8 @@ typedef int (*vh_opt_fn)(void *ctx, const struct vh_opt *o, const struct vh_opt_
 extern const struct vh_opt vh_opt_json, vh_opt_pretty, vh_opt_junit, vh_opt_markdown,
 	vh_opt_jobs, vh_opt_timeout, vh_opt_test_timeout, vh_opt_baseline, vh_opt_max_growth,
 	vh_opt_max_share, vh_opt_baseline_missing, vh_opt_allow_removed, vh_opt_table,
-	vh_opt_verbose, vh_opt_help, vh_opt_config, vh_opt_html, vh_opt_max_time_growth;
+	vh_opt_verbose, vh_opt_help, vh_opt_config, vh_opt_html, vh_opt_max_time_growth,
+	vh_opt_no_cache, vh_opt_progress;
 /* veristat's -e, -s, -f and -o (result_view.h) */
 extern const struct vh_opt vh_opt_emit, vh_opt_sort, vh_opt_filter, vh_opt_format,
 	vh_opt_output_format;

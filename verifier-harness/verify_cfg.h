@@ -21,6 +21,8 @@
 struct verify_cfg {
 	struct vh_verify_opts vopts;
 	bool json, pretty, table;
+	bool no_cache;              /* --no-cache */
+	int progress;               /* --progress: index in auto|always|never */
 	const char *junit, *markdown, *baseline, *backend, *btf;
 	const char *html;           /* --html FILE */
 	bool full_log;              /* --full-log: the full logs of failures in the JSON */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error_class.h"
@@ -23,6 +25,14 @@
 #include "verify_pool.h"
 
 #define EXIT_WORKER_EPERM 3
+/* Another worker pays for itself only when the work left is long: it starts
+ * with libbpf's feature probes, makes again the maps of the objects it loads
+ * and parses the kernel BTF where libbpf needs it. So one more is started when
+ * the programs not yet taken would keep each running worker busy for longer
+ * than this (at the mean time per program so far), or when no program has
+ * finished for that long (one slow program: the others wait). */
+#define SPAWN_WORK_S 0.25
+#define TICK_MS 50
 
 /*
  * Shared by the parent and the workers (an anonymous shared mapping made before
@@ -59,7 +69,18 @@ struct pool {
 	pid_t parent;
 	int spawns_left;           /* a worker that dies on every start must not loop */
 	bool eperm;
+	struct vh_progress *progress;
+	int done;                  /* programs with a result */
+	double t0, last_result;    /* start, last result (seconds, monotonic) */
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 /* One error result for a program whose worker did not report it. */
 static void add_lost(struct vh_result_set *out, const struct vh_prog_ref *p,
@@ -111,6 +132,12 @@ static void __attribute__((noreturn)) worker_main(struct pool *p, int slot, int 
 	if (!f || vh_loader__die_with_parent(p->parent))
 		_exit(2);
 	vh_loader__track(&s->phase);
+	/* libbpf reads and copies the 5 MiB kernel BTF for many loads: freed
+	 * blocks that large go back to the system by default, and every page of
+	 * the next one faults in again (most of a small program's time in a VM).
+	 * Kept in the heap, they are reused as they are. */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	while ((k = atomic_fetch_add(&p->b->next, 1)) < p->n) {
 		struct vh_result_set one = { 0 };
 
@@ -197,17 +224,64 @@ static void take_frames(struct pool *p, struct worker *w)
 
 		/* the buffer holds no NUL: the header is parsed from a copy */
 		if (!nl || nl - (w->buf + off) >= (ptrdiff_t)sizeof(head))
-			return;
+			break;
 		snprintf(head, sizeof(head), "%.*s", (int)(nl - (w->buf + off)), w->buf + off);
 		if (sscanf(head, "%d %zu", &k, &len) != 2 || k < 0 || k >= p->n ||
 		    len > w->len - (nl + 1 - w->buf))
-			return;
+			break;
 		off = nl + 1 - w->buf;
 		if (!p->res[k].n &&
 		    vh_result_set__parse_json(w->buf + off, len, &p->res[k], errbuf, sizeof(errbuf)))
 			vh_result_set__free(&p->res[k]);
 		off += len;
+		p->done++;
+		p->last_result = now_s();
 	}
+	/* a frame is read once: what follows it is the next one */
+	memmove(w->buf, w->buf + off, w->len - off);
+	w->len -= off;
+}
+
+/* The program most recently taken, for the progress line. */
+static const char *current_object(const struct pool *p)
+{
+	int next = atomic_load(&p->b->next);
+
+	return next > 0 ? p->progs[(next <= p->n ? next : p->n) - 1].object : NULL;
+}
+
+/* The last minute's load average is at least the number of CPUs. */
+static bool machine_busy(void)
+{
+	double load[1];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return getloadavg(load, 1) == 1 && cpus > 0 && load[0] >= cpus;
+}
+
+/* Start one more worker when the work left is worth it (SPAWN_WORK_S). */
+static int spawn_more(struct pool *p, int *live)
+{
+	int untaken = p->n - atomic_load(&p->b->next);
+	double t = now_s(), per_prog = p->done ? (t - p->t0) * *live / p->done : 0;
+
+	if (untaken <= 0 || *live >= p->nw)
+		return 0;
+	if (untaken * per_prog / *live < SPAWN_WORK_S && t - p->last_result < SPAWN_WORK_S)
+		return 0;
+	/* with the default --jobs, not on a machine whose CPUs are all busy:
+	 * another worker would only compete with this one */
+	if (p->opts->jobs_auto && machine_busy())
+		return 0;
+	for (int i = 0; i < p->nw; i++) {
+		if (p->w[i].pid > 0)
+			continue;
+		if (spawn(p, i))
+			return -EAGAIN;
+		(*live)++;
+		return 0;
+	}
+	return 0;
 }
 
 /* Worker i closed its pipe: collect it, and start another if programs remain. */
@@ -234,32 +308,38 @@ static int reap(struct pool *p, int i)
 
 static int run_pool(struct pool *p)
 {
-	int ret = 0, live = 0;
+	int ret, live, ready;
 
-	for (int i = 0; i < p->nw; i++) {
-		ret = spawn(p, i);
-		if (ret)
-			break;
-		live++;
-	}
+	p->t0 = p->last_result = now_s();
+	ret = spawn(p, 0);
+	live = !ret;
+
 	/* Drain every pipe together: a full pipe would block its worker. */
 	while (live > 0) {
 		struct pollfd pfd[p->nw];
+		bool more = live < p->nw && atomic_load(&p->b->next) < p->n;
 
 		for (int i = 0; i < p->nw; i++)
 			pfd[i] = (struct pollfd){ .fd = p->w[i].pid > 0 ? p->w[i].fd : -1,
 						  .events = POLLIN };
-		if (poll(pfd, p->nw, -1) < 0) {
+		ready = poll(pfd, p->nw, more || p->progress ? TICK_MS : -1);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
 			break;
 		}
+		if (p->progress)
+			vh_progress__update(p->progress, p->done, current_object(p));
+		if (more && spawn_more(p, &live))
+			break;
 		for (int i = 0; i < p->nw; i++) {
 			if (p->w[i].pid <= 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			if (read_available(&p->w[i]) > 0)
+			if (read_available(&p->w[i]) > 0) {
+				take_frames(p, &p->w[i]);
 				continue;
+			}
 			live--;
 			if (reap(p, i) == 0 && p->w[i].pid > 0)
 				live++;
@@ -277,7 +357,7 @@ static int run_pool(struct pool *p)
 }
 
 int vh_verify_pool__run(const struct vh_prog_ref *progs, int n, const struct vh_verify_opts *opts,
-			int jobs, struct vh_result_set *out)
+			int jobs, struct vh_progress *progress, struct vh_result_set *out)
 {
 	struct pool p = {
 		.progs = progs,
@@ -285,6 +365,7 @@ int vh_verify_pool__run(const struct vh_prog_ref *progs, int n, const struct vh_
 		.nw = jobs < n ? jobs : n,
 		.opts = opts,
 		.parent = getpid(),
+		.progress = progress,
 	};
 	size_t board_size;
 	int ret;

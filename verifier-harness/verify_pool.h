@@ -17,10 +17,18 @@
 
 #include "object_verify.h"
 #include "result.h"
+#include "verify_progress.h"
 
-/* Appends one result per program to out. 0, or -EPERM when programs could not be
- * loaded for lack of privilege, or -errno when workers could not be started. */
+/*
+ * Appends one result per program to out. 0, or -EPERM when programs could not be
+ * loaded for lack of privilege, or -errno when workers could not be started.
+ * Up to `jobs` workers, started lazily: one at first, another each time the
+ * running ones have been busy for a while with programs still waiting, so
+ * that a small run is not slower for being parallel (each worker makes the
+ * maps of the objects it loads and parses the kernel BTF libbpf needs).
+ * progress (NULL: none) is told of each program done.
+ */
 int vh_verify_pool__run(const struct vh_prog_ref *progs, int n, const struct vh_verify_opts *opts,
-			int jobs, struct vh_result_set *out);
+			int jobs, struct vh_progress *progress, struct vh_result_set *out);
 
 #endif

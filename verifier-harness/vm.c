@@ -102,7 +102,9 @@ int vh_vm__write_script(FILE *f, const struct vh_vm_kind *kind, const char *bpfg
 		   "step() {\n"
 		   "\techo \"@@bpfgate step $1 %d\" >&3\n"
 		   "\tshift\n"
-		   "\t\"$B\" verify --json \"$@\" >\"$T/results.json\" 2>>\"$T/stderr.txt\"\n"
+		   /* a guest lives for one run: no result cache to keep */
+		   "\t\"$B\" verify --json --no-cache \"$@\" >\"$T/results.json\" "
+		   "2>>\"$T/stderr.txt\"\n"
 		   "\trc=$?\n"
 		   "\t[ $rc -gt $w ] && w=$rc\n"
 		   "\temit results \"$T/results.json\" $rc >&3\n"

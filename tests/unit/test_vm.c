@@ -297,15 +297,15 @@ START_TEST(guest_script_steps)
 	ck_assert_int_eq(g.steps_started, 3);
 	ck_assert_int_eq(g.steps_total, 3);
 	ck_assert_int_eq(g.nresults, 3);
-	snprintf(want, sizeof(want), "verify --json --prog it's %s --probe %s/probe.json", a,
-		 vh_unit_tmpdir);
+	snprintf(want, sizeof(want), "verify --json --no-cache --prog it's %s "
+		 "--probe %s/probe.json", a, vh_unit_tmpdir);
 	ck_assert_str_eq(g.results[0].data, want);
 	ck_assert_int_eq(g.results[0].rc, 0);
 	ck_assert_int_eq(g.results[0].step, 1);
 	ck_assert_str_eq(g.results[1].data, "bb");
 	ck_assert_int_eq(g.results[1].rc, 2);
-	snprintf(want, sizeof(want), "verify --json --prog it's --test %s --probe %s/probe.json",
-		 t, vh_unit_tmpdir);
+	snprintf(want, sizeof(want), "verify --json --no-cache --prog it's --test %s "
+		 "--probe %s/probe.json", t, vh_unit_tmpdir);
 	ck_assert_str_eq(g.results[2].data, want);
 	ck_assert_int_eq(g.results[2].step, 3);
 	ck_assert_int_eq(g.verify_rc, 2);
