@@ -170,7 +170,7 @@ GATE_FLAGS = --baseline $(GATE_BASELINE) \
 # (bpfgate's own tests: another project's come from its bpfgate.conf)
 VERIFY_TESTS = $(if $(and $(KERNELS),$(OWN_PROGRAMS)),$(FUNC_STATIC_BINS))
 verify-host: all $(if $(and $(KERNELS),$(OWN_PROGRAMS)),functional-static)
-	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(VERIFY_TESTS), and functional tests))
+	$(call msg,VERIFY,$(words $(BPF_OBJS)) objects$(if $(strip $(VERIFY_TESTS)), and functional tests))
 	$(if $(GATE_BASELINE)$(BPF_CONFIG_BASELINE),,@echo "  no baseline $(BASELINE): not gated ('make baseline' writes it)")
 	$(if $(KERNELS),$(Q)RELEASE_BTF="$(RELEASE_BTF)" \
 		compiler/release-core-check.sh $(BPFGATE) $(O)/core-check $(KERNELS) -- $(BPF_OBJS))
