@@ -8,7 +8,7 @@
 # bench/results/NAME.txt: a header (date, kernel, CPUs, load average before the run,
 # the command line with any path outside this repository cut to its last component,
 # since a peer such as veristat lives elsewhere) and everything the script printed on
-# stdout. The file is written whole or not at all. Then the docs that quote the record
+# stdout, with this repository's folder left out of its paths. The file is written whole or not at all. Then the docs that quote the record
 # (a `<!-- bench: bench/results/NAME.txt -->` line before a fenced block) get the new
 # text: `bench/sync-docs.sh` does that, and tests/docs/test_doc_timings.sh checks that
 # the docs quote every record as it is.
@@ -41,7 +41,7 @@ trap 'rm -f "$tmp"' EXIT
 		"$(cut -d' ' -f1 /proc/loadavg)"
 	printf '$ %s\n' "$shown"
 } >"$tmp"
-"$@" >>"$tmp"
+"$@" | sed "s|$top/||g" >>"$tmp"
 chmod 0644 "$tmp"
 mv "$tmp" "$out"
 trap - EXIT

@@ -14,6 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 check=0
 [ "${1:-}" = --check ] && check=1
+shopt -s nullglob
 python3 - "$check" README.md docs/*.md <<'PY'
 import os, re, sys
 check = sys.argv[1] == "1"
