@@ -197,7 +197,7 @@ baseline: all
 RELEASE_KERNELS ?= $(or $(KERNELS),$(BPF_CONFIG_KERNELS))
 release: all $(if $(OWN_PROGRAMS),functional-static)
 	$(Q)k="$(RELEASE_KERNELS)"; \
-	[ -n "$$k" ] || k=$$(ci/kernels.sh list | tr ' ' '\n' | grep -vx host); \
+	[ -n "$$k" ] || k=$$(ci/kernels.sh list | tr ' ' '\n' | grep -vx host | xargs); \
 	RELEASE_KERNELS="$$k" RELEASE_BTF="$(RELEASE_BTF)" ALLOW_DIRTY="$(ALLOW_DIRTY)" \
 	RELEASE_NAME="$(BPF_CONFIG_NAME)" RELEASE_TESTS="$(if $(OWN_PROGRAMS),$(FUNC_STATIC_BINS))" \
 	RELEASE_VERIFY="$(if $(BPF_CONFIG),--config $(BPF_CONFIG)) $(if $(GATE_BASELINE),$(GATE_FLAGS))" \

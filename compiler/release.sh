@@ -37,7 +37,8 @@ CLANG=${CLANG:-clang}
 die() { echo "bpfgate: $1: $2" >&2; exit "${3:-2}"; }
 say() { printf '  %-8s %s\n' "$1" "$2"; }
 
-read -r -a kernels <<<"${RELEASE_KERNELS:-}"
+# any blanks separate them, newlines too (kernels.sh list piped through grep)
+read -r -d "" -a kernels <<<"${RELEASE_KERNELS:-}" || true
 [ ${#kernels[@]} -gt 0 ] ||
 	die release "no target kernels (RELEASE_KERNELS; the matrix's come from kernels.conf)"
 
@@ -75,8 +76,8 @@ rc=0
 [ $rc -eq 0 ] || { echo "bpfgate: release: refused: CO-RE relocations fail (above)" >&2; exit $rc; }
 
 # --- 2. the matrix: verification, functional tests and gate, or its last good run ---
-read -r -a tests <<<"${RELEASE_TESTS:-}"
-read -r -a vflags <<<"${RELEASE_VERIFY:-}"
+read -r -d "" -a tests <<<"${RELEASE_TESTS:-}" || true
+read -r -d "" -a vflags <<<"${RELEASE_VERIFY:-}" || true
 matrix=$(dirname "$out")/matrix
 # what the run depends on: bpfgate, objects, tests, kernels, options and their files
 stamp() {
