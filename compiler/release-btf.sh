@@ -33,7 +33,15 @@ add() {
 	case $name in
 	'' | . | .. | */* | .*) die "$src" "'$name' cannot name a kernel's BTF file" ;;
 	esac
-	[ ! -e "$out/$name" ] || die "$src" "a second kernel named $name (RELEASE_BTF)"
+	if [ -e "$out/$name" ]; then
+		# a kernel the matrix boots, given again in RELEASE_BTF: the matrix's BTF
+		# (from the image it boots) is the one that counts
+		if [[ $origin == btf:* ]] && ! grep -q "^$name	btf:" "$out.list"; then
+			echo "bpfgate: $src: $name is a kernel of the matrix already: its image's BTF is used" >&2
+			return 0
+		fi
+		die "$src" "a second kernel named $name (RELEASE_BTF)"
+	fi
 	if [ "$(od -An -tx1 -N4 "$src" | tr -d ' \n')" = 7f454c46 ]; then
 		objcopy -O binary --only-section=.BTF "$src" "$out/$name" 2>/dev/null ||
 			die "$src" "cannot read its .BTF section"
