@@ -81,6 +81,13 @@ cp /sys/kernel/btf/vmlinux "$T/dup/y/k1"
 run env RELEASE_BTF="$T/dup" compiler/release-btf.sh "$BPFGATE" "$T/b2"
 expect_eq "$rc" 2 "two kernels of one name"
 expect_contains "$err" "a second kernel named k1" "its line"
+# a booted kernel given again as a BTF file: the booted one's BTF, and a note
+mkdir -p "$T/again"
+cp /sys/kernel/btf/vmlinux "$T/again/$(uname -r)"
+run env RELEASE_BTF="$T/again" compiler/release-btf.sh "$BPFGATE" "$T/b4" host
+expect_eq "$rc" 0 "a target kernel given again ($err)"
+expect_contains "$err" "is a kernel of the matrix already" "the note"
+expect_eq "$(cut -f2 "$T/b4.list")" "host" "the booted kernel's BTF is kept"
 run env RELEASE_BTF="$T/pk" compiler/release-btf.sh "$BPFGATE" "$T/b3"
 expect_eq "$rc" 2 "a folder without BTF"
 jq -r '"\(.kernels | length) kernels: \(.btf_bytes.min) bytes of minimal BTF for " +
