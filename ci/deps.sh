@@ -96,10 +96,19 @@ wanted() {
 	return 1
 }
 
+# The state of every package of the list, from one dpkg-query (one a package takes
+# seconds for the whole list, on every make verify).
+declare -A state_of=()
+if command -v dpkg-query >/dev/null; then
+	while read -r p st v; do
+		state_of[$p]="$st $v"
+	done < <(dpkg-query -W -f='${Package} ${db:Status-Status} ${Version}\n' \
+		$(awk 'NF {print $1}' <<<"$REQS") 2>/dev/null)
+fi
+
 # installed PKG MIN: true when PKG is installed at MIN or newer.
 installed() {
-	local v
-	v=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null) || return 1
+	local v=${state_of[$1]:-}
 	[ "${v%% *}" = installed ] || return 1
 	[ "$2" = - ] && return 0
 	dpkg --compare-versions "${v#* }" ge "$2"
@@ -114,7 +123,7 @@ while read -r pkg min suite set reason; do
 		printf '%-20s %-8s %-20s %-7s %s\n' "$pkg" "$min" "$suite" "$set" "$reason"
 		continue
 	fi
-	command -v dpkg-query >/dev/null && installed "$pkg" "$min" && continue
+	installed "$pkg" "$min" && continue
 	missing+=("$pkg|$min|$suite|$reason")
 done <<<"$REQS"
 [ $mode = list ] && exit 0

@@ -28,6 +28,14 @@ pkgs --for matrix | grep -qx libsubunit-dev || fail "--for matrix lacks the stat
 run ci/deps.sh --for build --check
 expect_eq "$rc" 0 "--for build --check on a prepared machine"
 expect_contains "$out" "for build is installed" "the set is named"
+# a package dpkg does not report installed (a dpkg-query that hides clang-19) is missing
+mkdir -p "$T/bin"
+real=$(command -v dpkg-query)
+printf '#!/bin/sh\n"%s" "$@" | grep -v "^clang-19 "\n' "$real" >"$T/bin/dpkg-query"
+chmod +x "$T/bin/dpkg-query"
+run env PATH="$T/bin:$PATH" ci/deps.sh --for build --check
+expect_eq "$rc" 2 "a missing package is found"
+expect_contains "$err" "clang-19" "the missing package is named"
 run ci/deps.sh --for nope
 expect_eq "$rc" 2 "unknown set"
 expect_contains "$err" "--for nope: unknown set (one of: build verify matrix check)" "message"
