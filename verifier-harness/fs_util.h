@@ -9,6 +9,10 @@ int vh_rm_rf(const char *path);
 
 #include <stddef.h>
 
+/* mkdir -p: path and every missing folder above it, with mode (existing ones are
+ * left as they are). 0 or -errno. */
+int vh_mkdir_p(const char *path, unsigned int mode);
+
 /* The whole file path into *data (malloc'd, NUL after its *size bytes). A file larger
  * than max (0: no limit) is -EFBIG. 0 or -errno. */
 int vh_read_file(const char *path, size_t max, char **data, size_t *size);

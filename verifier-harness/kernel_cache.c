@@ -313,25 +313,6 @@ void vh_kernel_cache__substitute(const struct vh_kernel_cache *cache, const char
 		snprintf(buf, len, "%s", line);
 }
 
-static int mkdir_p(const char *path)
-{
-	char tmp[PATH_MAX];
-
-	if (pathf(tmp, sizeof(tmp), "%s", path))
-		return -ENAMETOOLONG;
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Remove what killed fetches of release left behind (called under its lock). */
 static void remove_stale(const struct vh_kernel_cache *cache, const char *release)
 {
@@ -689,7 +670,7 @@ int vh_kernel_cache__fetch_opts(const struct vh_kernel_cache *cache,
 	if (!conf->script[0])
 		return vh_errf(errbuf, errlen, -ENOENT, "kernels.sh: not found in bpfgate's data "
 			    "folder (set BPFGATE_DATADIR)");
-	err = mkdir_p(cache->kernels);
+	err = vh_mkdir_p(cache->kernels, 0755);
 	if (err)
 		return vh_errf(errbuf, errlen, err, "%s: %s", cache->kernels, strerror(-err));
 	catch_stop_signals(old);

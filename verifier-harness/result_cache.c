@@ -15,6 +15,7 @@
 #include "json_reader.h"
 #include "kernel_cache.h"
 #include "kernel_probe.h"
+#include "fs_util.h"
 #include "result_cache.h"
 #include "result_json.h"
 #include "sha256.h"
@@ -104,7 +105,7 @@ static void memo_hash(const char *dir, const char *memo_name, const char *file, 
 	}
 	/* written whole or not at all, like an entry */
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", memo);
-	if (!dir[0] || (mkdir(dir, 0700) && errno != EEXIST))
+	if (!dir[0] || vh_mkdir_p(dir, 0700))
 		return;
 	fd = mkstemp(tmp);
 	if (fd < 0)
@@ -329,8 +330,9 @@ static void store(const struct vh_result_cache *c, const char *name,
 	for (size_t i = 0; i < n; i++)
 		if (results[i].verdict == VH_ERROR)
 			return;
-	/* the results folder is made by its owner's bpfgate, private to them */
-	if (mkdir(c->dir, 0700) && errno != EEXIST)
+	/* the results folder is made by its owner's bpfgate, private to them (and the
+	 * cache folders above it, on a first run) */
+	if (vh_mkdir_p(c->dir, 0700))
 		return;
 	entry_path(c, name, true, file, sizeof(file));
 	if (mkdir(file, 0700) && errno != EEXIST)
@@ -415,7 +417,7 @@ static void write_whole(const char *dir, const char *file, const char *text, siz
 	char tmp[ENTRY_PATH_MAX + 32];
 	int fd;
 
-	if (mkdir(dir, 0700) && errno != EEXIST)
+	if (vh_mkdir_p(dir, 0700))
 		return;
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
 	fd = mkstemp(tmp);

@@ -71,6 +71,7 @@ def roff_samples(path, text):
 def parse(path):
     """The console samples of one Markdown file (or man page)."""
     samples, hidden, sample, cmd, prompt_line = [], [], None, None, None
+    bench_quote = quote = False
     in_fence = False
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -79,13 +80,14 @@ def parse(path):
         m = FENCE.match(line)
         if m and not in_fence:
             in_fence = True
+            quote = bench_quote  # a benchmark record, quoted (bench/sync-docs.sh)
             if m.group(1) == "console":
                 sample = Sample(path, no, hidden)
             hidden = []
             continue
         if m and in_fence:
             in_fence = False
-            if not sample and prompt_line:
+            if not sample and prompt_line and not quote:
                 raise SystemExit(f"{path}:{prompt_line}: a '$ ' command sample outside a "
                                  "console block (make it ```console so that it is tested)")
             prompt_line = None
@@ -96,6 +98,7 @@ def parse(path):
             sample = cmd = None
             continue
         if not in_fence:
+            bench_quote = line.startswith("<!-- bench:") or (bench_quote and not line.strip())
             h = HIDDEN.match(line)
             if h:
                 hidden.append(h.group(1))
@@ -181,6 +184,8 @@ def run_document(samples, top, build):
     script.append(f"echo '{MARK} end'")
     env = dict(os.environ)
     env["HOME"] = home
+    env.pop("BPFGATE_RESULT_CACHE", None)  # the scratch HOME's, as a user's would be
+    env.pop("BPFGATE_CACHE", None)
     env["PATH"] = build + ":" + env.get("PATH", "")
     env.pop("MAKEFLAGS", None)
     env.pop("MAKELEVEL", None)

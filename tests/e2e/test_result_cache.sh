@@ -117,4 +117,14 @@ expect_eq "$(sha256sum <"$T/outside.json")" "$sum0" "the link's target"
 # no temp file left behind
 left=$(find "$C" -name '.*' -type f | wc -l)
 expect_eq "$left" 0 "temp files in the cache"
-echo "result cache: hits, changed object, options, --no-cache, corrupt and planted entries"
+# a first run of a new user (no ~/.cache yet) makes the cache folders and fills them
+mkdir -p "$T/newhome"
+run env -u BPFGATE_RESULT_CACHE -u BPFGATE_CACHE -u XDG_CACHE_HOME HOME="$T/newhome" \
+	"$BPFGATE" verify "${objs[@]}"
+[ "$rc" -le 1 ] || fail "a first run in a new home: exit $rc ($err)"
+run env -u BPFGATE_RESULT_CACHE -u BPFGATE_CACHE -u XDG_CACHE_HOME HOME="$T/newhome" \
+	"$BPFGATE" verify "${objs[@]}"
+expect_contains "$out" "results from cache ($T/newhome/.cache/bpfgate/results;" \
+	"the second run of a new user"
+expect_eq "$(stat -c %a "$T/newhome/.cache/bpfgate/results")" 700 "the results folder is private"
+echo "result cache: hits, changed object, options, --no-cache, corrupt and planted entries, new user"
