@@ -396,9 +396,10 @@ static int verify_host(struct verify_cfg *cfg, const struct listed *l, struct vh
 		status = VH_EXIT_USAGE;
 	}
 	vh_result_set__free(&fresh);
-	/* with the results (stdout), never inside the JSON: then with -v on stderr */
+	/* a note for the person (stderr, like the progress): stdout stays the results in
+	 * whatever format was asked; with --json only when -v asks for more */
 	if (!cfg->json || cfg->verbose)
-		vh_result_cache__report(cache, cfg->json ? stderr : stdout, out->n);
+		vh_result_cache__report(cache, stderr, out->n);
 	return status;
 }
 

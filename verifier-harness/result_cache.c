@@ -20,6 +20,7 @@
 #include "result_json.h"
 #include "sha256.h"
 #include "strfmt.h"
+#include "term_line.h"
 
 /* An entry starts with this line and its name; then the JSON result document. */
 #define MAGIC "bpfgate-result-cache"
@@ -460,6 +461,7 @@ int vh_result_cache__probe(struct vh_result_cache *c, char **json)
 void vh_result_cache__report(const struct vh_result_cache *c, FILE *f, size_t total)
 {
 	if (c->hits)
-		fprintf(f, "%zu of %zu results from cache (%s; --no-cache verifies again)\n",
-			c->hits, total, c->dir);
+		vh_term__line(f, vh_term__width(fileno(f)),
+			      "%zu of %zu results from cache (%s; --no-cache verifies again)",
+			      c->hits, total, c->dir);
 }

@@ -492,6 +492,7 @@ int vh_view__apply(const struct vh_view *v, const struct vh_result_set *set,
 	out->version = set->version;
 	out->kernels = set->kernels;
 	out->nkernels = out->kernels_cap = set->nkernels;
+	out->with_logs = set->with_logs;
 	return 0;
 }
 
