@@ -396,9 +396,12 @@ static int verify_host(struct verify_cfg *cfg, const struct listed *l, struct vh
 		status = VH_EXIT_USAGE;
 	}
 	vh_result_set__free(&fresh);
-	/* a note for the person (stderr, like the progress): stdout stays the results in
-	 * whatever format was asked; with --json only when -v asks for more */
-	if (!cfg->json || cfg->verbose)
+	/* a note for the person with the text results; stdout in a format asked for
+	 * (JSON, CSV, veristat's -e/-s/-f) stays that format: then on stderr with -v */
+	if (!cfg->json && cfg->view.format != VH_FORMAT_CSV && !cfg->view.ncols &&
+	    !cfg->view.nsort && !cfg->view.nfilters)
+		vh_result_cache__report(cache, stdout, out->n);
+	else if (cfg->verbose)
 		vh_result_cache__report(cache, stderr, out->n);
 	return status;
 }

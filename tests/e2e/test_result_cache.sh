@@ -56,7 +56,7 @@ py 'pass' "$p" || fail "the corrupt probe was not written again"
 
 # the text output says it (stdout, with the results); a JSON run with -v on stderr
 run "$BPFGATE" verify "${objs[@]}"
-expect_contains "$err" "$n of $n results from cache" "text run"
+expect_contains "$out" "$n of $n results from cache" "text run"
 run "$BPFGATE" verify --json -v "${objs[@]}"
 expect_contains "$err" "$n of $n results from cache" "JSON run with -v"
 
@@ -64,10 +64,10 @@ expect_contains "$err" "$n of $n results from cache" "JSON run with -v"
 # the results; a changed executable does not
 cp "$BPFGATE" "$T/bpfgate-copy"
 run "$T/bpfgate-copy" verify "${objs[@]}"
-expect_contains "$err" "$n of $n results from cache" "a copy of the same executable"
+expect_contains "$out" "$n of $n results from cache" "a copy of the same executable"
 cp "$BPFGATE" "$T/bpfgate-changed" && printf 'x' >>"$T/bpfgate-changed"
 run "$T/bpfgate-changed" verify "${objs[@]}"
-case $err in *"from cache"*) fail "another executable took the results: $err" ;; esac
+case $out in *"from cache"*) fail "another executable took the results: $out" ;; esac
 
 # a changed object is verified again; the others still come from the cache
 mine_n=$(py 'print(sum(r["object"].endswith("mine.bpf.o") for r in d["results"]))' \
@@ -82,11 +82,11 @@ expect_contains "$err" "$(( n - mine_n )) of $new_n results from cache" "only th
 
 # other options that change a verdict are other entries
 run "$BPFGATE" verify --prog '*' "${objs[@]}"
-case $err in *"from cache"*) fail "--prog served results of a run without it: $err" ;; esac
+case $out in *"from cache"*) fail "--prog served results of a run without it: $out" ;; esac
 
 # --no-cache loads everything (and keeps what it found)
 run "$BPFGATE" verify --no-cache "${objs[@]}"
-case $err in *"from cache"*) fail "--no-cache took results from the cache: $err" ;; esac
+case $out in *"from cache"*) fail "--no-cache took results from the cache: $out" ;; esac
 expect_eq "$rc" 1 "--no-cache exit status"
 
 # a corrupt entry is ignored and written again
@@ -97,11 +97,11 @@ e=$(grep -l 'ok_counter' -r "$C" --include='*.json' | head -1)
 [ -n "$e" ] || fail "no entry for ok_counter"
 head -c 40 "$e" >"$T/cut" && cat "$T/cut" >"$e"
 run "$BPFGATE" verify "${objs[@]}"
-case $err in *"$new_n of $new_n results from cache"*) fail "a corrupt entry was used: $err" ;; esac
-expect_contains "$err" "results from cache" "the other entries still used"
+case $out in *"$new_n of $new_n results from cache"*) fail "a corrupt entry was used: $out" ;; esac
+expect_contains "$out" "results from cache" "the other entries still used"
 grep -q '"results"' "$e" || fail "the corrupt entry was not written again"
 run "$BPFGATE" verify "${objs[@]}"
-expect_contains "$err" "$new_n of $new_n results from cache" "rewritten entry used"
+expect_contains "$out" "$new_n of $new_n results from cache" "rewritten entry used"
 
 # an entry that is a symbolic link is not followed: replaced, the target untouched
 cp "$e" "$T/outside.json"
@@ -109,7 +109,7 @@ sum0=$(sha256sum <"$T/outside.json")
 rm "$e" && ln -s "$T/outside.json" "$e"
 run "$BPFGATE" verify "${objs[@]}"
 case $out in
-*"$new_n of $new_n results from cache"*) fail "a symbolic link entry was read: $err" ;;
+*"$new_n of $new_n results from cache"*) fail "a symbolic link entry was read: $out" ;;
 esac
 [ -f "$e" ] && [ ! -L "$e" ] || fail "the link entry was not replaced by a file"
 expect_eq "$(sha256sum <"$T/outside.json")" "$sum0" "the link's target"
@@ -124,7 +124,7 @@ run env -u BPFGATE_RESULT_CACHE -u BPFGATE_CACHE -u XDG_CACHE_HOME HOME="$T/newh
 [ "$rc" -le 1 ] || fail "a first run in a new home: exit $rc ($err)"
 run env -u BPFGATE_RESULT_CACHE -u BPFGATE_CACHE -u XDG_CACHE_HOME HOME="$T/newhome" \
 	"$BPFGATE" verify "${objs[@]}"
-expect_contains "$err" "results from cache ($T/newhome/.cache/bpfgate/results;" \
+expect_contains "$out" "results from cache ($T/newhome/.cache/bpfgate/results;" \
 	"the second run of a new user"
 expect_eq "$(stat -c %a "$T/newhome/.cache/bpfgate/results")" 700 "the results folder is private"
 echo "result cache: hits, changed object, options, --no-cache, corrupt and planted entries, new user"
