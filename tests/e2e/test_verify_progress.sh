@@ -7,12 +7,13 @@
 B=$O/tests/programs
 [ "$(id -u)" = 0 ] || skip "loading BPF programs needs root"
 command -v script >/dev/null || skip "script (util-linux) not installed"
-# enough programs to last longer than half a second, each loaded
+# enough programs to last well over half a second (the first line comes after it),
+# each loaded, on a quiet machine too
 objs=()
-for i in $(seq 16); do objs+=("$B"/*.bpf.o); done
+for i in $(seq 64); do objs+=("$B"/*.bpf.o); done
 n=$("$BPFGATE" verify --json --jobs 1 "$B"/*.bpf.o 2>/dev/null |
 	python3 -c 'import json,sys; print(len(json.load(sys.stdin)["results"]))')
-total=$((n * 16))
+total=$((n * 64))
 
 # off a terminal: nothing by default
 run "$BPFGATE" verify --no-cache --jobs 1 "${objs[@]}"
