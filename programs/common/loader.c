@@ -116,8 +116,10 @@ int loader_parse_opts(const char *prog, int argc, char **argv, const struct load
 		const struct loader_opt *o = &opts[n];
 		bool arg = o->kind != LOADER_OPT_FLAG;
 
-		if (n + 2 >= sizeof(longopts) / sizeof(longopts[0]))
+		if (n + 2 >= sizeof(longopts) / sizeof(longopts[0])) {
+			fprintf(stderr, "%s: more options than the parser holds\n", prog);
 			return 2;
+		}
 		longopts[n] = (struct option){ o->name, arg ? required_argument : no_argument,
 					       NULL, o->shortname };
 		shorts[ns++] = o->shortname;
