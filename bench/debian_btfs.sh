@@ -7,7 +7,8 @@
 #
 # For every Debian kernel image package of the SUITEs (default: bullseye,
 # bullseye-security, bookworm, bookworm-security, bookworm-backports, trixie, sid; the
-# amd64, cloud-amd64 and rt-amd64 flavours, every ABI version the suite still lists),
+# amd64, cloud-amd64 and rt-amd64 flavours, and with ARCHES="amd64 i386" also the
+# 686, 686-pae and rt-686-pae ones; every ABI version the suite still lists),
 # up to MAX kernels (default 40): download the package with an isolated apt
 # configuration (ci/apt-suites.sh; the system's sources are not touched), take its
 # /boot/vmlinuz, and write its raw BTF to OUT/RELEASE (from the unpacked ELF,
@@ -32,16 +33,22 @@ work=$(mktemp -d /tmp/bpfgate-btfs.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 n=0
+for arch in ${ARCHES:-amd64}; do
+case $arch in
+amd64) flavours='amd64|cloud-amd64|rt-amd64' ;;
+i386) flavours='686|686-pae|rt-686-pae' ;;
+*) echo "bpfgate: $arch: ARCHES takes amd64 and i386" >&2; exit 2 ;;
+esac
 for suite in "${suites[@]}"; do
-	dir=$work/apt-$suite
+	dir=$work/apt-$arch-$suite
 	mkdir -p "$dir"
 	# shellcheck disable=SC2207
-	opts=($(apt_isolated "$dir" "$suite"))
+	opts=($(apt_isolated "$dir" "$suite") -o "APT::Architecture=$arch" -o "APT::Architectures=$arch")
 	apt-get "${opts[@]}" -qq update >/dev/null 2>&1 || { echo "$suite: no lists (skipped)"; continue; }
 	pkgs=$(apt-cache "${opts[@]}" pkgnames linux-image- 2>/dev/null |
-		grep -E '^linux-image-[0-9][^ ]*-(amd64|cloud-amd64|rt-amd64)$' | sort -V) || true
+		grep -E "^linux-image-[0-9][^ ]*-($flavours)\$" | sort -V) || true
 	for p in $pkgs; do
-		[ "$n" -lt "$max" ] || break 2
+		[ "$n" -lt "$max" ] || break 3
 		rel=${p#linux-image-}
 		if [ -s "$out/$rel" ]; then
 			n=$((n + 1))
@@ -73,5 +80,6 @@ for suite in "${suites[@]}"; do
 		fi
 		rm -rf "$deb" "$work/boot"
 	done
+done
 done
 echo "$n kernels in $out"

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ static const struct vh_opt opt_btf = {
 };
 
 static const struct vh_opt *const core_check_opts[] = {
-	&opt_kernel, &opt_btf, &vh_opt_json, &vh_opt_pretty, &vh_opt_verbose, &vh_opt_help, NULL,
+	&opt_kernel, &opt_btf, &vh_opt_jobs, &vh_opt_json, &vh_opt_pretty, &vh_opt_verbose, &vh_opt_help, NULL,
 };
 
 static const struct vh_cmd_opts core_check_cmd = {
@@ -68,6 +69,7 @@ struct cfg {
 	int nk, nb;
 	bool json, pretty;
 	int verbose;
+	int jobs; /* kernels checked at once */
 };
 
 static int push_str(const char ***v, int *n, const char *s)
@@ -90,6 +92,10 @@ static int core_check_opt(void *ctx, const struct vh_opt *o, const struct vh_opt
 		return push_str(&c->kernels, &c->nk, v->str);
 	case OPT_BTF:
 		return push_str(&c->btfs, &c->nb, v->str);
+	case VH_OPT_JOBS:
+		if (!v->dflt)
+			c->jobs = (int)v->num;
+		break;
 	case VH_OPT_JSON:
 		c->json = true;
 		break;
@@ -350,52 +356,119 @@ static void write_table(const struct vh_core_results *rs, const struct cfg *c)
 	}
 }
 
+/* The check of one target kernel: every object against its BTF. */
+struct target_check {
+	struct vh_core_results rs;
+	char error[512]; /* why the target or an object could not be checked */
+	const char *subject;
+};
+
+struct checks {
+	const struct cfg *c;
+	char **objs;
+	int nobj;
+	struct target_check *tc;
+	int next; /* the next target to take (__atomic) */
+};
+
+static void check_target(const struct target *t, char **objs, int nobj,
+			 struct vh_core_memo *memo, struct target_check *tc)
+{
+	struct vh_core_btf *cb;
+	int err = vh_core_btf__open(t->btf, &cb);
+
+	if (err) {
+		tc->subject = t->btf;
+		snprintf(tc->error, sizeof(tc->error), "cannot read BTF: %s", strerror(-err));
+		return;
+	}
+	for (int i = 0; i < nobj && !tc->subject; i++)
+		if (vh_core_check__object(objs[i], t->name, cb, memo, &tc->rs, tc->error,
+					  sizeof(tc->error)))
+			tc->subject = objs[i];
+	vh_core_btf__free(cb);
+}
+
+/* A worker: takes targets in turn until none is left. Each has its own memo (the
+ * subsets it saw), parsed BTF and libbpf objects; nothing is shared but the list. */
+static void *check_worker(void *arg)
+{
+	struct checks *w = arg;
+	struct vh_core_memo *memo = vh_core_memo__new();
+	int k;
+
+	while ((k = __atomic_fetch_add(&w->next, 1, __ATOMIC_RELAXED)) < w->c->nt)
+		check_target(&w->c->t[k], w->objs, w->nobj, memo, &w->tc[k]);
+	vh_core_memo__free(memo);
+	return NULL;
+}
+
+/* Run the checks on jobs threads (the calling one included). 0 or -errno. */
+static int run_checks(struct checks *w, int jobs)
+{
+	pthread_t *th;
+	int n = 0;
+
+	if (jobs > w->c->nt)
+		jobs = w->c->nt;
+	th = calloc(jobs > 1 ? jobs - 1 : 1, sizeof(*th));
+	if (!th)
+		return -ENOMEM;
+	for (; n < jobs - 1; n++)
+		if (pthread_create(&th[n], NULL, check_worker, w))
+			break; /* fewer threads: the ones running take the rest */
+	check_worker(w);
+	for (int i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	return 0;
+}
+
 static int run(struct cfg *c, char **objs, int nobj)
 {
+	struct checks w = { .c = c, .objs = objs, .nobj = nobj };
 	struct vh_core_results rs = {};
-	struct vh_core_memo *memo = vh_core_memo__new();
 	int count[3] = {}, ret = VH_EXIT_OK;
-	char errbuf[512];
 
-	for (int k = 0; k < c->nt; k++) {
-		struct vh_core_btf *cb;
-		int err = vh_core_btf__open(c->t[k].btf, &cb);
-
-		if (err) {
-			vh_err(c->t[k].btf, "cannot read BTF: %s", strerror(-err));
-			ret = VH_EXIT_USAGE;
-			goto out;
-		}
-		for (int i = 0; i < nobj; i++) {
-			err = vh_core_check__object(objs[i], c->t[k].name, cb, memo, &rs,
-						    errbuf, sizeof(errbuf));
-			if (err) {
-				vh_err(objs[i], "%s", errbuf);
-				ret = VH_EXIT_USAGE;
-				break;
-			}
-		}
-		vh_core_btf__free(cb);
-		if (ret)
-			goto out;
+	w.tc = calloc(c->nt, sizeof(*w.tc));
+	if (!w.tc || run_checks(&w, c->jobs)) {
+		vh_err("core-check", "out of memory");
+		free(w.tc);
+		return VH_EXIT_USAGE;
 	}
-	for (int i = 0; i < rs.n; i++)
-		count[rs.r[i].verdict]++;
-	if (c->json)
-		write_json(&rs, c->pretty, count);
-	else
-		write_table(&rs, c);
-	ret = count[VH_CORE_ERROR] ? VH_EXIT_USAGE : count[VH_CORE_FAIL] ? VH_EXIT_FAIL :
-		VH_EXIT_OK;
-out:
-	vh_core_memo__free(memo);
+	/* in the order of the targets, whichever thread checked them */
+	for (int k = 0; k < c->nt && ret == VH_EXIT_OK; k++) {
+		struct target_check *tc = &w.tc[k];
+
+		if (tc->subject) {
+			vh_err(tc->subject, "%s", tc->error);
+			ret = VH_EXIT_USAGE;
+		} else if (vh_core_results__append(&rs, &tc->rs)) {
+			vh_err("core-check", "out of memory");
+			ret = VH_EXIT_USAGE;
+		}
+	}
+	if (ret == VH_EXIT_OK) {
+		for (int i = 0; i < rs.n; i++)
+			count[rs.r[i].verdict]++;
+		if (c->json)
+			write_json(&rs, c->pretty, count);
+		else
+			write_table(&rs, c);
+		ret = count[VH_CORE_ERROR] ? VH_EXIT_USAGE : count[VH_CORE_FAIL] ? VH_EXIT_FAIL :
+			VH_EXIT_OK;
+	}
+	for (int k = 0; k < c->nt; k++)
+		vh_core_results__free(&w.tc[k].rs);
+	free(w.tc);
 	vh_core_results__free(&rs);
 	return ret;
 }
 
 int do_core_check(int argc, char **argv)
 {
-	struct cfg c = {};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct cfg c = { .jobs = cpus > 0 ? (int)cpus : 1 };
 	char errbuf[512];
 	int first, ret = VH_EXIT_USAGE;
 

@@ -2,6 +2,7 @@
 /* core_check.c: an object's CO-RE relocations against a target BTF, judged by libbpf
  * and the host's verifier (see core_check.h). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "btf_ext.h"
+#include "object_maps.h"
 
 #include "core_check.h"
 
@@ -21,8 +23,12 @@ struct relo_log {
 	size_t len, cap;
 };
 
-static struct relo_log *cur_log;
+/* Per thread: `bpfgate core-check --jobs N` checks N kernels at once. The hook is
+ * installed once, for good: swapping it around each load would race between threads
+ * (one could save the other's hook as the one to call next). */
+static __thread struct relo_log *cur_log;
 static libbpf_print_fn_t prev_print;
+static pthread_once_t hook_once = PTHREAD_ONCE_INIT;
 
 static int relo_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -165,6 +171,33 @@ static int poisoned_relos(const char *text, const char *prog, struct vh_core_rel
 	return keep;
 }
 
+/* Entries a hash map keeps for a CO-RE check: the kernel pre-allocates every entry
+ * of a hash map (per CPU, for per-CPU kinds) when it is created, which was half of a
+ * check's time, and the verifier's judgement of a hash map does not depend on its
+ * size (a lookup may always return NULL). Arrays keep theirs: a constant index is
+ * checked against it. */
+#define CHECK_HASH_ENTRIES 64
+
+static void shrink_hash_maps(struct bpf_object *o)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, o) {
+		switch (bpf_map__type(m)) {
+		case BPF_MAP_TYPE_HASH:
+		case BPF_MAP_TYPE_PERCPU_HASH:
+		case BPF_MAP_TYPE_LRU_HASH:
+		case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		case BPF_MAP_TYPE_STACK_TRACE:
+			if (bpf_map__max_entries(m) > CHECK_HASH_ENTRIES)
+				bpf_map__set_max_entries(m, CHECK_HASH_ENTRIES);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static struct bpf_object *open_obj(const char *obj, struct vh_core_btf *cb, char *errbuf,
 				   size_t errlen)
 {
@@ -175,8 +208,17 @@ static struct bpf_object *open_obj(const char *obj, struct vh_core_btf *cb, char
 	if (!o) {
 		snprintf(errbuf, errlen, "cannot open BPF object: %s", strerror(-err));
 		errno = -err;
+		return NULL;
 	}
+	/* nothing is pinned (a check leaves no state behind) and empty maps are sized */
+	free(vh_object_maps__fixup(o));
+	shrink_hash_maps(o);
 	return o;
+}
+
+static void hook_libbpf(void)
+{
+	prev_print = libbpf_set_print(relo_print);
 }
 
 static int load_with_log(struct bpf_object *o, struct relo_log *log)
@@ -186,10 +228,9 @@ static int load_with_log(struct bpf_object *o, struct relo_log *log)
 	log->len = 0;
 	if (log->text)
 		log->text[0] = '\0';
+	pthread_once(&hook_once, hook_libbpf);
 	cur_log = log;
-	prev_print = libbpf_set_print(relo_print);
 	err = bpf_object__load(o);
-	libbpf_set_print(prev_print);
 	cur_log = NULL;
 	return err;
 }
@@ -524,6 +565,24 @@ out:
 	free(vlog);
 	free(log.text);
 	return err;
+}
+
+int vh_core_results__append(struct vh_core_results *dst, struct vh_core_results *src)
+{
+	struct vh_core_result *r;
+
+	if (!src->n)
+		return 0;
+	r = realloc(dst->r, (dst->n + src->n) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	memcpy(r + dst->n, src->r, src->n * sizeof(*r));
+	dst->r = r;
+	dst->n += src->n;
+	dst->cap = dst->n;
+	free(src->r);
+	memset(src, 0, sizeof(*src));
+	return 0;
 }
 
 void vh_core_results__free(struct vh_core_results *rs)

@@ -77,6 +77,8 @@ int vh_core_check__object(const char *obj, const char *kernel, struct vh_core_bt
 			  size_t errlen);
 
 void vh_core_results__free(struct vh_core_results *rs);
+/* Move src's results to the end of dst (src is left empty). 0 or -ENOMEM (src kept). */
+int vh_core_results__append(struct vh_core_results *dst, struct vh_core_results *src);
 
 const char *vh_core_verdict__name(enum vh_core_verdict v);
 

@@ -63,6 +63,36 @@ for p in state_unguarded state_guarded; do
 done
 expect_eq "$(verdict state_unguarded new.o)" pass "new.o between old.o and its copy"
 
+# --jobs: kernels checked at once give the same answer, in the targets' order
+run "$BPFGATE" core-check --json --jobs 1 --btf "$T/btf/old.o" --btf "$T/btf/new.o" \
+	--btf "$T/old-copy.o" "$OBJ"
+one=$out
+run "$BPFGATE" core-check --json --jobs 3 --btf "$T/btf/old.o" --btf "$T/btf/new.o" \
+	--btf "$T/old-copy.o" "$OBJ"
+expect_eq "$rc" 1 "--jobs 3: exit 1"
+expect_eq "$out" "$one" "--jobs 3 and --jobs 1: the same JSON"
+
+# Maps are not created as the object has them: nothing is pinned in bpffs (a
+# private one, mounted here), and a hash map too large to pre-allocate does not keep
+# the verifier from proving a guarded read of a missing field dead.
+${CLANG:-clang} -g -O2 -target bpf -Icompiler \
+	-c tests/fixtures/core_check/pinned_big_maps.bpf.c -o "$T/pinned_big_maps.bpf.o" ||
+	fail "compile pinned_big_maps.bpf.c"
+echo 'struct task_struct { int pid; } __attribute__((preserve_access_index));
+struct task_struct x;' >"$T/pid_only.c"
+${CLANG:-clang} -g -O2 -target bpf -c "$T/pid_only.c" -o "$T/pid_only.o" || fail "compile pid_only"
+if unshare -m true 2>/dev/null; then
+	run unshare -m sh -c 'mount -t bpf bpf /sys/fs/bpf && "$0" core-check --json \
+		--btf "$1" "$2" && ls /sys/fs/bpf' "$BPFGATE" "$T/pid_only.o" "$T/pinned_big_maps.bpf.o"
+	expect_eq "$rc" 0 "pinned and huge maps: exit 0 ($err)"
+	expect_eq "$(echo "$out" | grep -c bpfgate_core_pinned)" 0 "nothing pinned ($out)"
+else
+	run "$BPFGATE" core-check --json --btf "$T/pid_only.o" "$T/pinned_big_maps.bpf.o"
+	expect_eq "$rc" 0 "huge map: exit 0 ($err)"
+fi
+expect_eq "$(echo "$out" | sed -n '/^{/,$p' | jq -r '.results[0].verdict')" pass \
+	"the guarded tgid read with a huge map"
+
 # bad input: one line, exit 2
 mkdir "$T/emptydir"
 for args in "--btf $T/btf/README $OBJ" "--btf $T/missing $OBJ" "--btf $T/emptydir $OBJ" \
