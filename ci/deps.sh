@@ -99,12 +99,15 @@ wanted() {
 # The state of every package of the list, from one dpkg-query (one a package takes
 # seconds for the whole list, on every make verify).
 declare -A state_of=()
-if command -v dpkg-query >/dev/null; then
+read_states() {
+	state_of=()
+	command -v dpkg-query >/dev/null || return 0
 	while read -r p st v; do
 		state_of[$p]="$st $v"
 	done < <(dpkg-query -W -f='${Package} ${db:Status-Status} ${Version}\n' \
 		$(awk 'NF {print $1}' <<<"$REQS") 2>/dev/null)
-fi
+}
+read_states
 
 # installed PKG MIN: true when PKG is installed at MIN or newer.
 installed() {
@@ -194,7 +197,8 @@ if [ ${#trixie[@]} -gt 0 ]; then
 	apt-get install $apt_q "$tmp"/*.deb
 fi
 
-# Verify: anything still missing is an error.
+# Verify: anything still missing is an error (the states read before installing are stale).
+read_states
 still=0
 while read -r pkg min suite set reason; do
 	[ -n "$pkg" ] || continue
