@@ -98,24 +98,27 @@ BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 | \
 	-idirafter /usr/include/$(shell uname -m)-linux-gnu
 
 # Reproducible: no absolute path of the build reaches debug info or BTF, wherever the
-# sources are. The build folder becomes '.', and each folder outside it that sources
-# or headers come from (PROGRAMS_DIR=/some/folder, O, includes, this folder once
-# installed) becomes its own name. clang 15+ applies the last matching map and clang
-# 14 the longest, so the specific maps come last. clang runs with PWD=/proc/self/cwd
-# (LLVM takes $PWD as the working folder when it is that folder): clang 19 orders some
-# BTF types differently depending on the working folder's path string, so it is the
-# same string in every checkout. (clang 19 still varies the order of a few BTF types
-# with other path lengths: docs/releasing.md.)
+# sources are, and clang's command line is the same string in every checkout. clang 19
+# orders a few BTF types by where its strings land in memory, so even the length of a
+# path on the command line changes the object's bytes (docs/releasing.md): every path
+# inside the build folder is passed relative to it (bpf_rel), the folder itself never.
+# Each folder outside it that sources or headers come from (PROGRAMS_DIR=/some/folder,
+# O, includes, this folder once installed) becomes its own name; clang 15+ applies the
+# last matching map and clang 14 the longest, so the specific maps come last. clang
+# runs with PWD=/proc/self/cwd (LLVM takes $PWD as the working folder when it is that
+# folder), the same string everywhere.
 BPF_CC_PWD := PWD=/proc/self/cwd
+bpf_rel = $(patsubst $(CURDIR)/%,%,$(patsubst $(CURDIR),.,$(abspath $(1))))
+bpf_rel_includes = $(foreach f,$(1),$(if $(filter -I%,$(f)),-I$(call bpf_rel,$(f:-I%=%)),$(f)))
 bpf_outside_dirs = $(sort $(filter-out $(CURDIR) $(CURDIR)/%,$(abspath $(PROGRAMS_DIR) $(BPF_OUT) \
 	$(BPF_MK_DIR) $(patsubst -I%,%,$(filter -I%,$(BPF_INCLUDES) $(BPF_CONFIG_INCLUDES))))))
-BPF_PREFIX_MAP = -ffile-prefix-map=$(CURDIR)/= -ffile-prefix-map=/proc/self/cwd/= \
-	-fdebug-compilation-dir=. \
+BPF_PREFIX_MAP = -ffile-prefix-map=/proc/self/cwd/= -fdebug-compilation-dir=. \
 	$(foreach d,$(bpf_outside_dirs),-ffile-prefix-map=$(d)=$(notdir $(d)))
 BPF_BASE_CFLAGS = -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
 	$(if $(filter 1,$(BPF_WERROR)),-Wall -Werror)
 BPF_ALL_CFLAGS = $(BPF_BASE_CFLAGS) \
-	-I$(PROGRAMS_DIR) $(BPF_INCLUDES) $(BPF_CONFIG_INCLUDES) -I$(BPF_OUT) -I$(BPF_MK_DIR) \
+	$(call bpf_rel_includes,-I$(PROGRAMS_DIR) $(BPF_INCLUDES) $(BPF_CONFIG_INCLUDES) \
+		-I$(BPF_OUT) -I$(BPF_MK_DIR)) \
 	$(BPF_SYS_INCLUDES) $(BPF_PREFIX_MAP) $(BPF_CONFIG_CFLAGS) $(BPF_CFLAGS)
 # The flags that shape the code, without include folders and path maps (a release's
 # manifest records them).
@@ -140,8 +143,9 @@ $(BPF_OUT)/.unit/%.bpf.o: $(PROGRAMS_DIR)/%.bpf.c $(BPF_CONFIG_MK) | bpf-toolche
 	$(call msg,CLANG,$<)
 	@mkdir -p $(@D)
 	$(Q)$(BPF_CC_PWD) $(CLANG) $(BPF_ALL_CFLAGS) $(call bpf_prog_cflags,$*) \
-		-MMD -MP -MF $(@:.o=.d) -MT $@ \
-		-c $< -o $@
+		-MMD -MP -MF $(call bpf_rel,$(@:.o=.d)) -MT $(call bpf_rel,$@) \
+		-c $(call bpf_rel,$<) -o $(call bpf_rel,$@)
+	$(if $(filter-out $(call bpf_rel,$@),$@),$(Q)sed -i '1s|^$(call bpf_rel,$@):|$@:|' $(@:.o=.d))
 
 # Link: all units of a program through bpftool's static linker.
 define bpf_link_rule
