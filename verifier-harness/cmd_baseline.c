@@ -113,7 +113,8 @@ static int keep_kernel(struct vh_result_set *out, const struct vh_kernel_info *k
 	struct vh_kernel_info copy = *k;
 
 	copy.boot_s = copy.verify_s = -1;
-	copy.probe = copy.baseline_kernel = copy.baseline_match = NULL;
+	copy.probe = NULL;
+	copy.baseline_kernel = copy.baseline_match = NULL;
 	return vh_result_set__merge_kernel(out, &copy);
 }
 

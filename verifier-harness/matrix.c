@@ -333,6 +333,7 @@ static int record_kernel(struct matrix *m, struct kjob *k, const struct vh_guest
 			 const struct vh_result_set *got, struct vh_result_set *out)
 {
 	const struct vh_kernel_info *guest = got && got->nkernels ? &got->kernels[0] : NULL;
+	struct vh_probe sent = {};
 	struct vh_kernel_info ki = {
 		.release = (char *)(g->release[0] ? g->release :
 				    k->spec.release[0] ? k->spec.release : k->spec.name),
@@ -341,9 +342,16 @@ static int record_kernel(struct matrix *m, struct kjob *k, const struct vh_guest
 		.accel = m->kvm ? "kvm" : "tcg",
 		.boot_s = -1,
 		.verify_s = -1,
-		.probe = guest && guest->probe ? guest->probe : g->probe,
+		.probe = guest ? guest->probe : NULL,
 	};
 	double boot, probe, verify;
+	char errbuf[160];
+	int err;
+
+	/* a probe section that is no probe (cut short, garbled) is no probe */
+	if (!ki.probe && g->probe &&
+	    !vh_probe__parse(g->probe, g->probe_len, &sent, errbuf, sizeof(errbuf)))
+		ki.probe = &sent;
 
 	if (g->hello) {
 		split_times(k, &boot, &probe, &verify);
@@ -351,7 +359,9 @@ static int record_kernel(struct matrix *m, struct kjob *k, const struct vh_guest
 		if (g->verified)
 			ki.verify_s = verify;
 	}
-	return vh_result_set__merge_kernel(out, &ki);
+	err = vh_result_set__merge_kernel(out, &ki);
+	vh_probe__clear(&sent);
+	return err;
 }
 
 /* A kernel that never booted: its error result, and its entry without a probe. */

@@ -210,7 +210,7 @@ void vh_kernel_info__free(struct vh_kernel_info *k)
 	free(k->series);
 	free(k->backend);
 	free(k->accel);
-	free(k->probe);
+	vh_probe__free(k->probe);
 	free(k->baseline_kernel);
 	free(k->baseline_match);
 	memset(k, 0, sizeof(*k));
@@ -240,7 +240,8 @@ int vh_result_set__merge_kernel(struct vh_result_set *dst, const struct vh_kerne
 	err = err ?: dup_str(&copy.series, src->series);
 	err = err ?: dup_str(&copy.backend, src->backend);
 	err = err ?: dup_str(&copy.accel, src->accel);
-	err = err ?: dup_str(&copy.probe, src->probe);
+	if (src->probe && !(copy.probe = vh_probe__dup(src->probe)))
+		err = -ENOMEM;
 	err = err ?: dup_str(&copy.baseline_kernel, src->baseline_kernel);
 	err = err ?: dup_str(&copy.baseline_match, src->baseline_match);
 	if (err)

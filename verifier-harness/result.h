@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "probe.h"
+
 #define VH_STAT_UNKNOWN (-1L)
 
 enum vh_verdict {
@@ -80,7 +82,7 @@ struct vh_kernel_info {
 	char *accel;    /* "kvm", "tcg", or NULL (host) */
 	double boot_s;  /* seconds to boot, < 0 unknown (null) */
 	double verify_s; /* seconds of verification and functional tests, < 0 unknown */
-	char *probe;    /* `bpfgate kernel probe --json` as compact JSON text, or NULL */
+	struct vh_probe *probe; /* its feature probe (probe.h), or NULL */
 	char *baseline_kernel; /* with a baseline: the release it was compared with */
 	char *baseline_match;  /* "release" or "series" (compare.h), NULL: not gated */
 };

@@ -12,6 +12,7 @@
 
 #include "report.h"
 #include "verifier_log.h"
+#include "unit_main.h"
 
 static struct vh_result *add(struct vh_result_set *set, const char *kernel, const char *object,
 			     const char *program, enum vh_verdict verdict, long insns)
@@ -629,8 +630,6 @@ int main(void)
 {
 	Suite *s = suite_create("reports");
 	TCase *table = tcase_create("table"), *files = tcase_create("files");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(table, test_table_alignment);
 	tcase_add_test(table, test_table_color_and_objects);
@@ -649,9 +648,5 @@ int main(void)
 	tcase_add_test(files, test_hostile_log);
 	suite_add_tcase(s, table);
 	suite_add_tcase(s, files);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }
