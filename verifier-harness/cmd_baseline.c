@@ -75,7 +75,7 @@ static int config_baseline(const char *conf_path, char **path)
 
 static bool is_test(const struct vh_result *r)
 {
-	return r->prog_type && !strcmp(r->prog_type, "test");
+	return r->kind == VH_KIND_TEST;
 }
 
 /* Whether the fresh results replace the old rows of kernel release: a kernel of

@@ -183,9 +183,10 @@ static int add_error(struct kjob *k, struct vh_result_set *out, const char *caus
 	if (!r)
 		return -ENOMEM;
 	r->verdict = VH_ERROR;
+	r->kind = VH_KIND_KERNEL;
 	r->kernel = strdup(k->spec.release[0] ? k->spec.release : k->spec.name);
-	r->object = strdup("(vm)");
-	r->program = strdup("(vm)");
+	r->object = strdup(VH_KERNEL_OBJECT);
+	r->program = strdup(VH_KERNEL_OBJECT);
 	r->error = strdup(cause);
 	r->log_tail = tail ? strdup(tail) : NULL;
 	k->failed = true;
@@ -378,7 +379,7 @@ static int fail_early(struct matrix *m, struct kjob *k, struct vh_result_set *ou
 static int map_back(struct matrix *m, struct kjob *k, struct vh_result *r)
 {
 	char p[PATH_MAX];
-	bool test = r->prog_type && !strcmp(r->prog_type, "test");
+	bool test = r->kind == VH_KIND_TEST;
 	int n = test ? m->plan.ntests : m->plan.nobjs;
 
 	for (int j = 0; r->object && j < n; j++) {

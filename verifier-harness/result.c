@@ -33,6 +33,20 @@ void vh_stats__init(struct vh_stats *st)
 		vh_stats__set(st, i, VH_STAT_UNKNOWN);
 }
 
+static bool is_str(const char *s, const char *want)
+{
+	return s && !strcmp(s, want);
+}
+
+enum vh_result_kind vh_result__kind_of(const struct vh_result *r)
+{
+	if (is_str(r->prog_type, VH_TEST_PROG_TYPE))
+		return VH_KIND_TEST;
+	if (is_str(r->object, VH_KERNEL_OBJECT) && is_str(r->program, VH_KERNEL_OBJECT))
+		return VH_KIND_KERNEL;
+	return VH_KIND_PROGRAM;
+}
+
 struct vh_result *vh_result_set__add(struct vh_result_set *set)
 {
 	struct vh_result *r;
@@ -92,6 +106,7 @@ int vh_result_set__append(struct vh_result_set *dst, const struct vh_result *src
 
 	if (!r)
 		return -ENOMEM;
+	r->kind = src->kind;
 	r->verdict = src->verdict;
 	r->stats = src->stats;
 	r->log_truncated = src->log_truncated;

@@ -241,6 +241,7 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 				 v->line, c->idx,
 				 "expected \"pass\", \"fail\", \"skip\" or \"error\"");
 	r->verdict = verdict;
+	r->kind = vh_result__kind_of(r);
 	v = vh_json_value__get(o, "log_truncated");
 	if (v && v->type != VH_JSON_NULL && v->type != VH_JSON_BOOL)
 		return vh_errf(c->errbuf, c->errlen, -EINVAL,
@@ -641,8 +642,8 @@ int vh_result_set__justify_skips(struct vh_result_set *set)
 		const struct vh_kernel_info *k;
 		char *reason;
 
-		/* functional tests ("test") are no program type a kernel probes */
-		if (r->verdict != VH_SKIP || !r->prog_type || !strcmp(r->prog_type, "test") ||
+		/* functional tests are no program type a kernel probes */
+		if (r->verdict != VH_SKIP || !r->prog_type || r->kind == VH_KIND_TEST ||
 		    (r->reason && strstr(r->reason, PROBE_EVIDENCE)))
 			continue;
 		k = vh_result_set__find_kernel(set, r->kernel);

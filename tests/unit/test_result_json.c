@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "result_csv.h"
 #include "result_json.h"
 #include "unit_main.h"
 
@@ -336,6 +337,52 @@ START_TEST(test_baseline_match_fields)
 }
 END_TEST
 
+/* What a result is about is read back from the strings written for it (JSON and CSV). */
+START_TEST(test_kinds)
+{
+	static const struct {
+		const char *object, *program, *prog_type;
+		enum vh_result_kind kind;
+	} rows[] = {
+		{ "o.bpf.o", "p", "xdp", VH_KIND_PROGRAM },
+		{ "tests/test_flow", "test_flow", "test", VH_KIND_TEST },
+		{ "(vm)", "(vm)", NULL, VH_KIND_KERNEL },
+		{ "(vm)", "p", "xdp", VH_KIND_PROGRAM },
+	};
+	struct vh_result_set set = {}, back = {}, csv = {};
+	const char *text = "file_name,prog_name,verdict,prog_type\n"
+			   "(vm),(vm),failure,\nt,t,success,test\no,p,success,xdp\n";
+	char err[256], *json;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct vh_result *r = vh_result_set__add(&set);
+
+		r->kernel = strdup("6.1.0");
+		r->object = strdup(rows[i].object);
+		r->program = strdup(rows[i].program);
+		r->prog_type = rows[i].prog_type ? strdup(rows[i].prog_type) : NULL;
+		r->kind = rows[i].kind;
+		ck_assert_int_eq(vh_result__kind_of(r), rows[i].kind);
+	}
+	json = vh_unit_result_json(&set, false);
+	ck_assert_int_eq(vh_result_set__parse_json(json, strlen(json), &back, err, sizeof(err)), 0);
+	for (size_t i = 0; i < back.n; i++)
+		ck_assert_int_eq(back.v[i].kind, rows[i].kind);
+	ck_assert_msg(!vh_result_set__parse_csv(text, strlen(text), &csv, err, sizeof(err)), "%s",
+		      err);
+	ck_assert_int_eq(csv.v[0].kind, VH_KIND_KERNEL);
+	ck_assert_int_eq(csv.v[1].kind, VH_KIND_TEST);
+	ck_assert_int_eq(csv.v[2].kind, VH_KIND_PROGRAM);
+	/* a copy keeps it */
+	ck_assert_int_eq(vh_result_set__append(&csv, &set.v[1]), 0);
+	ck_assert_int_eq(csv.v[3].kind, VH_KIND_TEST);
+	free(json);
+	vh_result_set__free(&set);
+	vh_result_set__free(&back);
+	vh_result_set__free(&csv);
+}
+END_TEST
+
 START_TEST(test_read_errors)
 {
 	struct vh_result_set set = {};
@@ -383,6 +430,7 @@ int main(void)
 	tcase_add_test(rd, test_forward_compatible);
 	tcase_add_loop_test(rd, test_malformed, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(rd, test_read_errors);
+	tcase_add_test(rd, test_kinds);
 	suite_add_tcase(s, rt);
 	suite_add_tcase(s, rd);
 	return vh_unit_run(s);

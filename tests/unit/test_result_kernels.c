@@ -52,6 +52,7 @@ static struct vh_result *add(struct vh_result_set *set, const char *kernel, cons
 	r->prog_type = prog_type ? strdup(prog_type) : NULL;
 	r->verdict = v;
 	r->reason = reason ? strdup(reason) : NULL;
+	r->kind = vh_result__kind_of(r); /* as the reader would */
 	return r;
 }
 
