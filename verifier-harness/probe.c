@@ -378,7 +378,8 @@ static int helpers_copy(struct vh_probe *dst, const struct vh_probe *src)
 		h->ids = src->helpers[i].n ? malloc(src->helpers[i].n * sizeof(*h->ids)) : NULL;
 		if (!h->prog_type || (src->helpers[i].n && !h->ids))
 			return -ENOMEM;
-		memcpy(h->ids, src->helpers[i].ids, src->helpers[i].n * sizeof(*h->ids));
+		if (src->helpers[i].n)
+			memcpy(h->ids, src->helpers[i].ids, src->helpers[i].n * sizeof(*h->ids));
 		h->n = src->helpers[i].n;
 	}
 	return 0;
