@@ -902,32 +902,13 @@ static char config_value(const char *text, const char *name)
 	return 0;
 }
 
+/* The whole text file, or NULL. */
 static char *read_text(const char *path)
 {
 	char *buf = NULL;
-	size_t cap = 0, len = 0, n;
-	FILE *f = fopen(path, "re");
+	size_t len;
 
-	if (!f)
-		return NULL;
-	do {
-		if (cap - len < 65536) {
-			char *nb = realloc(buf, cap + 262144);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-			cap += 262144;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n > 0);
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
+	return vh_read_file(path, 0, &buf, &len) ? NULL : buf;
 }
 
 int vh_kernel__preflight(const struct vh_kernel_spec *spec, const char *backend, char *missing,

@@ -234,32 +234,18 @@ static void entry_path(const struct vh_result_cache *c, const char *name, bool s
 static char *read_entry(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
 	char *text = NULL;
-	size_t have = 0;
+	struct stat st;
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (size_t)st.st_size > ENTRY_MAX || !(text = malloc(st.st_size + 1)))
-		goto fail;
-	while (have < (size_t)st.st_size) {
-		ssize_t r = read(fd, text + have, st.st_size - have);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			goto fail;
-		have += r;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || vh_read_fd(fd, ENTRY_MAX, &text, len) ||
+	    !*len) {
+		free(text);
+		text = NULL;
 	}
 	close(fd);
-	text[have] = '\0';
-	*len = have;
 	return text;
-fail:
-	free(text);
-	close(fd);
-	return NULL;
 }
 
 /* Results of a parsed entry that belong to path on this kernel: all or nothing. */

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* result_json.c: write result sets as the JSON result contract, and read them back. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs_util.h"
 #include "json_reader.h"
 #include "json_writer.h"
 #include "result_csv.h"
@@ -461,58 +460,9 @@ cleanup:
 /* The whole file (or stdin for "-"), refusing more than max bytes. */
 static int slurp(const char *path, size_t max, char **out, size_t *out_len)
 {
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-	struct stat st;
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	/* a file known to be too big (or a folder) is refused before any read */
-	if (!fstat(fd, &st) && S_ISDIR(st.st_mode))
-		err = -EISDIR;
-	else if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (size_t)st.st_size > max)
-		err = -EFBIG;
-	if (err)
-		goto cleanup;
-	for (;;) {
-		ssize_t n;
-
-		if (cap - len < 4096) {
-			char *b;
-
-			cap = cap ? cap * 2 : 65536;
-			b = realloc(buf, cap);
-			if (!b) {
-				err = -ENOMEM;
-				goto cleanup;
-			}
-			buf = b;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			goto cleanup;
-		}
-		if (n == 0)
-			break;
-		len += n;
-		if (len > max) {
-			err = -EFBIG;
-			goto cleanup;
-		}
-	}
-	*out = buf;
-	*out_len = len;
-	buf = NULL;
-cleanup:
-	free(buf);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return err;
+	if (!strcmp(path, "-"))
+		return vh_read_fd(STDIN_FILENO, max, out, out_len);
+	return vh_read_file(path, max, out, out_len);
 }
 
 /* JSON, else (anything that does not start with '{') CSV */
