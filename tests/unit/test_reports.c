@@ -253,20 +253,6 @@ static void remove_tmpdir(void)
 	rmdir(tmpdir);
 }
 
-static int count_entries(void)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-	int n = 0;
-
-	/* temp files are hidden (".NAME.XXXXXX"): count them too */
-	while (d && (e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	if (d)
-		closedir(d);
-	return n;
-}
-
 static size_t count(const char *hay, const char *needle)
 {
 	size_t n = 0;
@@ -379,7 +365,7 @@ START_TEST(test_junit)
 					  "\xef\xbf\xbd[31m\">"));
 	ck_assert_ptr_null(strchr(xml, '\033'));
 	free(xml);
-	ck_assert_int_eq(count_entries(), 1); /* no temp file left behind */
+	ck_assert_int_eq(vh_unit_count_entries(tmpdir), 1); /* no temp file left behind */
 	remove_tmpdir();
 	vh_result_set__free(&set);
 }
@@ -399,7 +385,7 @@ START_TEST(test_junit_atomic)
 	snprintf(path, sizeof(path), "%s/taken", tmpdir);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	ck_assert_int_eq(vh_report__junit(path, &set), -EISDIR);
-	ck_assert_int_eq(count_entries(), 1);
+	ck_assert_int_eq(vh_unit_count_entries(tmpdir), 1);
 	/* an existing report is replaced whole */
 	snprintf(path, sizeof(path), "%s/junit.xml", tmpdir);
 	ck_assert_int_eq(vh_report__junit(path, &set), 0);
@@ -412,7 +398,7 @@ START_TEST(test_junit_atomic)
 		ck_assert_ptr_null(strstr(xml, "<testcase"));
 		free(xml);
 	}
-	ck_assert_int_eq(count_entries(), 2);
+	ck_assert_int_eq(vh_unit_count_entries(tmpdir), 2);
 	remove_tmpdir();
 }
 END_TEST
@@ -452,7 +438,7 @@ START_TEST(test_markdown)
 	md = vh_unit_slurp(path);
 	ck_assert_uint_eq(count(md, "### bpfgate verify\n"), 1);
 	free(md);
-	ck_assert_int_eq(count_entries(), 1);
+	ck_assert_int_eq(vh_unit_count_entries(tmpdir), 1);
 	vh_result_set__free(&set);
 	remove_tmpdir();
 }

@@ -7,9 +7,11 @@
 #define BPFGATE_UNIT_MAIN_H
 
 #include <check.h>
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fs_util.h"
@@ -66,6 +68,20 @@ static inline void vh_unit_write_file(const char *path, const char *data, size_t
 	ck_assert_msg(f, "fopen %s", path);
 	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
 	fclose(f);
+}
+
+/* Entries of folder dir, hidden ones (temp files ".NAME.XXXXXX") included. */
+static inline int vh_unit_count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
 }
 
 /* REL (a path in the source tree) from where the tests run ($TOP); caller frees. */
