@@ -56,7 +56,7 @@ cache=${BPFGATE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bpfgate}/kernels
 for v in "$cache"/*/vmlinux; do
 	[ -f "$v" ] || continue
 	r=$(basename "$(dirname "$v")")
-	objcopy --dump-section .BTF="$tmp/src/$r.btf" "$v" "$tmp/junk.o" 2>/dev/null || continue
+	"$top/compiler/kernel-btf.sh" --raw "$v" "$tmp/src/$r.btf" 2>/dev/null || continue
 done
 [ -r /sys/kernel/btf/vmlinux ] && cat /sys/kernel/btf/vmlinux >"$tmp/src/host-$(uname -r).btf"
 srcs=("$tmp"/src/*.btf)

@@ -11,9 +11,9 @@
 # 686, 686-pae and rt-686-pae ones; every ABI version the suite still lists),
 # up to MAX kernels (default 40): download the package with an isolated apt
 # configuration (ci/apt-suites.sh; the system's sources are not touched), take its
-# /boot/vmlinuz, and write its raw BTF to OUT/RELEASE (from the unpacked ELF,
-# compiler/kernel-btf.sh, then its .BTF section alone). Kernels already in OUT are kept. Downloads are about 60 MB
-# a kernel. Prints one line a kernel and a total; exit 0, or 2 on usage errors.
+# /boot/vmlinuz, and write its raw BTF to OUT/RELEASE (compiler/kernel-btf.sh --raw).
+# Kernels already in OUT are kept. Downloads are about 60 MB a kernel. Prints one
+# line a kernel and a total; exit 0, or 2 on usage errors.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,20 +62,11 @@ for suite in "${suites[@]}"; do
 		[ -n "$deb" ] || continue
 		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards './boot/vmlinuz-*' 2>/dev/null || true
 		img=$(ls "$work"/boot/vmlinuz-"$rel" 2>/dev/null || true)
-		if [ -n "$img" ] && "$top/compiler/kernel-btf.sh" "$img" "$work/vmlinux" 2>/dev/null; then
-			# only the .BTF section (raw BTF, 5 MB) of an unpacked ELF (60 MB)
-			if [ "$(head -c4 "$work/vmlinux" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
-				objcopy --dump-section .BTF="$out/$rel.tmp" "$work/vmlinux" "$work/rest.o"
-				rm -f "$work/rest.o"
-			else
-				cp "$work/vmlinux" "$out/$rel.tmp"
-			fi
-			rm -f "$work/vmlinux"
-			mv "$out/$rel.tmp" "$out/$rel"
+		# only the .BTF section (raw BTF, 5 MB) of the unpacked ELF (60 MB)
+		if [ -n "$img" ] && "$top/compiler/kernel-btf.sh" --raw "$img" "$out/$rel" 2>/dev/null; then
 			n=$((n + 1))
 			echo "$rel: $(stat -c %s "$out/$rel") bytes ($suite)"
 		else
-			rm -f "$out/$rel.tmp"
 			echo "$rel: no BTF in its image (skipped)"
 		fi
 		rm -rf "$deb" "$work/boot"

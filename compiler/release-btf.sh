@@ -27,7 +27,7 @@ die() { echo "bpfgate: $1: $2" >&2; exit 2; }
 mkdir "$out"
 : >"$out.list"
 
-# add NAME ORIGIN SRC: SRC (raw BTF, or an ELF with .BTF) becomes OUTDIR/NAME, raw
+# add NAME ORIGIN SRC: SRC (raw BTF, an ELF with .BTF, a kernel image) becomes OUTDIR/NAME, raw
 add() {
 	local name=$1 origin=$2 src=$3
 	case $name in
@@ -42,14 +42,7 @@ add() {
 		fi
 		die "$src" "a second kernel named $name (RELEASE_BTF)"
 	fi
-	if [ "$(od -An -tx1 -N4 "$src" | tr -d ' \n')" = 7f454c46 ]; then
-		objcopy -O binary --only-section=.BTF "$src" "$out/$name" 2>/dev/null ||
-			die "$src" "cannot read its .BTF section"
-	else
-		cp "$src" "$out/$name"
-	fi
-	[ "$(od -An -tx1 -N2 "$out/$name" | tr -d ' \n')" = 9feb ] ||
-		die "$src" "no BTF (not raw BTF nor an ELF file with a .BTF section)"
+	"$here/kernel-btf.sh" --raw "$src" "$out/$name" || exit 2
 	printf '%s\t%s\t%s\n' "$name" "$origin" "$(stat -c %s "$out/$name")" >>"$out.list"
 }
 
@@ -60,9 +53,7 @@ kernel() {
 		add "$(uname -r)" host /sys/kernel/btf/vmlinux
 	elif [ -e "$k" ]; then
 		[ -d "$k" ] && k=$k/vmlinux
-		"$here/kernel-btf.sh" "$k" "$out/.image"
-		add "$(basename "$(dirname "$(realpath "$k")")")" "image:$(basename "$k")" "$out/.image"
-		rm -f "$out/.image"
+		add "$(basename "$(dirname "$(realpath "$k")")")" "image:$(basename "$k")" "$k"
 	else
 		img=$("$bpfgate" kernel path "$k" 2>/dev/null) || {
 			"$bpfgate" kernel fetch "$k" >&2 || exit 2
@@ -70,13 +61,8 @@ kernel() {
 		}
 		dir=$(dirname "$img")
 		# the cache keeps an unpacked vmlinux next to the image when it has one
-		if [ -f "$dir/vmlinux" ]; then
-			add "$(basename "$dir")" "matrix:$k" "$dir/vmlinux"
-		else
-			"$here/kernel-btf.sh" "$img" "$out/.image"
-			add "$(basename "$dir")" "matrix:$k" "$out/.image"
-			rm -f "$out/.image"
-		fi
+		[ -f "$dir/vmlinux" ] && img=$dir/vmlinux
+		add "$(basename "$dir")" "matrix:$k" "$img"
 	fi
 }
 

@@ -24,6 +24,16 @@ run() { "$@" >"$T/.stdout" 2>"$T/.stderr"; rc=$?; out=$(cat "$T/.stdout"); err=$
 # BPF programs and maps in the kernel right now (to prove nothing is left behind)
 bpf_prog_count() { bpftool prog show 2>/dev/null | grep -c '^[0-9]*:' ; }
 bpf_map_count() { bpftool map show 2>/dev/null | grep -c '^[0-9]*:' ; }
+# compile_thirdparty DIR: the third-party CO-RE programs of tests/build/thirdparty
+# (bootstrap, minimal, uapi_only) into DIR/NAME.bpf.o, as their own projects build them
+compile_thirdparty() {
+	local f
+	for f in bootstrap minimal uapi_only; do
+		${CLANG:-clang} -g -O2 -target bpf -D__TARGET_ARCH_x86 -Icompiler \
+			-Itests/build/thirdparty -idirafter /usr/include/"$(uname -m)"-linux-gnu \
+			-c tests/build/thirdparty/$f.bpf.c -o "$1/$f.bpf.o" || fail "compile $f.bpf.c"
+	done
+}
 # expect_settles CMD EXPECTED LABEL: CMD's output comes back to EXPECTED within 5 s.
 # (The kernel releases a program's maps, and a detached program, only after an RCU
 # grace period, so counts taken right after a run can lag.)

@@ -75,7 +75,7 @@ static int config_baseline(const char *conf_path, char **path)
 
 static bool is_test(const struct vh_result *r)
 {
-	return r->prog_type && !strcmp(r->prog_type, "test");
+	return r->kind == VH_KIND_TEST;
 }
 
 /* Whether the fresh results replace the old rows of kernel release: a kernel of
@@ -113,7 +113,8 @@ static int keep_kernel(struct vh_result_set *out, const struct vh_kernel_info *k
 	struct vh_kernel_info copy = *k;
 
 	copy.boot_s = copy.verify_s = -1;
-	copy.probe = copy.baseline_kernel = copy.baseline_match = NULL;
+	copy.probe = NULL;
+	copy.baseline_kernel = copy.baseline_match = NULL;
 	return vh_result_set__merge_kernel(out, &copy);
 }
 

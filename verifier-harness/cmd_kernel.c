@@ -441,8 +441,14 @@ static int cmd_probe(const struct kopts *o)
 	struct utsname u;
 	char why[160];
 
-	if (o->json)
-		return vh_kernel_probe__write_json(stdout, o->pretty) ? VH_EXIT_USAGE : VH_EXIT_OK;
+	if (o->json) {
+		struct vh_probe p;
+		int err = vh_kernel_probe__run(&p);
+
+		err = err ?: vh_probe__write_json(stdout, &p, o->pretty);
+		vh_probe__clear(&p);
+		return err ? VH_EXIT_USAGE : VH_EXIT_OK;
+	}
 	uname(&u);
 	vh_kvm__usable(why, sizeof(why));
 	printf("kernel %s\nkvm: %s\nprogram types:", u.release, why);

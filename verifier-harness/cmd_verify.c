@@ -14,7 +14,7 @@
 #include "func_test.h"
 #include "json_reader.h"
 #include "core_btf.h"
-#include "kernel_probe.h"
+#include "probe.h"
 #include "matrix.h"
 #include "object_verify.h"
 #include "out_file.h"
@@ -427,38 +427,15 @@ static int test_host(const struct verify_cfg *cfg, struct vh_result_set *out)
 }
 
 /* A --probe file: the JSON object `bpfgate kernel probe --json` printed. */
-static int read_probe(const char *path, char **out)
+static int read_probe(const char *path, struct vh_probe *p)
 {
-	struct vh_json_value *doc = NULL;
-	char errbuf[256], *text = NULL;
-	size_t len = 0;
-	FILE *f = fopen(path, "re");
-	int err = 0;
+	char errbuf[256];
+	int err = vh_probe__read_file(path, p, errbuf, sizeof(errbuf));
 
-	if (!f) {
-		vh_err(path, "cannot read the probe: %s", strerror(errno));
-		return -errno;
-	}
-	text = malloc(1 << 20);
-	if (!text) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	len = fread(text, 1, (1 << 20) - 1, f);
-	text[len] = '\0';
-	if (vh_json__parse(text, len, NULL, &doc, errbuf, sizeof(errbuf)) ||
-	    doc->type != VH_JSON_OBJECT) {
-		vh_err(path, "not a feature probe (bpfgate kernel probe --json): %s",
-		       doc ? "not a JSON object" : errbuf);
-		err = -EINVAL;
-		goto cleanup;
-	}
-	*out = text;
-	text = NULL;
-cleanup:
-	vh_json_value__free(doc);
-	free(text);
-	fclose(f);
+	if (err == -EINVAL)
+		vh_err(path, "not a feature probe (bpfgate kernel probe --json): %s", errbuf);
+	else if (err)
+		vh_err(path, "cannot read the probe: %s", errbuf);
 	return err;
 }
 
@@ -486,18 +463,21 @@ static int record_host(const struct verify_cfg *cfg, double seconds, struct vh_r
 		.boot_s = -1,
 		.verify_s = seconds,
 	};
+	struct vh_probe probe = {};
 	int err = 0;
 
 	/* Probing costs tens of milliseconds: only when a result file records it
 	 * or a skip needs its evidence. */
+	if (cfg->probe || host_probe_wanted(cfg, out))
+		k.probe = &probe;
 	if (cfg->probe)
-		err = read_probe(cfg->probe, &k.probe);
-	else if (host_probe_wanted(cfg, out))
-		err = vh_result_cache__probe(cache, &k.probe);
+		err = read_probe(cfg->probe, &probe);
+	else if (k.probe)
+		err = vh_result_cache__probe(cache, &probe);
 	if (err && !cfg->probe)
 		vh_err("probe", "cannot probe the kernel: %s", strerror(-err));
 	err = err ?: vh_result_set__merge_kernel(out, &k);
-	free(k.probe);
+	vh_probe__clear(&probe);
 	return err ? VH_EXIT_USAGE : VH_EXIT_OK;
 }
 

@@ -12,6 +12,7 @@
 #include "json_writer.h"
 #include "report.h"
 #include "stat_registry.h"
+#include "strfmt.h"
 #include "term_line.h"
 
 #ifndef BPFGATE_VERSION
@@ -65,7 +66,7 @@ static int idx_cmp(const void *x, const void *y, void *arg)
 /* functional tests carry no verifier statistics: not compared */
 static bool is_test(const struct vh_result *r)
 {
-	return r->prog_type && !strcmp(r->prog_type, "test");
+	return r->kind == VH_KIND_TEST;
 }
 
 static bool is_failure(enum vh_verdict v)
@@ -403,23 +404,9 @@ static const struct vh_result *row_any(const struct vh_compare_row *row)
 	return row->cur ?: row->base;
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, f);
-	n = vasprintf(&s, f, ap);
-	va_end(ap);
-	return n < 0 ? NULL : s;
-}
-
 static char *stat_cell(long v)
 {
-	return v >= 0 ? fmt("%ld", v) : strdup("-");
+	return v >= 0 ? vh_strfmt("%ld", v) : strdup("-");
 }
 
 /* "+20 (+25.00%)"; "-" when either side is unknown */
@@ -428,19 +415,19 @@ static char *diff_cell(long a, long b)
 	if (a < 0 || b < 0)
 		return strdup("-");
 	if (a == 0)
-		return fmt("%+ld", b - a);
-	return fmt("%+ld (%+.2f%%)", b - a, (double)(b - a) * 100.0 / (double)a);
+		return vh_strfmt("%+ld", b - a);
+	return vh_strfmt("%+ld (%+.2f%%)", b - a, (double)(b - a) * 100.0 / (double)a);
 }
 
 static char *verdict_cell(const struct vh_compare_row *row)
 {
 	if (!row->base)
-		return fmt("-> %s", vh_verdict__name(row->cur->verdict));
+		return vh_strfmt("-> %s", vh_verdict__name(row->cur->verdict));
 	if (!row->cur)
-		return fmt("%s ->", vh_verdict__name(row->base->verdict));
+		return vh_strfmt("%s ->", vh_verdict__name(row->base->verdict));
 	if (row->base->verdict == row->cur->verdict)
 		return strdup(vh_verdict__name(row->cur->verdict));
-	return fmt("%s -> %s", vh_verdict__name(row->base->verdict),
+	return vh_strfmt("%s -> %s", vh_verdict__name(row->base->verdict),
 		   vh_verdict__name(row->cur->verdict));
 }
 
@@ -581,9 +568,9 @@ static void print_table(FILE *f, const struct vh_compare *c, bool color, size_t 
 
 		snprintf(title, sizeof(title), "%s%s%s", d->title, d->unit ? " " : "",
 			 d->unit ?: "");
-		hdr[COL_METRICS + 3 * m] = fmt("%s (A)", title);
-		hdr[COL_METRICS + 3 * m + 1] = fmt("%s (B)", title);
-		hdr[COL_METRICS + 3 * m + 2] = fmt("%s (DIFF)", title);
+		hdr[COL_METRICS + 3 * m] = vh_strfmt("%s (A)", title);
+		hdr[COL_METRICS + 3 * m + 1] = vh_strfmt("%s (B)", title);
+		hdr[COL_METRICS + 3 * m + 2] = vh_strfmt("%s (DIFF)", title);
 	}
 	hdr[col_status] = strdup("Status");
 	for (size_t col = 0; col < ncols; col++) {
@@ -596,7 +583,7 @@ static void print_table(FILE *f, const struct vh_compare *c, bool color, size_t 
 		const struct vh_result *r = row_any(row);
 		char **cell = &cells[i * ncols];
 
-		cell[COL_PROGRAM] = fmt("%s:%s", vh_report__basename(r->object), r->program ?: "?");
+		cell[COL_PROGRAM] = vh_strfmt("%s:%s", vh_report__basename(r->object), r->program ?: "?");
 		cell[COL_KERNEL] = strdup(row_kernel(row));
 		cell[COL_VERDICT] = verdict_cell(row);
 		for (size_t m = 0; m < nm; m++) {

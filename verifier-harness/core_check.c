@@ -16,6 +16,7 @@
 #include "object_maps.h"
 
 #include "core_check.h"
+#include "fs_util.h"
 
 /* libbpf's relocation messages of the load in progress (debug level) */
 struct relo_log {
@@ -404,20 +405,14 @@ void vh_core_memo__free(struct vh_core_memo *m)
 /* The bytes of the subset libbpf will be given for obj, or NULL. */
 static void *read_subset(const char *path, size_t *len)
 {
-	FILE *f = path ? fopen(path, "rb") : NULL;
 	char *buf = NULL;
-	long n;
 
-	if (!f)
+	if (!path || vh_read_file(path, MEMO_MAX_BTF, &buf, len))
 		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && n <= MEMO_MAX_BTF &&
-	    !fseek(f, 0, SEEK_SET) && (buf = malloc(n)) && fread(buf, 1, n, f) != (size_t)n) {
+	if (!*len) {
 		free(buf);
-		buf = NULL;
+		return NULL;
 	}
-	if (buf)
-		*len = n;
-	fclose(f);
 	return buf;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* fs_util.c: remove a folder tree without following links; read a whole file. */
+/* fs_util.c: remove a folder tree without following links; read a whole file; mkdir -p. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -47,13 +47,79 @@ int vh_rm_rf(const char *path)
 	return err;
 }
 
-/* A file larger than max (0: no limit): its last max bytes when tail, else -EFBIG. */
-static int read_part(const char *path, size_t max, bool tail, char **data, size_t *size)
+int vh_read_fd(int fd, size_t max, char **data, size_t *size)
+{
+	size_t len = 0, cap = 65536;
+	char *buf = NULL;
+	struct stat st;
+	int err = 0;
+
+	/* a file known to be too big (or a folder) is refused before any read */
+	if (!fstat(fd, &st) && S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode)) {
+		if (max && (size_t)st.st_size > max)
+			return -EFBIG;
+		/* its bytes, the NUL, and room to see its end (sysfs and procfs say 0) */
+		if (st.st_size > 0)
+			cap = st.st_size + 2;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 2) {
+			char *b = realloc(buf, cap *= 2);
+
+			if (!b) {
+				err = -ENOMEM;
+				goto cleanup;
+			}
+			buf = b;
+		} else if (!buf && !(buf = malloc(cap))) {
+			err = -ENOMEM;
+			goto cleanup;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			goto cleanup;
+		}
+		if (n == 0)
+			break;
+		len += n;
+		if (max && len > max) {
+			err = -EFBIG;
+			goto cleanup;
+		}
+	}
+	buf[len] = '\0';
+	*data = buf;
+	*size = len;
+	return 0;
+cleanup:
+	free(buf);
+	return err;
+}
+
+int vh_read_file(const char *path, size_t max, char **data, size_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	err = vh_read_fd(fd, max, data, size);
+	close(fd);
+	return err;
+}
+
+int vh_read_file_end(const char *path, size_t max, char **data, size_t *size)
 {
 	struct stat st;
-	int fd, err = 0;
 	size_t got = 0, want;
 	off_t from = 0;
+	int fd, err = 0;
 	char *buf;
 	ssize_t n;
 
@@ -64,15 +130,12 @@ static int read_part(const char *path, size_t max, bool tail, char **data, size_
 		err = -errno;
 		goto cleanup;
 	}
-	want = st.st_size;
-	if (max && want > max) {
-		if (!tail) {
-			err = -EFBIG;
-			goto cleanup;
-		}
-		from = st.st_size - (off_t)max;
-		want = max;
+	if (!S_ISREG(st.st_mode) || !max || (size_t)st.st_size <= max) {
+		err = vh_read_fd(fd, 0, data, size);
+		goto cleanup;
 	}
+	from = st.st_size - (off_t)max;
+	want = max;
 	buf = malloc(want + 1);
 	if (!buf) {
 		err = -ENOMEM;
@@ -87,16 +150,6 @@ static int read_part(const char *path, size_t max, bool tail, char **data, size_
 cleanup:
 	close(fd);
 	return err;
-}
-
-int vh_read_file(const char *path, size_t max, char **data, size_t *size)
-{
-	return read_part(path, max, false, data, size);
-}
-
-int vh_read_file_end(const char *path, size_t max, char **data, size_t *size)
-{
-	return read_part(path, max, true, data, size);
 }
 
 int vh_mkdir_p(const char *path, unsigned int mode)

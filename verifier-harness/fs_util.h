@@ -14,9 +14,12 @@ int vh_rm_rf(const char *path);
 int vh_mkdir_p(const char *path, unsigned int mode);
 
 /* The whole file path into *data (malloc'd, NUL after its *size bytes). A file larger
- * than max (0: no limit) is -EFBIG. 0 or -errno. */
+ * than max (0: no limit) is -EFBIG (a regular one before it is read), a folder
+ * -EISDIR. 0 or -errno. */
 int vh_read_file(const char *path, size_t max, char **data, size_t *size);
-/* The same for its last max bytes at most (0: all of it). */
+/* The same from an open descriptor (a pipe, stdin) up to its end; fd stays open. */
+int vh_read_fd(int fd, size_t max, char **data, size_t *size);
+/* The same for its last max bytes at most (0: all of it); never -EFBIG. */
 int vh_read_file_end(const char *path, size_t max, char **data, size_t *size);
 
 #endif

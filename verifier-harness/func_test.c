@@ -198,8 +198,9 @@ int vh_func_test__run(const char *exe, const struct vh_func_test_opts *opts,
 	r->kernel = opts->kernel ? strdup(opts->kernel) : NULL;
 	r->object = strdup(exe);
 	r->program = strdup(base_name(exe));
-	r->section = strdup("functional");
-	r->prog_type = strdup("test");
+	r->kind = VH_KIND_TEST;
+	r->section = strdup(VH_TEST_SECTION);
+	r->prog_type = strdup(VH_TEST_PROG_TYPE);
 	err = vh_func_test__judge(r, sp.status, sp.timed_out, timeout_s, sp.out, sp.out_len);
 	if (!err && (!r->object || !r->program || !r->section || !r->prog_type ||
 		     (opts->kernel && !r->kernel)))

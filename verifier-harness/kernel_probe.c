@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* kernel_probe.c: the running kernel's program types, map types and helpers, as JSON. */
+/* kernel_probe.c: probe the running kernel's program types, map types and helpers. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "json_writer.h"
 #include "kernel_probe.h"
 #include "kvm.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Helpers are probed with two program types that between them can call most
  * helpers (tracing and networking); each probe is a program load, and under TCG
@@ -25,6 +27,31 @@ static const enum bpf_prog_type helper_probe_types[] = {
  * fail with EPERM before any check of the program, although bpfgate has the
  * capabilities (kernel lockdown, an LSM policy, no way to attach it here).
  */
+/* The helpers a program of type t may call, as the probe's next "helpers" entry. */
+static int add_helpers(struct vh_probe *p, enum bpf_prog_type t)
+{
+	struct vh_probe_helpers *hs = realloc(p->helpers, (p->nhelpers + 1) * sizeof(*hs));
+	struct vh_probe_helpers *h;
+
+	if (!hs)
+		return -ENOMEM;
+	p->helpers = hs;
+	h = &hs[p->nhelpers];
+	memset(h, 0, sizeof(*h));
+	h->prog_type = strdup(libbpf_bpf_prog_type_str(t));
+	h->ids = malloc(__BPF_FUNC_MAX_ID * sizeof(*h->ids));
+	if (!h->prog_type || !h->ids) {
+		free(h->prog_type);
+		free(h->ids);
+		return -ENOMEM;
+	}
+	p->nhelpers++;
+	for (int id = 1; id < __BPF_FUNC_MAX_ID; id++)
+		if (libbpf_probe_bpf_helper(t, id, NULL) == 1)
+			h->ids[h->n++] = id;
+	return 0;
+}
+
 static bool prog_type_refused(enum bpf_prog_type t)
 {
 	const struct bpf_insn insns[] = {
@@ -44,81 +71,43 @@ static bool prog_type_refused(enum bpf_prog_type t)
 	return fd < 0 && errno == EPERM;
 }
 
-int vh_kernel_probe__write_json(FILE *f, bool pretty)
+int vh_kernel_probe__run(struct vh_probe *p)
 {
-	struct vh_json_writer w;
+	bool missing[64] = { false };
 	struct utsname u;
 	char why[160];
-	bool kvm;
+	int err = 0;
 
+	memset(p, 0, sizeof(*p));
 	uname(&u);
-	kvm = vh_kvm__usable(why, sizeof(why));
-	vh_json_writer__init(&w, f, pretty);
-	vh_json_writer__begin_object(&w);
-	vh_json_writer__kv_string(&w, "kernel", u.release);
-	vh_json_writer__key(&w, "kvm");
-	vh_json_writer__bool(&w, kvm);
-	vh_json_writer__key(&w, "prog_types");
-	vh_json_writer__begin_array(&w);
-	bool missing[64] = { false };
-
-	for (int t = 1; libbpf_bpf_prog_type_str(t); t++) {
+	p->kernel = strdup(u.release);
+	p->has_kvm = true;
+	p->kvm = vh_kvm__usable(why, sizeof(why));
+	p->prog_types.present = p->prog_types_refused.present = p->map_types.present = true;
+	p->has_helpers = true;
+	if (!p->kernel)
+		err = -ENOMEM;
+	for (int t = 1; !err && libbpf_bpf_prog_type_str(t); t++) {
 		if (libbpf_probe_bpf_prog_type(t, NULL) == 1)
-			vh_json_writer__string(&w, libbpf_bpf_prog_type_str(t));
+			err = vh_probe_names__add(&p->prog_types, libbpf_bpf_prog_type_str(t));
 		else if (t < 64)
 			missing[t] = true;
 	}
-	vh_json_writer__end_array(&w);
-	vh_json_writer__key(&w, "prog_types_refused");
-	vh_json_writer__begin_array(&w);
-	for (int t = 1; t < 64; t++)
+	for (int t = 1; !err && t < 64; t++)
 		if (missing[t] && prog_type_refused(t))
-			vh_json_writer__string(&w, libbpf_bpf_prog_type_str(t));
-	vh_json_writer__end_array(&w);
-	vh_json_writer__key(&w, "map_types");
-	vh_json_writer__begin_array(&w);
-	for (int t = 1; libbpf_bpf_map_type_str(t); t++)
+			err = vh_probe_names__add(&p->prog_types_refused,
+						  libbpf_bpf_prog_type_str(t));
+	for (int t = 1; !err && libbpf_bpf_map_type_str(t); t++)
 		if (libbpf_probe_bpf_map_type(t, NULL) == 1)
-			vh_json_writer__string(&w, libbpf_bpf_map_type_str(t));
-	vh_json_writer__end_array(&w);
+			err = vh_probe_names__add(&p->map_types, libbpf_bpf_map_type_str(t));
 	/* helper ids, per program type: names would need the kernel's own list */
-	vh_json_writer__key(&w, "helpers");
-	vh_json_writer__begin_object(&w);
-	for (size_t i = 0; i < sizeof(helper_probe_types) / sizeof(helper_probe_types[0]); i++) {
+	for (size_t i = 0; !err && i < ARRAY_SIZE(helper_probe_types); i++) {
 		enum bpf_prog_type t = helper_probe_types[i];
 
-		if (libbpf_probe_bpf_prog_type(t, NULL) != 1)
-			continue;
-		vh_json_writer__key(&w, libbpf_bpf_prog_type_str(t));
-		vh_json_writer__begin_array(&w);
-		for (int h = 1; h < __BPF_FUNC_MAX_ID; h++)
-			if (libbpf_probe_bpf_helper(t, h, NULL) == 1)
-				vh_json_writer__int(&w, h);
-		vh_json_writer__end_array(&w);
+		if (libbpf_probe_bpf_prog_type(t, NULL) == 1)
+			err = add_helpers(p, t);
 	}
-	vh_json_writer__end_object(&w);
-	vh_json_writer__end_object(&w);
-	return vh_json_writer__finish(&w);
-}
-
-int vh_kernel_probe__json(char **out)
-{
-	size_t len = 0;
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, &len);
-	int err;
-
-	if (!f)
-		return -ENOMEM;
-	err = vh_kernel_probe__write_json(f, false);
-	if (fclose(f) && !err)
-		err = -ENOMEM;
-	if (err) {
-		free(buf);
-		return err;
-	}
-	if (len && buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-	*out = buf;
-	return 0;
+	if (err)
+		vh_probe__clear(p);
+	return err;
 }

@@ -183,9 +183,10 @@ static int add_error(struct kjob *k, struct vh_result_set *out, const char *caus
 	if (!r)
 		return -ENOMEM;
 	r->verdict = VH_ERROR;
+	r->kind = VH_KIND_KERNEL;
 	r->kernel = strdup(k->spec.release[0] ? k->spec.release : k->spec.name);
-	r->object = strdup("(vm)");
-	r->program = strdup("(vm)");
+	r->object = strdup(VH_KERNEL_OBJECT);
+	r->program = strdup(VH_KERNEL_OBJECT);
 	r->error = strdup(cause);
 	r->log_tail = tail ? strdup(tail) : NULL;
 	k->failed = true;
@@ -333,6 +334,7 @@ static int record_kernel(struct matrix *m, struct kjob *k, const struct vh_guest
 			 const struct vh_result_set *got, struct vh_result_set *out)
 {
 	const struct vh_kernel_info *guest = got && got->nkernels ? &got->kernels[0] : NULL;
+	struct vh_probe sent = {};
 	struct vh_kernel_info ki = {
 		.release = (char *)(g->release[0] ? g->release :
 				    k->spec.release[0] ? k->spec.release : k->spec.name),
@@ -341,9 +343,16 @@ static int record_kernel(struct matrix *m, struct kjob *k, const struct vh_guest
 		.accel = m->kvm ? "kvm" : "tcg",
 		.boot_s = -1,
 		.verify_s = -1,
-		.probe = guest && guest->probe ? guest->probe : g->probe,
+		.probe = guest ? guest->probe : NULL,
 	};
 	double boot, probe, verify;
+	char errbuf[160];
+	int err;
+
+	/* a probe section that is no probe (cut short, garbled) is no probe */
+	if (!ki.probe && g->probe &&
+	    !vh_probe__parse(g->probe, g->probe_len, &sent, errbuf, sizeof(errbuf)))
+		ki.probe = &sent;
 
 	if (g->hello) {
 		split_times(k, &boot, &probe, &verify);
@@ -351,7 +360,9 @@ static int record_kernel(struct matrix *m, struct kjob *k, const struct vh_guest
 		if (g->verified)
 			ki.verify_s = verify;
 	}
-	return vh_result_set__merge_kernel(out, &ki);
+	err = vh_result_set__merge_kernel(out, &ki);
+	vh_probe__clear(&sent);
+	return err;
 }
 
 /* A kernel that never booted: its error result, and its entry without a probe. */
@@ -368,7 +379,7 @@ static int fail_early(struct matrix *m, struct kjob *k, struct vh_result_set *ou
 static int map_back(struct matrix *m, struct kjob *k, struct vh_result *r)
 {
 	char p[PATH_MAX];
-	bool test = r->prog_type && !strcmp(r->prog_type, "test");
+	bool test = r->kind == VH_KIND_TEST;
 	int n = test ? m->plan.ntests : m->plan.nobjs;
 
 	for (int j = 0; r->object && j < n; j++) {

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs_util.h"
 #include "project_config.h"
 #include "strfmt.h"
 
@@ -541,7 +542,7 @@ int vh_project_config__load(struct vh_project_config *conf, const char *path, ch
 {
 	char *buf = NULL, *root = NULL, *slash;
 	struct stat st;
-	ssize_t n = 0, r;
+	size_t n = 0;
 	int fd, err;
 
 	memset(conf, 0, sizeof(*conf));
@@ -557,24 +558,21 @@ int vh_project_config__load(struct vh_project_config *conf, const char *path, ch
 		snprintf(errbuf, errlen, "%s: not a regular file", path);
 		return -EINVAL;
 	}
-	buf = malloc(VH_PCONF_MAX_BYTES + 1);
+	err = vh_read_fd(fd, VH_PCONF_MAX_BYTES, &buf, &n);
+	if (err == -EFBIG) {
+		snprintf(errbuf, errlen, "%s: larger than %d bytes", path, VH_PCONF_MAX_BYTES);
+		err = -EINVAL;
+		goto out;
+	}
+	if (err) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(-err));
+		goto out;
+	}
 	root = strdup(path);
-	if (!buf || !root) {
+	if (!root) {
 		err = -ENOMEM;
 		snprintf(errbuf, errlen, "%s: out of memory", path);
 		goto out;
-	}
-	/* one byte more than allowed, to tell a file at the limit from a larger one */
-	while (n <= VH_PCONF_MAX_BYTES &&
-	       (r = read(fd, buf + n, VH_PCONF_MAX_BYTES + 1 - n)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		n += r;
 	}
 	slash = strrchr(root, '/');
 	if (!slash)

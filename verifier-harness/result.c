@@ -33,6 +33,20 @@ void vh_stats__init(struct vh_stats *st)
 		vh_stats__set(st, i, VH_STAT_UNKNOWN);
 }
 
+static bool is_str(const char *s, const char *want)
+{
+	return s && !strcmp(s, want);
+}
+
+enum vh_result_kind vh_result__kind_of(const struct vh_result *r)
+{
+	if (is_str(r->prog_type, VH_TEST_PROG_TYPE))
+		return VH_KIND_TEST;
+	if (is_str(r->object, VH_KERNEL_OBJECT) && is_str(r->program, VH_KERNEL_OBJECT))
+		return VH_KIND_KERNEL;
+	return VH_KIND_PROGRAM;
+}
+
 struct vh_result *vh_result_set__add(struct vh_result_set *set)
 {
 	struct vh_result *r;
@@ -92,6 +106,7 @@ int vh_result_set__append(struct vh_result_set *dst, const struct vh_result *src
 
 	if (!r)
 		return -ENOMEM;
+	r->kind = src->kind;
 	r->verdict = src->verdict;
 	r->stats = src->stats;
 	r->log_truncated = src->log_truncated;
@@ -210,7 +225,7 @@ void vh_kernel_info__free(struct vh_kernel_info *k)
 	free(k->series);
 	free(k->backend);
 	free(k->accel);
-	free(k->probe);
+	vh_probe__free(k->probe);
 	free(k->baseline_kernel);
 	free(k->baseline_match);
 	memset(k, 0, sizeof(*k));
@@ -240,7 +255,8 @@ int vh_result_set__merge_kernel(struct vh_result_set *dst, const struct vh_kerne
 	err = err ?: dup_str(&copy.series, src->series);
 	err = err ?: dup_str(&copy.backend, src->backend);
 	err = err ?: dup_str(&copy.accel, src->accel);
-	err = err ?: dup_str(&copy.probe, src->probe);
+	if (src->probe && !(copy.probe = vh_probe__dup(src->probe)))
+		err = -ENOMEM;
 	err = err ?: dup_str(&copy.baseline_kernel, src->baseline_kernel);
 	err = err ?: dup_str(&copy.baseline_match, src->baseline_match);
 	if (err)

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "probe.h"
+
 #define VH_STAT_UNKNOWN (-1L)
 
 enum vh_verdict {
@@ -25,6 +27,20 @@ enum vh_verdict {
 	VH_ERROR,
 	VH_VERDICT_CNT,
 };
+
+/*
+ * What a result is about. The JSON has no field for it: it is told by the strings
+ * that are written for it (below), and readers take it back from them.
+ */
+enum vh_result_kind {
+	VH_KIND_PROGRAM, /* a program of an object, loaded and verified */
+	VH_KIND_TEST,    /* a functional test run: prog_type VH_TEST_PROG_TYPE */
+	VH_KIND_KERNEL,  /* the kernel's VM failed: object and program VH_KERNEL_OBJECT */
+};
+
+#define VH_TEST_PROG_TYPE "test"
+#define VH_TEST_SECTION "functional"
+#define VH_KERNEL_OBJECT "(vm)"
 
 /*
  * The verifier's own numbers, from the last lines of its log (log level 4):
@@ -53,6 +69,7 @@ struct vh_result {
 	char *program;     /* function name */
 	char *section;     /* ELF section (SEC name) */
 	char *prog_type;   /* libbpf's name: xdp, sched_cls, ... */
+	enum vh_result_kind kind;
 	enum vh_verdict verdict;
 	struct vh_stats stats;
 	char *error;       /* fail/error: the verifier's (or loader's) error line */
@@ -80,7 +97,7 @@ struct vh_kernel_info {
 	char *accel;    /* "kvm", "tcg", or NULL (host) */
 	double boot_s;  /* seconds to boot, < 0 unknown (null) */
 	double verify_s; /* seconds of verification and functional tests, < 0 unknown */
-	char *probe;    /* `bpfgate kernel probe --json` as compact JSON text, or NULL */
+	struct vh_probe *probe; /* its feature probe (probe.h), or NULL */
 	char *baseline_kernel; /* with a baseline: the release it was compared with */
 	char *baseline_match;  /* "release" or "series" (compare.h), NULL: not gated */
 };
@@ -99,6 +116,9 @@ const char *vh_verdict__name(enum vh_verdict v);
 int vh_verdict__parse(const char *name);
 
 void vh_stats__init(struct vh_stats *st);
+
+/* The kind r's strings say it is (what a reader of JSON or CSV sets). */
+enum vh_result_kind vh_result__kind_of(const struct vh_result *r);
 
 /* Append a zeroed result (stats unknown); NULL with errno set on failure. */
 struct vh_result *vh_result_set__add(struct vh_result_set *set);

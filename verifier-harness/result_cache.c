@@ -12,7 +12,6 @@
 
 #include <bpf/libbpf.h>
 
-#include "json_reader.h"
 #include "kernel_cache.h"
 #include "kernel_probe.h"
 #include "fs_util.h"
@@ -235,32 +234,18 @@ static void entry_path(const struct vh_result_cache *c, const char *name, bool s
 static char *read_entry(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
 	char *text = NULL;
-	size_t have = 0;
+	struct stat st;
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (size_t)st.st_size > ENTRY_MAX || !(text = malloc(st.st_size + 1)))
-		goto fail;
-	while (have < (size_t)st.st_size) {
-		ssize_t r = read(fd, text + have, st.st_size - have);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			goto fail;
-		have += r;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || vh_read_fd(fd, ENTRY_MAX, &text, len) ||
+	    !*len) {
+		free(text);
+		text = NULL;
 	}
 	close(fd);
-	text[have] = '\0';
-	*len = have;
 	return text;
-fail:
-	free(text);
-	close(fd);
-	return NULL;
 }
 
 /* Results of a parsed entry that belong to path on this kernel: all or nothing. */
@@ -428,33 +413,30 @@ static void write_whole(const char *dir, const char *file, const char *text, siz
 		unlink(tmp);
 }
 
-int vh_result_cache__probe(struct vh_result_cache *c, char **json)
+int vh_result_cache__probe(struct vh_result_cache *c, struct vh_probe *p)
 {
-	struct vh_json_value *doc = NULL;
 	char name[65], file[ENTRY_PATH_MAX], errbuf[128], *text = NULL;
 	struct vh_sha256 s;
 	size_t len = 0;
 	int err;
 
 	if (!c->on)
-		return vh_kernel_probe__json(json);
+		return vh_kernel_probe__run(p);
 	vh_sha256__init(&s);
 	key_field(&s, "probe", c->kernel);
 	key_field(&s, "tool", c->tool);
 	vh_sha256__hex(&s, name);
 	snprintf(file, sizeof(file), "%s/probe-%s.json", c->dir, name);
 	text = read_entry(file, &len);
-	if (text && !vh_json__parse(text, len, NULL, &doc, errbuf, sizeof(errbuf)) &&
-	    doc->type == VH_JSON_OBJECT) {
-		vh_json_value__free(doc);
-		*json = text;
-		return 0;
-	}
-	vh_json_value__free(doc);
+	err = text ? vh_probe__parse(text, len, p, errbuf, sizeof(errbuf)) : -ENOENT;
 	free(text);
-	err = vh_kernel_probe__json(json);
 	if (!err)
-		write_whole(c->dir, file, *json, strlen(*json));
+		return 0;
+	/* missing, or not a probe (cut short, garbled): probe again and keep that */
+	err = vh_kernel_probe__run(p);
+	if (!err && !vh_probe__to_text(p, &text))
+		write_whole(c->dir, file, text, strlen(text));
+	free(text);
 	return err;
 }
 

@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "probe.h"
+
 #include "object_verify.h"
 #include "result.h"
 
@@ -95,11 +97,11 @@ int vh_result_cache__merge(struct vh_result_cache *c, char *const *objs, int nob
 			   struct vh_result_set *out, bool keep);
 
 /*
- * The running kernel's feature probe (vh_kernel_probe__json: hundreds of test
- * loads), kept like results: by the kernel's and bpfgate's identity. *json is
- * malloc'd. 0 or -errno.
+ * The running kernel's feature probe (vh_kernel_probe__run: hundreds of test
+ * loads) into p, kept like results: by the kernel's and bpfgate's identity.
+ * 0 or -errno; p is vh_probe__clear'd by the caller.
  */
-int vh_result_cache__probe(struct vh_result_cache *c, char **json);
+int vh_result_cache__probe(struct vh_result_cache *c, struct vh_probe *p);
 
 /* "N of TOTAL results from cache (DIR; ...)" on f when any came from it. */
 void vh_result_cache__report(const struct vh_result_cache *c, FILE *f, size_t total);

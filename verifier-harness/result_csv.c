@@ -226,6 +226,7 @@ static int record(const struct line *l, const int *cols, size_t ncols, size_t li
 	if (!r->object || !*r->object || !r->program || !*r->program)
 		return vh_errf(errbuf, errlen, -EINVAL, "line %zu: no file name or program name",
 			    lineno);
+	r->kind = vh_result__kind_of(r);
 	return 0;
 }
 

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* result_json.c: write result sets as the JSON result contract, and read them back. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs_util.h"
 #include "json_reader.h"
 #include "json_writer.h"
 #include "result_csv.h"
@@ -107,43 +106,6 @@ static void write_result(struct vh_json_writer *w, const struct vh_result *r, bo
 	vh_json_writer__end_object(w);
 }
 
-/* Any parsed JSON value, written again (a probe goes through the writer so that the
- * document stays valid whatever the text held). */
-static void write_value(struct vh_json_writer *w, const struct vh_json_value *v)
-{
-	switch (v->type) {
-	case VH_JSON_NULL:
-		vh_json_writer__null(w);
-		break;
-	case VH_JSON_BOOL:
-		vh_json_writer__bool(w, v->boolean);
-		break;
-	case VH_JSON_NUMBER:
-		if (v->num.is_int)
-			vh_json_writer__int(w, v->num.i);
-		else
-			vh_json_writer__double(w, v->num.d);
-		break;
-	case VH_JSON_STRING:
-		vh_json_writer__string_len(w, v->str.s, v->str.len);
-		break;
-	case VH_JSON_ARRAY:
-		vh_json_writer__begin_array(w);
-		for (size_t i = 0; i < v->arr.n; i++)
-			write_value(w, &v->arr.v[i]);
-		vh_json_writer__end_array(w);
-		break;
-	case VH_JSON_OBJECT:
-		vh_json_writer__begin_object(w);
-		for (size_t i = 0; i < v->obj.n; i++) {
-			vh_json_writer__key(w, v->obj.m[i].key);
-			write_value(w, &v->obj.m[i].val);
-		}
-		vh_json_writer__end_object(w);
-		break;
-	}
-}
-
 static void write_seconds(struct vh_json_writer *w, const char *key, double s)
 {
 	vh_json_writer__key(w, key);
@@ -157,8 +119,6 @@ static void write_seconds(struct vh_json_writer *w, const char *key, double s)
 
 static void write_kernel(struct vh_json_writer *w, const struct vh_kernel_info *k)
 {
-	struct vh_json_value *probe = NULL;
-
 	vh_json_writer__begin_object(w);
 	vh_json_writer__kv_string(w, "release", k->release);
 	vh_json_writer__kv_string(w, "series", k->series);
@@ -171,13 +131,10 @@ static void write_kernel(struct vh_json_writer *w, const struct vh_kernel_info *
 	write_seconds(w, "boot_s", k->boot_s);
 	write_seconds(w, "verify_s", k->verify_s);
 	vh_json_writer__key(w, "probe");
-	/* a probe that is not a JSON object (cut short, garbled) is no probe */
-	if (k->probe && !vh_json__parse(k->probe, strlen(k->probe), NULL, &probe, NULL, 0) &&
-	    probe->type == VH_JSON_OBJECT)
-		write_value(w, probe);
+	if (k->probe)
+		vh_probe__write(w, k->probe);
 	else
 		vh_json_writer__null(w);
-	vh_json_value__free(probe);
 	vh_json_writer__end_object(w);
 }
 
@@ -283,6 +240,7 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 				 v->line, c->idx,
 				 "expected \"pass\", \"fail\", \"skip\" or \"error\"");
 	r->verdict = verdict;
+	r->kind = vh_result__kind_of(r);
 	v = vh_json_value__get(o, "log_truncated");
 	if (v && v->type != VH_JSON_NULL && v->type != VH_JSON_BOOL)
 		return vh_errf(c->errbuf, c->errlen, -EINVAL,
@@ -295,49 +253,6 @@ static int read_result(struct ctx *c, const struct vh_json_value *o, struct vh_r
 			return err;
 	}
 	return 0;
-}
-
-/* A value as compact JSON text (the probe is kept as text). 0 or -ENOMEM. */
-static int value_text(const struct vh_json_value *v, char **out)
-{
-	struct vh_json_writer w;
-	size_t len = 0;
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, &len);
-	int err;
-
-	if (!f)
-		return -ENOMEM;
-	vh_json_writer__init(&w, f, false);
-	write_value(&w, v);
-	err = vh_json_writer__finish(&w);
-	if (fclose(f) && !err)
-		err = -ENOMEM;
-	if (err) {
-		free(buf);
-		return err == -EINVAL ? err : -ENOMEM;
-	}
-	/* finish() ends the document with a newline: not part of the value */
-	if (len && buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-	*out = buf;
-	return 0;
-}
-
-/* No object key anywhere in v holds a NUL. */
-static bool probe_nested_keys_ok(const struct vh_json_value *v)
-{
-	if (v->type == VH_JSON_ARRAY) {
-		for (size_t i = 0; i < v->arr.n; i++)
-			if (!probe_nested_keys_ok(&v->arr.v[i]))
-				return false;
-	} else if (v->type == VH_JSON_OBJECT) {
-		for (size_t i = 0; i < v->obj.n; i++)
-			if (strlen(v->obj.m[i].key) != v->obj.m[i].key_len ||
-			    !probe_nested_keys_ok(&v->obj.m[i].val))
-				return false;
-	}
-	return true;
 }
 
 static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_kernel_info *k)
@@ -361,6 +276,8 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 		{ "verify_s", offsetof(struct vh_kernel_info, verify_s) },
 	};
 	const struct vh_json_value *v;
+	char where[48];
+	int err;
 
 	if (o->type != VH_JSON_OBJECT)
 		return vh_errf(c->errbuf, c->errlen, -EINVAL,
@@ -400,18 +317,16 @@ static int read_kernel(struct ctx *c, const struct vh_json_value *o, struct vh_k
 	v = vh_json_value__get(o, "probe");
 	if (!v || v->type == VH_JSON_NULL)
 		return 0;
-	if (v->type != VH_JSON_OBJECT)
-		return vh_errf(c->errbuf, c->errlen, -EINVAL,
-				 "line %d: kernels[%zu].probe: expected an object, not %s", v->line,
-				 c->idx, vh_json_type__name(v->type));
-	/* keys are C strings: one with a NUL in it would not read back the same */
-	if (!probe_nested_keys_ok(v))
-		return vh_errf(c->errbuf, c->errlen, -EINVAL,
-				 "line %d: kernels[%zu].probe: a key contains a NUL character",
-				 v->line, c->idx);
-	if (value_text(v, &k->probe))
+	k->probe = calloc(1, sizeof(*k->probe));
+	if (!k->probe)
 		return vh_errf(c->errbuf, c->errlen, -ENOMEM, "out of memory");
-	return 0;
+	snprintf(where, sizeof(where), "kernels[%zu].probe", c->idx);
+	err = vh_probe__from_json(v, where, k->probe, c->errbuf, c->errlen);
+	if (err) {
+		free(k->probe);
+		k->probe = NULL;
+	}
+	return err;
 }
 
 /* The optional "kernels" array (files written before it existed have none). */
@@ -545,58 +460,9 @@ cleanup:
 /* The whole file (or stdin for "-"), refusing more than max bytes. */
 static int slurp(const char *path, size_t max, char **out, size_t *out_len)
 {
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	size_t len = 0, cap = 0;
-	char *buf = NULL;
-	struct stat st;
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	/* a file known to be too big (or a folder) is refused before any read */
-	if (!fstat(fd, &st) && S_ISDIR(st.st_mode))
-		err = -EISDIR;
-	else if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (size_t)st.st_size > max)
-		err = -EFBIG;
-	if (err)
-		goto cleanup;
-	for (;;) {
-		ssize_t n;
-
-		if (cap - len < 4096) {
-			char *b;
-
-			cap = cap ? cap * 2 : 65536;
-			b = realloc(buf, cap);
-			if (!b) {
-				err = -ENOMEM;
-				goto cleanup;
-			}
-			buf = b;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			goto cleanup;
-		}
-		if (n == 0)
-			break;
-		len += n;
-		if (len > max) {
-			err = -EFBIG;
-			goto cleanup;
-		}
-	}
-	*out = buf;
-	*out_len = len;
-	buf = NULL;
-cleanup:
-	free(buf);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return err;
+	if (!strcmp(path, "-"))
+		return vh_read_fd(STDIN_FILENO, max, out, out_len);
+	return vh_read_file(path, max, out, out_len);
 }
 
 /* JSON, else (anything that does not start with '{') CSV */
@@ -680,32 +546,14 @@ static bool secs_eq(double x, double y)
 	return (long long)(x * 100 + 0.5) == (long long)(y * 100 + 0.5);
 }
 
-/* Probes compare as the JSON they are written as. */
-static bool probe_eq(const char *a, const char *b)
-{
-	struct vh_json_value *x = NULL, *y = NULL;
-	char *tx = NULL, *ty = NULL;
-	bool eq;
-
-	if (!a || !b)
-		return !a && !b;
-	eq = !vh_json__parse(a, strlen(a), NULL, &x, NULL, 0) &&
-	     !vh_json__parse(b, strlen(b), NULL, &y, NULL, 0) && !value_text(x, &tx) &&
-	     !value_text(y, &ty) && !strcmp(tx, ty);
-	free(tx);
-	free(ty);
-	vh_json_value__free(x);
-	vh_json_value__free(y);
-	return eq;
-}
-
 bool vh_kernel_info__json_equal(const struct vh_kernel_info *a, const struct vh_kernel_info *b)
 {
 	return str_eq(a->release, b->release) && str_eq(a->series, b->series) &&
 	       str_eq(a->backend, b->backend) && str_eq(a->accel, b->accel) &&
 	       str_eq(a->baseline_kernel, b->baseline_kernel) &&
 	       str_eq(a->baseline_match, b->baseline_match) && secs_eq(a->boot_s, b->boot_s) &&
-	       secs_eq(a->verify_s, b->verify_s) && probe_eq(a->probe, b->probe);
+	       secs_eq(a->verify_s, b->verify_s) &&
+	       vh_probe__equal(a->probe, b->probe);
 }
 
 bool vh_result_set__json_equal(const struct vh_result_set *a, const struct vh_result_set *b)
@@ -721,30 +569,18 @@ bool vh_result_set__json_equal(const struct vh_result_set *a, const struct vh_re
 	return true;
 }
 
-/* Whether the probe's array `key` holds the string `type`: 1, 0, or -ENOENT. */
-static int probe_lists(const struct vh_kernel_info *k, const char *key, const char *type)
+/* Whether the probe's list holds type: 1, 0, or -ENOENT (no probe, or no such list). */
+static int probe_lists(const struct vh_kernel_info *k, const struct vh_probe_names *l,
+		       const char *type)
 {
-	const struct vh_json_value *types;
-	struct vh_json_value *probe = NULL;
-	int ret = -ENOENT;
-
-	if (!k || !k->probe || !type ||
-	    vh_json__parse(k->probe, strlen(k->probe), NULL, &probe, NULL, 0))
+	if (!k || !k->probe || !type || !l->present)
 		return -ENOENT;
-	types = vh_json_value__get(probe, key);
-	if (types && types->type == VH_JSON_ARRAY) {
-		ret = 0;
-		for (size_t i = 0; i < types->arr.n && !ret; i++)
-			ret = types->arr.v[i].type == VH_JSON_STRING &&
-			      !strcmp(types->arr.v[i].str.s, type);
-	}
-	vh_json_value__free(probe);
-	return ret;
+	return vh_probe_names__has(l, type);
 }
 
 int vh_kernel_info__has_prog_type(const struct vh_kernel_info *k, const char *type)
 {
-	return probe_lists(k, "prog_types", type);
+	return probe_lists(k, k && k->probe ? &k->probe->prog_types : NULL, type);
 }
 
 #define PROBE_EVIDENCE "; probe: program type '"
@@ -756,8 +592,8 @@ int vh_result_set__justify_skips(struct vh_result_set *set)
 		const struct vh_kernel_info *k;
 		char *reason;
 
-		/* functional tests ("test") are no program type a kernel probes */
-		if (r->verdict != VH_SKIP || !r->prog_type || !strcmp(r->prog_type, "test") ||
+		/* functional tests are no program type a kernel probes */
+		if (r->verdict != VH_SKIP || !r->prog_type || r->kind == VH_KIND_TEST ||
 		    (r->reason && strstr(r->reason, PROBE_EVIDENCE)))
 			continue;
 		k = vh_result_set__find_kernel(set, r->kernel);
@@ -766,7 +602,7 @@ int vh_result_set__justify_skips(struct vh_result_set *set)
 			continue;
 		if (asprintf(&reason, "%s" PROBE_EVIDENCE "%s' %s", r->reason ?: "skipped",
 			     r->prog_type,
-			     probe_lists(k, "prog_types_refused", r->prog_type) == 1 ?
+			     probe_lists(k, &k->probe->prog_types_refused, r->prog_type) == 1 ?
 				     "refused (EPERM)" :
 				     "not supported") < 0)
 			return -ENOMEM;

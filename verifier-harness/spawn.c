@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "spawn.h"
 
 /* How long bpfgate waits for a keeper asked to stop before it kills it. */
@@ -115,20 +116,12 @@ static bool kill_children(void)
 	return any;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The keeper: the parent of the command; see spawn.h. */
 static void __attribute__((noreturn)) keeper(const struct vh_spawn_opts *o, pid_t parent,
 					     int out_fd, int status_w)
 {
 	struct report rep = { 0 };
-	double deadline = o->timeout_s > 0 ? now_s() + o->timeout_s : 0;
+	double deadline = o->timeout_s > 0 ? vh_now_s() + o->timeout_s : 0;
 	bool reaped = false;
 	sigset_t set;
 	int in, st;
@@ -169,7 +162,7 @@ static void __attribute__((noreturn)) keeper(const struct vh_spawn_opts *o, pid_
 		int sig;
 
 		if (deadline) {
-			double left = deadline - now_s();
+			double left = deadline - vh_now_s();
 
 			if (left <= 0) {
 				rep.timed_out = 1;
@@ -418,7 +411,7 @@ void vh_spawn__kill(struct vh_spawn *s)
 		return;
 	/* the keeper kills the group while the command's pid still holds it */
 	if (!keeper_ended(s)) {
-		double until = now_s() + KEEPER_GRACE_MS / 1000.0;
+		double until = vh_now_s() + KEEPER_GRACE_MS / 1000.0;
 		struct pollfd pfd = { .fd = s->status_fd, .events = POLLIN };
 		int r;
 
@@ -428,7 +421,7 @@ void vh_spawn__kill(struct vh_spawn *s)
 		/* it answers at once; if it cannot, its command dies with it (PDEATHSIG) */
 		do
 			r = poll(&pfd, 1, 100);
-		while (r <= 0 && now_s() < until);
+		while (r <= 0 && vh_now_s() < until);
 		if (r <= 0)
 			kill(s->pid, SIGKILL);
 	}

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "error_class.h"
 #include "loader_crash.h"
 #include "result_json.h"
@@ -73,14 +74,6 @@ struct pool {
 	int done;                  /* programs with a result */
 	double t0, last_result;    /* start, last result (seconds, monotonic) */
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* One error result for a program whose worker did not report it. */
 static void add_lost(struct vh_result_set *out, const struct vh_prog_ref *p,
@@ -235,7 +228,7 @@ static void take_frames(struct pool *p, struct worker *w)
 			vh_result_set__free(&p->res[k]);
 		off += len;
 		p->done++;
-		p->last_result = now_s();
+		p->last_result = vh_now_s();
 	}
 	/* a frame is read once: what follows it is the next one */
 	memmove(w->buf, w->buf + off, w->len - off);
@@ -263,7 +256,7 @@ static bool machine_busy(void)
 static int spawn_more(struct pool *p, int *live)
 {
 	int untaken = p->n - atomic_load(&p->b->next);
-	double t = now_s(), per_prog = p->done ? (t - p->t0) * *live / p->done : 0;
+	double t = vh_now_s(), per_prog = p->done ? (t - p->t0) * *live / p->done : 0;
 
 	if (untaken <= 0 || *live >= p->nw)
 		return 0;
@@ -310,7 +303,7 @@ static int run_pool(struct pool *p)
 {
 	int ret, live, ready;
 
-	p->t0 = p->last_result = now_s();
+	p->t0 = p->last_result = vh_now_s();
 	ret = spawn(p, 0);
 	live = !ret;
 

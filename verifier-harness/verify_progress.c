@@ -4,20 +4,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "term_line.h"
 #include "verify_progress.h"
 
 #define FIRST_AFTER_S 0.5 /* a run shorter than this shows nothing */
 #define TTY_EVERY_S 0.1
 #define PLAIN_EVERY_S 5.0
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void vh_progress__start(struct vh_progress *p, FILE *f, enum vh_progress_mode mode, int total)
 {
@@ -26,7 +19,7 @@ void vh_progress__start(struct vh_progress *p, FILE *f, enum vh_progress_mode mo
 	p->tty = isatty(fileno(f));
 	p->on = mode != VH_PROGRESS_NEVER && (p->tty || mode == VH_PROGRESS_ALWAYS) && total > 0;
 	p->total = total;
-	p->t0 = now_s();
+	p->t0 = vh_now_s();
 	p->last = p->t0 - PLAIN_EVERY_S; /* the first line may come at FIRST_AFTER_S */
 }
 
@@ -43,7 +36,7 @@ static const char *short_path(const char *path)
 
 void vh_progress__update(struct vh_progress *p, int done, const char *object)
 {
-	double t = now_s();
+	double t = vh_now_s();
 
 	if (!p->on || t - p->t0 < FIRST_AFTER_S ||
 	    t - p->last < (p->tty ? TTY_EVERY_S : PLAIN_EVERY_S))

@@ -10,21 +10,12 @@
 #include <unistd.h>
 
 #include "fs_util.h"
+#include "strfmt.h"
 #include "vm.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #endif
-
-int vh_vm__errf(char *buf, size_t len, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return err;
-}
 
 /* --- the guest script ---------------------------------------------------------------- */
 
@@ -186,14 +177,14 @@ int vh_vm__start(struct vh_vm *vm, char *errbuf, size_t errlen)
 	int err;
 
 	if (!a)
-		return vh_vm__errf(errbuf, errlen, -ENOMEM, "out of memory");
+		return vh_errf(errbuf, errlen, -ENOMEM, "out of memory");
 	snprintf(log, sizeof(log), "%s/%s", vm->rundir, vm->kind->runner_log);
 	vm->kind->runner_args(vm, a);
 	so.argv = a->v;
 	so.out_path = log;
 	err = vh_spawn__start(&vm->proc, &so);
 	if (err)
-		vh_vm__errf(errbuf, errlen, err, "%s: %s", a->v[0], strerror(-err));
+		vh_errf(errbuf, errlen, err, "%s: %s", a->v[0], strerror(-err));
 	free(a);
 	return err;
 }

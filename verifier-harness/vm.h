@@ -83,9 +83,6 @@ struct vh_argv {
 };
 
 void vh_argv__add(struct vh_argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The cause into buf; returns err (for `return vh_vm__errf(...)`). */
-int vh_vm__errf(char *buf, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 
 /*
  * A kind of VM target: everything that differs between backends is here, and only

@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "fs_util.h"
 #include "func_test.h"
+#include "strfmt.h"
 #include "vm.h"
 
 static const char *base_name(const char *p)
@@ -147,17 +148,17 @@ int vh_vm__build_initramfs(const char *path, const char *busybox, const char *bp
 
 	c.f = fopen(path, "we");
 	if (!c.f)
-		return vh_vm__errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
+		return vh_errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
 	mem = open_memstream(&script, &script_len);
 	if (!mem) {
-		err = vh_vm__errf(errbuf, errlen, -ENOMEM, "out of memory");
+		err = vh_errf(errbuf, errlen, -ENOMEM, "out of memory");
 		goto cleanup;
 	}
 	err = vh_vm__write_script(mem, &vh_vm_qemu, "/bin/bpfgate", "/dev/ttyS1", "/tmp", plan);
 	if (fclose(mem) && !err)
 		err = -EIO;
 	if (err) {
-		err = vh_vm__errf(errbuf, errlen, err, "guest script: %s", strerror(-err));
+		err = vh_errf(errbuf, errlen, err, "guest script: %s", strerror(-err));
 		goto cleanup;
 	}
 	for (int i = 0; dirs[i] && !err; i++)
@@ -166,17 +167,17 @@ int vh_vm__build_initramfs(const char *path, const char *busybox, const char *bp
 	err = err ?: cpio_entry(&c, "dev/console", S_IFCHR | 0600, 5, 1, NULL, 0);
 	err = err ?: cpio_entry(&c, "init", S_IFREG | 0755, 0, 0, script, script_len);
 	if (err) {
-		err = vh_vm__errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
+		err = vh_errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
 		goto cleanup;
 	}
 	err = cpio_file(&c, "bin/busybox", busybox, 0755);
 	if (err) {
-		err = vh_vm__errf(errbuf, errlen, err, "%s: %s", busybox, strerror(-err));
+		err = vh_errf(errbuf, errlen, err, "%s: %s", busybox, strerror(-err));
 		goto cleanup;
 	}
 	err = cpio_file(&c, "bin/bpfgate", bpfgate_static, 0755);
 	if (err) {
-		err = vh_vm__errf(errbuf, errlen, err, "%s: %s", bpfgate_static, strerror(-err));
+		err = vh_errf(errbuf, errlen, err, "%s: %s", bpfgate_static, strerror(-err));
 		goto cleanup;
 	}
 	for (int i = 0; i < plan->nobjs; i++) {
@@ -188,13 +189,13 @@ int vh_vm__build_initramfs(const char *path, const char *busybox, const char *bp
 			err = cpio_file(&c, name, plan->objs[i], 0644);
 		}
 		if (err) {
-			err = vh_vm__errf(errbuf, errlen, err, "%s: %s", plan->objs[i], strerror(-err));
+			err = vh_errf(errbuf, errlen, err, "%s: %s", plan->objs[i], strerror(-err));
 			goto cleanup;
 		}
 	}
 	err = plan->ntests ? cpio_entry(&c, "w/t", S_IFDIR | 0755, 0, 0, NULL, 0) : 0;
 	if (err) {
-		err = vh_vm__errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
+		err = vh_errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
 		goto cleanup;
 	}
 	for (int i = 0; i < plan->ntests; i++) {
@@ -207,17 +208,17 @@ int vh_vm__build_initramfs(const char *path, const char *busybox, const char *bp
 			err = cpio_file(&c, name, plan->tests[i], 0755);
 		}
 		if (err) {
-			err = vh_vm__errf(errbuf, errlen, err, "%s: %s", plan->tests[i], strerror(-err));
+			err = vh_errf(errbuf, errlen, err, "%s: %s", plan->tests[i], strerror(-err));
 			goto cleanup;
 		}
 	}
 	err = cpio_entry(&c, "TRAILER!!!", 0, 0, 0, NULL, 0);
 	if (err)
-		err = vh_vm__errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
+		err = vh_errf(errbuf, errlen, err, "%s: %s", path, strerror(-err));
 cleanup:
 	free(script);
 	if (fclose(c.f) && !err)
-		err = vh_vm__errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
+		err = vh_errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
 	return err;
 }
 

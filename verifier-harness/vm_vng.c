@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "strfmt.h"
 #include "vm.h"
 
 /* the objects and tests where they are on the host: the guest sees the host's files */
@@ -29,16 +30,16 @@ int vh_vm__write_vng_script(const char *path, const char *bpfgate_path, const ch
 	int err;
 
 	if ((size_t)snprintf(out, sizeof(out), "%s/guest.out", rundir) >= sizeof(out))
-		return vh_vm__errf(errbuf, errlen, -ENAMETOOLONG, "run folder path too long");
+		return vh_errf(errbuf, errlen, -ENAMETOOLONG, "run folder path too long");
 	f = fopen(path, "we");
 	if (!f)
-		return vh_vm__errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
+		return vh_errf(errbuf, errlen, -errno, "%s: %s", path, strerror(errno));
 	err = vh_vm__write_script(f, &vh_vm_vng, bpfgate_path, out, rundir, plan);
 	if (fclose(f) && !err)
 		err = -errno;
 	if (!err)
 		chmod(path, 0755);
-	return err ? vh_vm__errf(errbuf, errlen, err, "%s: %s", path, strerror(-err)) : 0;
+	return err ? vh_errf(errbuf, errlen, err, "%s: %s", path, strerror(-err)) : 0;
 }
 
 /* its guest script, in the kernel's folder */
@@ -47,7 +48,7 @@ static int prepare(const struct vh_vm *vm, char *errbuf, size_t errlen)
 	char p[PATH_MAX];
 
 	if ((size_t)snprintf(p, sizeof(p), "%s/guest.sh", vm->rundir) >= sizeof(p))
-		return vh_vm__errf(errbuf, errlen, -ENAMETOOLONG, "run folder path too long");
+		return vh_errf(errbuf, errlen, -ENAMETOOLONG, "run folder path too long");
 	return vh_vm__write_vng_script(p, vm->run->bpfgate_path ?: "bpfgate", vm->rundir,
 				       vm->run->plan, errbuf, errlen);
 }

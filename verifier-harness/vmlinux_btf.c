@@ -14,14 +14,12 @@
  * Linked with libbpf.a (the static bpfgate of the VM guests) it is weak and
  * libbpf's own definition is used.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf_legacy.h>
+
+#include "fs_util.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 #define VMLINUX_BTF_MAX (256u << 20)
@@ -32,44 +30,15 @@ static struct {
 	int err; /* the first read failed: -errno, tried once */
 } vmlinux;
 
-/* The whole file into vmlinux.raw; sysfs gives no size, so the buffer grows. */
+/* The whole file into vmlinux.raw (more than VMLINUX_BTF_MAX is no kernel's BTF). */
 static int read_once(void)
 {
-	int fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
-	size_t cap = 8u << 20, len = 0;
 	char *buf = NULL;
+	size_t len = 0;
+	int err = vh_read_file(VMLINUX_BTF, VMLINUX_BTF_MAX, &buf, &len);
 
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t r;
-
-		if (len == cap || !buf) {
-			char *g = len == cap && cap < VMLINUX_BTF_MAX ? realloc(buf, cap *= 2) :
-				  !buf ? malloc(cap) : NULL;
-
-			if (!g) {
-				free(buf);
-				close(fd);
-				return -ENOMEM;
-			}
-			buf = g;
-		}
-		r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int err = -errno;
-
-			free(buf);
-			close(fd);
-			return err;
-		}
-		if (r == 0)
-			break;
-		len += r;
-	}
-	close(fd);
+	if (err)
+		return err;
 	vmlinux.raw = buf;
 	vmlinux.size = len;
 	return 0;

@@ -30,7 +30,7 @@ for v in $(find "$cache" -mindepth 2 -maxdepth 2 -name vmlinux 2>/dev/null | sor
 		ln "$v" "$tree/elf/$k/vmlinux" 2>/dev/null || cp "$v" "$tree/elf/$k/vmlinux"
 		old=$k
 	else
-		objcopy -O binary --only-section=.BTF "$v" "$T/raw.btf" || fail "objcopy $v"
+		"$TOP/compiler/kernel-btf.sh" --raw "$v" "$T/raw.btf" || fail "no raw BTF from $v"
 		pack debian/x/x86_64 "$T/raw.btf" "$k"
 	fi
 	want="$want $k"

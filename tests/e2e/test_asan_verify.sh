@@ -9,11 +9,7 @@
 SAN=$O/san/bpfgate
 [ -x "$SAN" ] || fail "$SAN was not built (make sanitize)"
 B=$O/tests/programs
-for f in bootstrap minimal uapi_only; do
-	${CLANG:-clang} -g -O2 -target bpf -D__TARGET_ARCH_x86 -Icompiler -Itests/build/thirdparty \
-		-idirafter /usr/include/"$(uname -m)"-linux-gnu -c tests/build/thirdparty/$f.bpf.c \
-		-o "$T/$f.bpf.o" || fail "compile $f.bpf.c"
-done
+compile_thirdparty "$T"
 ${CLANG:-clang} -g -O2 -target bpf -Icompiler -c tests/fixtures/object_faults/unsized_maps.bpf.c \
 	-o "$T/unsized_maps.bpf.o" || fail "compile unsized_maps.bpf.c"
 ${CLANG:-clang} -g -O2 -target bpf -Icompiler -c tests/fixtures/object_faults/bad_map_def.bpf.c \

@@ -10,11 +10,7 @@ B=$O/tests/programs
 # the per-object subset of the kernel BTF (core_btf.h). Programs are loaded in
 # forked workers, which valgrind follows (no exec): each process is checked
 # when it exits.
-for f in bootstrap minimal uapi_only; do
-	${CLANG:-clang} -g -O2 -target bpf -D__TARGET_ARCH_x86 -Icompiler -Itests/build/thirdparty \
-		-idirafter /usr/include/"$(uname -m)"-linux-gnu -c tests/build/thirdparty/$f.bpf.c \
-		-o "$T/$f.bpf.o" || fail "compile $f.bpf.c"
-done
+compile_thirdparty "$T"
 all=("$O"/programs/*.bpf.o "$B"/*.bpf.o "$T"/*.bpf.o)
 run "${vg[@]}" "$BPFGATE" verify --jobs 1 --json "${all[@]}"
 [ $rc -ne 99 ] || fail "valgrind errors in bpfgate verify: $err"

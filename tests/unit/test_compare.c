@@ -9,6 +9,7 @@
 
 #include "compare.h"
 #include "json_reader.h"
+#include "unit_main.h"
 
 static const struct vh_compare_opts defaults = {
 	.max_growth_pct = VH_COMPARE_DEFAULT_MAX_GROWTH,
@@ -454,8 +455,6 @@ int main(void)
 {
 	Suite *s = suite_create("compare");
 	TCase *gate = tcase_create("gate"), *out = tcase_create("output");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(gate, test_growth_boundaries);
 	tcase_add_test(gate, test_share_limit);
@@ -471,9 +470,5 @@ int main(void)
 	tcase_add_test(out, test_json_output);
 	suite_add_tcase(s, gate);
 	suite_add_tcase(s, out);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }

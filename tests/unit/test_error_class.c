@@ -12,32 +12,6 @@
 
 #define FIXTURES "tests/fixtures/logs"
 
-static char *slurp_path(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	ck_assert_msg(f != NULL, "open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_msg(fread(buf, 1, n, f) == (size_t)n, "read %s", path);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static char *top_path(const char *rel)
-{
-	char *p;
-
-	ck_assert_int_ge(asprintf(&p, "%s/%s", getenv("TOP") ?: ".", rel), 0);
-	return p;
-}
-
 /* The class each failing fixture must get; the case is the file name without extension. */
 static const char *expected_class(const char *kernel, const char *c, int err)
 {
@@ -76,7 +50,7 @@ static const char *expected_class(const char *kernel, const char *c, int err)
 /* Every failing fixture of every kernel, with the errno of its load. */
 START_TEST(test_every_failing_fixture)
 {
-	char *path = top_path(FIXTURES "/loads.tsv"), *tsv = slurp_path(path), *line, *save = NULL;
+	char *path = vh_unit_top_path(FIXTURES "/loads.tsv"), *tsv = vh_unit_slurp(path), *line, *save = NULL;
 	int failing = 0;
 
 	free(path);
@@ -91,8 +65,8 @@ START_TEST(test_every_failing_fixture)
 			continue;
 		ck_assert_int_eq(sscanf(rel, "%127[^/]/%127[^.]", kernel, c), 2);
 		ck_assert_int_ge(asprintf(&fx, FIXTURES "/%s", rel), 0);
-		path = top_path(fx);
-		log = slurp_path(path);
+		path = vh_unit_top_path(fx);
+		log = vh_unit_slurp(path);
 		want = expected_class(kernel, c, err);
 		ck_assert_msg(want != NULL, "%s failed (%d) but no class is expected", rel, err);
 		got = vh_error__classify(log, err);
@@ -200,7 +174,7 @@ END_TEST
 /* docs/error-classes.md has one row per class and no other. */
 START_TEST(test_documented)
 {
-	char *path = top_path("docs/error-classes.md"), *doc = slurp_path(path), *line, *save = NULL;
+	char *path = vh_unit_top_path("docs/error-classes.md"), *doc = vh_unit_slurp(path), *line, *save = NULL;
 	const struct vh_error_class *c;
 	int rows = 0, n = 0;
 

@@ -28,10 +28,8 @@ static char *fixture_path(const char *kernel, const char *name)
 
 static char *slurp(const char *kernel, const char *name)
 {
-	char *path = fixture_path(kernel, name), *buf;
-	size_t n;
+	char *path = fixture_path(kernel, name), *buf = vh_unit_slurp(path);
 
-	ck_assert_msg(vh_read_file(path, 0, &buf, &n) == 0, "read %s", path);
 	free(path);
 	return buf;
 }

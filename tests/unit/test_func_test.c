@@ -62,6 +62,7 @@ START_TEST(test_pass_row)
 	ck_assert_str_eq(r->program, "test_ok");
 	ck_assert_str_eq(r->section, "functional");
 	ck_assert_str_eq(r->prog_type, "test");
+	ck_assert_int_eq(r->kind, VH_KIND_TEST);
 	ck_assert_int_eq(r->stats.insns_processed, VH_STAT_UNKNOWN);
 	ck_assert_ptr_null(r->error);
 	ck_assert_ptr_null(r->reason);

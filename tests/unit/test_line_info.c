@@ -25,31 +25,13 @@ static char *obj(const char *name)
 	return p;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	ck_assert_msg(f != NULL, "open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_msg(fread(buf, 1, n, f) == (size_t)n, "read %s", path);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static char *fixture_log(const char *kernel, const char *c)
 {
 	char *p, *log;
 
 	ck_assert_int_ge(asprintf(&p, "%s/" FIXTURES "/%s/%s.log", getenv("TOP") ?: ".", kernel, c),
 			 0);
-	log = slurp(p);
+	log = vh_unit_slurp(p);
 	free(p);
 	return log;
 }

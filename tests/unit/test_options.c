@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "unit_main.h"
 
 static const struct vh_opt opt_mode = {
 	VH_OPT_CMD, "mode", 'm', VH_OPT_ENUM, "a|bb", .choices = "a|bb", .def = "bb",
@@ -148,18 +149,11 @@ int main(void)
 {
 	Suite *s = suite_create("options");
 	TCase *tc = tcase_create("options");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_defaults_then_given);
 	tcase_add_test(tc, test_bad_values);
 	tcase_add_test(tc, test_edges_accepted);
 	tcase_add_test(tc, test_help);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }

@@ -40,20 +40,6 @@ static char *at(const char *name)
 	return p[i];
 }
 
-/* entries of the folder, hidden temp files included */
-static int entries(void)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	if (d)
-		closedir(d);
-	return n;
-}
-
 static void put(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -109,10 +95,10 @@ START_TEST(test_new_and_replaced)
 	fputs("three\n", of.f);
 	fflush(of.f);
 	ck_assert_str_eq(get(at("r.xml")), "two\n");
-	ck_assert_int_eq(entries(), 2);
+	ck_assert_int_eq(vh_unit_count_entries(dir), 2);
 	vh_out_file__abort(&of);
 	ck_assert_str_eq(get(at("r.xml")), "two\n");
-	ck_assert_int_eq(entries(), 1);
+	ck_assert_int_eq(vh_unit_count_entries(dir), 1);
 	umask(old);
 }
 END_TEST
@@ -141,7 +127,7 @@ START_TEST(test_symlinks_followed)
 	ck_assert_int_eq(symlink("loop2", at("loop1")), 0);
 	ck_assert_int_eq(symlink("loop1", at("loop2")), 0);
 	ck_assert_int_eq(write_text(at("loop1"), VH_OUT_REPLACE, "x"), -ELOOP);
-	ck_assert_int_eq(entries(), 7);
+	ck_assert_int_eq(vh_unit_count_entries(dir), 7);
 }
 END_TEST
 
@@ -171,7 +157,7 @@ START_TEST(test_written_through)
 	ck_assert_int_eq(mkdir(at("d"), 0700), 0);
 	ck_assert_int_eq(write_text(at("d"), VH_OUT_REPLACE, "x"), -EISDIR);
 	ck_assert_int_eq(write_text(at("no/such/file"), VH_OUT_REPLACE, "x"), -ENOENT);
-	ck_assert_int_le(entries(), 3);
+	ck_assert_int_le(vh_unit_count_entries(dir), 3);
 }
 END_TEST
 
@@ -192,7 +178,7 @@ START_TEST(test_full)
 	for (int i = 0; i < 10000; i++)
 		fputs("0123456789", of.f);
 	ck_assert_int_eq(vh_out_file__commit(&of), -ENOSPC);
-	ck_assert_int_eq(entries(), 1);
+	ck_assert_int_eq(vh_unit_count_entries(dir), 1);
 }
 END_TEST
 
@@ -202,7 +188,7 @@ START_TEST(test_append)
 	ck_assert_int_eq(write_text(at("summary.md"), VH_OUT_APPEND, "b\n"), 0);
 	ck_assert_str_eq(get(at("summary.md")), "a\nb\n");
 	ck_assert_int_eq(write_text(at("no/such.md"), VH_OUT_APPEND, "x"), -ENOENT);
-	ck_assert_int_eq(entries(), 1);
+	ck_assert_int_eq(vh_unit_count_entries(dir), 1);
 }
 END_TEST
 

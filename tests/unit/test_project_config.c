@@ -267,6 +267,14 @@ START_TEST(test_load_file)
 	vh_project_config__free(&conf);
 	ck_assert_int_eq(vh_project_config__load(&conf, dir, errbuf, sizeof(errbuf)), -EINVAL);
 	ck_assert_msg(strstr(errbuf, "not a regular file"), "%s", errbuf);
+	/* a file over the limit is refused by its size */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i <= VH_PCONF_MAX_BYTES; i++)
+		fputc('#', f);
+	fclose(f);
+	ck_assert_int_eq(vh_project_config__load(&conf, path, errbuf, sizeof(errbuf)), -EINVAL);
+	ck_assert_msg(strstr(errbuf, "bpfgate.conf: larger than 65536 bytes"), "%s", errbuf);
 	unlink(path);
 	rmdir(dir);
 }

@@ -12,6 +12,7 @@
 
 #include "report.h"
 #include "verifier_log.h"
+#include "unit_main.h"
 
 static struct vh_result *add(struct vh_result_set *set, const char *kernel, const char *object,
 			     const char *program, enum vh_verdict verdict, long insns)
@@ -252,34 +253,6 @@ static void remove_tmpdir(void)
 	rmdir(tmpdir);
 }
 
-static int count_entries(void)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-	int n = 0;
-
-	/* temp files are hidden (".NAME.XXXXXX"): count them too */
-	while (d && (e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	ck_assert_msg(f, "open %s", path);
-	n = getdelim(&buf, &cap, '\0', f);
-	ck_assert_int_gt(n, 0);
-	fclose(f);
-	return buf;
-}
-
 static size_t count(const char *hay, const char *needle)
 {
 	size_t n = 0;
@@ -359,7 +332,7 @@ START_TEST(test_junit)
 	r->error = strdup("oops ]]> <b>&amp;\n\x1b[31m");
 	r->stats.verification_time_us = 1234567;
 	ck_assert_int_eq(vh_report__junit(path, &set), 0);
-	xml = slurp(path);
+	xml = vh_unit_slurp(path);
 	lint = xmllint(path);
 	ck_assert_msg(lint == 0 || lint == 77, "xmllint rejected:\n%s", xml);
 	ck_assert_msg(junit_check(path) == 0, "not the JUnit structure:\n%s", xml);
@@ -392,7 +365,7 @@ START_TEST(test_junit)
 					  "\xef\xbf\xbd[31m\">"));
 	ck_assert_ptr_null(strchr(xml, '\033'));
 	free(xml);
-	ck_assert_int_eq(count_entries(), 1); /* no temp file left behind */
+	ck_assert_int_eq(vh_unit_count_entries(tmpdir), 1); /* no temp file left behind */
 	remove_tmpdir();
 	vh_result_set__free(&set);
 }
@@ -412,20 +385,20 @@ START_TEST(test_junit_atomic)
 	snprintf(path, sizeof(path), "%s/taken", tmpdir);
 	ck_assert_int_eq(mkdir(path, 0700), 0);
 	ck_assert_int_eq(vh_report__junit(path, &set), -EISDIR);
-	ck_assert_int_eq(count_entries(), 1);
+	ck_assert_int_eq(vh_unit_count_entries(tmpdir), 1);
 	/* an existing report is replaced whole */
 	snprintf(path, sizeof(path), "%s/junit.xml", tmpdir);
 	ck_assert_int_eq(vh_report__junit(path, &set), 0);
 	vh_result_set__free(&set);
 	ck_assert_int_eq(vh_report__junit(path, &set), 0);
 	{
-		char *xml = slurp(path);
+		char *xml = vh_unit_slurp(path);
 
 		ck_assert_ptr_nonnull(strstr(xml, "<testsuites name=\"bpfgate\" tests=\"0\""));
 		ck_assert_ptr_null(strstr(xml, "<testcase"));
 		free(xml);
 	}
-	ck_assert_int_eq(count_entries(), 2);
+	ck_assert_int_eq(vh_unit_count_entries(tmpdir), 2);
 	remove_tmpdir();
 }
 END_TEST
@@ -442,7 +415,7 @@ START_TEST(test_markdown)
 	set.v[1].source_text = strdup("x = `a` ``` y;"); /* backticks need a longer fence */
 	add(&set, "6.18.0", "build/programs/other.bpf.o", "a|b_<c>", VH_PASS, 5);
 	ck_assert_int_eq(vh_report__markdown(path, &set, false), 0);
-	md = slurp(path);
+	md = vh_unit_slurp(path);
 	ck_assert_ptr_nonnull(strstr(md, "| Program | Type | Verdict | Insns | States | Time (us) | "
 					 "Stack | Class / error |\n| --- | --- | --- | ---: |"));
 	ck_assert_ptr_nonnull(strstr(md, "| hello.bpf.o:xdp\\_pass | xdp | pass | 12 | 1 | 17 | 8 |  |\n"));
@@ -457,15 +430,15 @@ START_TEST(test_markdown)
 	free(md);
 	/* append: a second summary after the first (GITHUB_STEP_SUMMARY) */
 	ck_assert_int_eq(vh_report__markdown(path, &set, true), 0);
-	md = slurp(path);
+	md = vh_unit_slurp(path);
 	ck_assert_uint_eq(count(md, "### bpfgate verify\n"), 2);
 	free(md);
 	/* not append: replaced */
 	ck_assert_int_eq(vh_report__markdown(path, &set, false), 0);
-	md = slurp(path);
+	md = vh_unit_slurp(path);
 	ck_assert_uint_eq(count(md, "### bpfgate verify\n"), 1);
 	free(md);
-	ck_assert_int_eq(count_entries(), 1);
+	ck_assert_int_eq(vh_unit_count_entries(tmpdir), 1);
 	vh_result_set__free(&set);
 	remove_tmpdir();
 }
@@ -480,7 +453,7 @@ START_TEST(test_markdown_matrix)
 	snprintf(path, sizeof(path), "%s/summary.md", tmpdir);
 	two_kernels(&set);
 	ck_assert_int_eq(vh_report__markdown(path, &set, false), 0);
-	md = slurp(path);
+	md = vh_unit_slurp(path);
 	ck_assert_ptr_nonnull(strstr(md, "| Program | 5.10.0-32-amd64 | 6.12.117-amd64 |\n"
 					 "| --- | --- | --- |\n"
 					 "| hello.bpf.o:xdp\\_pass | pass 12 | pass 1234 |\n"
@@ -537,20 +510,20 @@ START_TEST(test_log_truncated)
 	make_tmpdir();
 	snprintf(path, sizeof(path), "%s/junit.xml", tmpdir);
 	ck_assert_int_eq(vh_report__junit(path, &set), 0);
-	text = slurp(path);
+	text = vh_unit_slurp(path);
 	ck_assert_ptr_nonnull(strstr(text, "'map_value_or_null'\n" VH_LOG_TRUNCATED_NOTE
 					   "\n</failure>"));
 	ck_assert_uint_eq(count(text, VH_LOG_TRUNCATED_NOTE), 1);
 	free(text);
 	snprintf(path, sizeof(path), "%s/summary.md", tmpdir);
 	ck_assert_int_eq(vh_report__markdown(path, &set, false), 0);
-	text = slurp(path);
+	text = vh_unit_slurp(path);
 	ck_assert_ptr_nonnull(strstr(text, "</details>\n\n" VH_LOG_TRUNCATED_NOTE "\n"));
 	free(text);
 	/* not said of a whole log */
 	set.v[1].log_truncated = false;
 	ck_assert_int_eq(vh_report__junit(path, &set), 0);
-	text = slurp(path);
+	text = vh_unit_slurp(path);
 	ck_assert_ptr_null(strstr(text, VH_LOG_TRUNCATED_NOTE));
 	free(text);
 	remove_tmpdir();
@@ -599,14 +572,14 @@ START_TEST(test_hostile_log)
 	make_tmpdir();
 	snprintf(path, sizeof(path), "%s/summary.md", tmpdir);
 	ck_assert_int_eq(vh_report__markdown(path, &set, false), 0);
-	text = slurp(path);
+	text = vh_unit_slurp(path);
 	ck_assert_ptr_null(strchr(text, '\033'));
 	ck_assert_ptr_null(strstr(text, "\xc2\x9b"));
 	ck_assert_ptr_nonnull(strstr(text, "- error: R0 ?\\[2J?\\]0;pwned? bad ?31m\\| \\<b\\>x\\</b\\>"));
 	free(text);
 	snprintf(path, sizeof(path), "%s/junit.xml", tmpdir);
 	ck_assert_int_eq(vh_report__junit(path, &set), 0);
-	text = slurp(path);
+	text = vh_unit_slurp(path);
 	ck_assert_ptr_null(strchr(text, '\033'));
 	ck_assert_msg(junit_check(path) == 0, "not well-formed JUnit:\n%s", text);
 	free(text);
@@ -629,8 +602,6 @@ int main(void)
 {
 	Suite *s = suite_create("reports");
 	TCase *table = tcase_create("table"), *files = tcase_create("files");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(table, test_table_alignment);
 	tcase_add_test(table, test_table_color_and_objects);
@@ -649,9 +620,5 @@ int main(void)
 	tcase_add_test(files, test_hostile_log);
 	suite_add_tcase(s, table);
 	suite_add_tcase(s, files);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }

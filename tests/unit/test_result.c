@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "result.h"
+#include "unit_main.h"
 
 START_TEST(test_release_order)
 {
@@ -75,16 +76,10 @@ int main(void)
 {
 	Suite *s = suite_create("result");
 	TCase *tc = tcase_create("sets");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_release_order);
 	tcase_add_test(tc, test_sort_by_kernel_is_stable);
 	tcase_add_test(tc, test_append_is_deep);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return vh_unit_run(s);
 }

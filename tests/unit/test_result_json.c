@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "result_csv.h"
 #include "result_json.h"
+#include "unit_main.h"
 
 /* Quotes, escapes, control characters, markup and non-ASCII text at once. */
 #define HOSTILE "q\"uo\\te </testcase>&amp; | `x` \x01\x1b[2J\ttab\nnew \xc3\xa9\xf0\x9f\x98\x80 %0A"
@@ -59,18 +61,6 @@ static void fill(struct vh_result_set *set)
 	r->verdict = VH_ERROR; /* every failure field unknown: written as null */
 }
 
-static char *to_json(const struct vh_result_set *set, bool pretty)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(vh_result_set__write_json(f, set, pretty), 0);
-	fclose(f);
-	return buf;
-}
-
 static void round_trip(bool pretty)
 {
 	struct vh_result_set set = {}, back = {};
@@ -78,7 +68,7 @@ static void round_trip(bool pretty)
 	char *json;
 
 	fill(&set);
-	json = to_json(&set, pretty);
+	json = vh_unit_result_json(&set, pretty);
 	ck_assert_msg(!vh_result_set__parse_json(json, strlen(json), &back, err, sizeof(err)),
 		      "parse: %s", err);
 	ck_assert_uint_eq(back.n, set.n);
@@ -134,7 +124,7 @@ START_TEST(test_full_logs)
 
 	fill(&set);
 	set.with_logs = true;
-	json = to_json(&set, false);
+	json = vh_unit_result_json(&set, false);
 	ck_assert_int_eq(vh_result_set__parse_json(json, strlen(json), &back, err, sizeof(err)), 0);
 	ck_assert_uint_eq(back.n, set.n);
 	for (size_t i = 0; i < set.n; i++) {
@@ -156,7 +146,7 @@ START_TEST(test_contract_fields)
 	char *json;
 
 	fill(&set);
-	json = to_json(&set, false);
+	json = vh_unit_result_json(&set, false);
 	ck_assert_ptr_nonnull(strstr(json, "{\"version\":\"9.8.7\",\"results\":[{\"kernel\":"));
 	ck_assert_ptr_nonnull(strstr(json, "\"summary\":{\"pass\":1,\"fail\":1,\"skip\":1,\"error\":1}}\n"));
 	ck_assert_ptr_nonnull(strstr(json, "\"program\":\"xdp_pass\",\"section\":\"xdp\","
@@ -192,7 +182,7 @@ END_TEST
 START_TEST(test_empty_set)
 {
 	struct vh_result_set set = {}, back = {};
-	char *json = to_json(&set, false);
+	char *json = vh_unit_result_json(&set, false);
 	char err[256];
 
 	ck_assert_ptr_nonnull(strstr(json, "\"results\":[],\"summary\":{\"pass\":0,\"fail\":0,"
@@ -325,12 +315,12 @@ START_TEST(test_baseline_match_fields)
 	k = vh_result_set__add_kernel(&set);
 	k->release = strdup("6.18.0-1-amd64");
 	k->series = strdup("host");
-	json = to_json(&set, false);
+	json = vh_unit_result_json(&set, false);
 	ck_assert_ptr_null(strstr(json, "baseline_"));
 	free(json);
 	k->baseline_kernel = strdup("6.18.0-9-amd64");
 	k->baseline_match = strdup("series");
-	json = to_json(&set, false);
+	json = vh_unit_result_json(&set, false);
 	ck_assert_ptr_nonnull(strstr(json, "\"baseline_kernel\":\"6.18.0-9-amd64\","
 					   "\"baseline_match\":\"series\""));
 	ck_assert_msg(!vh_result_set__parse_json(json, strlen(json), &back, err, sizeof(err)),
@@ -344,6 +334,52 @@ START_TEST(test_baseline_match_fields)
 	free(json);
 	vh_result_set__free(&set);
 	vh_result_set__free(&back);
+}
+END_TEST
+
+/* What a result is about is read back from the strings written for it (JSON and CSV). */
+START_TEST(test_kinds)
+{
+	static const struct {
+		const char *object, *program, *prog_type;
+		enum vh_result_kind kind;
+	} rows[] = {
+		{ "o.bpf.o", "p", "xdp", VH_KIND_PROGRAM },
+		{ "tests/test_flow", "test_flow", "test", VH_KIND_TEST },
+		{ "(vm)", "(vm)", NULL, VH_KIND_KERNEL },
+		{ "(vm)", "p", "xdp", VH_KIND_PROGRAM },
+	};
+	struct vh_result_set set = {}, back = {}, csv = {};
+	const char *text = "file_name,prog_name,verdict,prog_type\n"
+			   "(vm),(vm),failure,\nt,t,success,test\no,p,success,xdp\n";
+	char err[256], *json;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct vh_result *r = vh_result_set__add(&set);
+
+		r->kernel = strdup("6.1.0");
+		r->object = strdup(rows[i].object);
+		r->program = strdup(rows[i].program);
+		r->prog_type = rows[i].prog_type ? strdup(rows[i].prog_type) : NULL;
+		r->kind = rows[i].kind;
+		ck_assert_int_eq(vh_result__kind_of(r), rows[i].kind);
+	}
+	json = vh_unit_result_json(&set, false);
+	ck_assert_int_eq(vh_result_set__parse_json(json, strlen(json), &back, err, sizeof(err)), 0);
+	for (size_t i = 0; i < back.n; i++)
+		ck_assert_int_eq(back.v[i].kind, rows[i].kind);
+	ck_assert_msg(!vh_result_set__parse_csv(text, strlen(text), &csv, err, sizeof(err)), "%s",
+		      err);
+	ck_assert_int_eq(csv.v[0].kind, VH_KIND_KERNEL);
+	ck_assert_int_eq(csv.v[1].kind, VH_KIND_TEST);
+	ck_assert_int_eq(csv.v[2].kind, VH_KIND_PROGRAM);
+	/* a copy keeps it */
+	ck_assert_int_eq(vh_result_set__append(&csv, &set.v[1]), 0);
+	ck_assert_int_eq(csv.v[3].kind, VH_KIND_TEST);
+	free(json);
+	vh_result_set__free(&set);
+	vh_result_set__free(&back);
+	vh_result_set__free(&csv);
 }
 END_TEST
 
@@ -382,8 +418,6 @@ int main(void)
 {
 	Suite *s = suite_create("result_json");
 	TCase *rt = tcase_create("round_trip"), *rd = tcase_create("read");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(rt, test_round_trip_compact);
 	tcase_add_test(rt, test_baseline_match_fields);
@@ -396,11 +430,8 @@ int main(void)
 	tcase_add_test(rd, test_forward_compatible);
 	tcase_add_loop_test(rd, test_malformed, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(rd, test_read_errors);
+	tcase_add_test(rd, test_kinds);
 	suite_add_tcase(s, rt);
 	suite_add_tcase(s, rd);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "result_json.h"
+#include "unit_main.h"
 
 #define PROBE_510 "{\"kernel\":\"5.10.0-32-amd64\",\"kvm\":false," \
 		  "\"prog_types\":[\"socket_filter\",\"kprobe\",\"xdp\",\"tracing\"]," \
@@ -16,6 +17,28 @@
 /* a locked-down kernel: fentry-style loads refused with EPERM */
 #define PROBE_LOCKED "{\"kernel\":\"6.18.0-locked\",\"kvm\":false,\"prog_types\":[\"xdp\"]," \
 		     "\"prog_types_refused\":[\"tracing\"],\"map_types\":[],\"helpers\":{}}"
+
+/* A probe read from its JSON text, or fail the test. */
+static struct vh_probe *probe_of(const char *text)
+{
+	struct vh_probe *p = calloc(1, sizeof(*p));
+	char err[256];
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_msg(!vh_probe__parse(text, strlen(text), p, err, sizeof(err)), "%s: %s", text,
+		      err);
+	return p;
+}
+
+/* The probe as compact JSON text (caller frees), to compare with what was read. */
+static char *probe_text(const struct vh_probe *p)
+{
+	char *text = NULL;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(vh_probe__to_text(p, &text), 0);
+	return text;
+}
 
 static struct vh_result *add(struct vh_result_set *set, const char *kernel, const char *program,
 			     const char *prog_type, enum vh_verdict v, const char *reason)
@@ -29,6 +52,7 @@ static struct vh_result *add(struct vh_result_set *set, const char *kernel, cons
 	r->prog_type = prog_type ? strdup(prog_type) : NULL;
 	r->verdict = v;
 	r->reason = reason ? strdup(reason) : NULL;
+	r->kind = vh_result__kind_of(r); /* as the reader would */
 	return r;
 }
 
@@ -45,19 +69,7 @@ static void add_kernel(struct vh_result_set *set, const char *release, const cha
 	k->accel = accel ? strdup(accel) : NULL;
 	k->boot_s = boot;
 	k->verify_s = verify;
-	k->probe = probe ? strdup(probe) : NULL;
-}
-
-static char *to_json(const struct vh_result_set *set, bool pretty)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(vh_result_set__write_json(f, set, pretty), 0);
-	fclose(f);
-	return buf;
+	k->probe = probe ? probe_of(probe) : NULL;
 }
 
 static void fill(struct vh_result_set *set)
@@ -72,10 +84,10 @@ static void fill(struct vh_result_set *set)
 START_TEST(test_round_trip)
 {
 	struct vh_result_set set = {}, back = {};
-	char err[256], *json;
+	char err[256], *json, *probe;
 
 	fill(&set);
-	json = to_json(&set, _i);
+	json = vh_unit_result_json(&set, _i);
 	ck_assert_msg(!vh_result_set__parse_json(json, strlen(json), &back, err, sizeof(err)),
 		      "parse: %s\n%s", err, json);
 	ck_assert_uint_eq(back.nkernels, 2);
@@ -86,7 +98,9 @@ START_TEST(test_round_trip)
 	ck_assert(back.kernels[0].boot_s < 0);
 	ck_assert(back.kernels[1].boot_s > 3.49 && back.kernels[1].boot_s < 3.51);
 	/* the probe is the same JSON, compact */
-	ck_assert_str_eq(back.kernels[1].probe, PROBE_510);
+	probe = probe_text(back.kernels[1].probe);
+	ck_assert_str_eq(probe, PROBE_510);
+	free(probe);
 	ck_assert_ptr_null(back.kernels[0].probe);
 	/* null where unknown, and after the summary */
 	ck_assert_ptr_nonnull(strstr(json, _i ? "\"boot_s\": null" : "\"boot_s\":null"));
@@ -108,10 +122,10 @@ START_TEST(test_equal_detects_kernel_changes)
 	b.kernels[1].boot_s = 4;
 	ck_assert(!vh_result_set__json_equal(&a, &b));
 	b.kernels[1].boot_s = 3.5;
-	free(b.kernels[1].probe);
-	b.kernels[1].probe = strdup(PROBE_419);
+	vh_probe__free(b.kernels[1].probe);
+	b.kernels[1].probe = probe_of(PROBE_419);
 	ck_assert(!vh_result_set__json_equal(&a, &b));
-	free(b.kernels[1].probe);
+	vh_probe__free(b.kernels[1].probe);
 	b.kernels[1].probe = NULL;
 	ck_assert(!vh_result_set__json_equal(&a, &b));
 	vh_result_set__free(&b);
@@ -137,7 +151,7 @@ START_TEST(test_without_kernels)
 		      err);
 	ck_assert_uint_eq(set.n, 1);
 	ck_assert_uint_eq(set.nkernels, 0);
-	json = to_json(&set, false);
+	json = vh_unit_result_json(&set, false);
 	ck_assert_ptr_null(strstr(json, "kernels"));
 	free(json);
 	vh_result_set__free(&set);
@@ -152,10 +166,10 @@ START_TEST(test_merge)
 					.backend = "qemu", .boot_s = 9, .verify_s = -1 };
 	struct vh_kernel_info other = { .release = "5.10.0-32-amd64", .series = "5.10",
 					.backend = "vng", .boot_s = 18, .verify_s = 2 };
-	char err[256], *json;
+	char err[256], *json, *probe;
 
 	fill(&set);
-	json = to_json(&set, false);
+	json = vh_unit_result_json(&set, false);
 	ck_assert_msg(!vh_result_set__parse_json(json, strlen(json), &acc, err, sizeof(err)), "%s",
 		      err);
 	ck_assert_msg(!vh_result_set__parse_json(json, strlen(json), &acc, err, sizeof(err)), "%s",
@@ -164,7 +178,9 @@ START_TEST(test_merge)
 	ck_assert_uint_eq(acc.nkernels, 2);
 	ck_assert_int_eq(vh_result_set__merge_kernel(&acc, &again), 0);
 	ck_assert_uint_eq(acc.nkernels, 2);
-	ck_assert_str_eq(acc.kernels[1].probe, PROBE_510);
+	probe = probe_text(acc.kernels[1].probe);
+	ck_assert_str_eq(probe, PROBE_510);
+	free(probe);
 	ck_assert(acc.kernels[1].boot_s == 9);
 	/* the same release booted another way is another entry */
 	ck_assert_int_eq(vh_result_set__merge_kernel(&acc, &other), 0);
@@ -200,8 +216,11 @@ static const struct {
 	  "kernels[1].probe: expected an object" },
 	{ "{\"results\":[],\"kernels\":[{\"release\":\"a\\u0000b\"}]}",
 	  "kernels[0].release: expected a string without NUL" },
-	{ "{\"results\":[],\"kernels\":[{\"release\":\"x\",\"probe\":{\"h\":[{\"a\\u0000b\":1}]}}]}",
-	  "kernels[0].probe: a key contains a NUL character" },
+	{ "{\"results\":[],\"kernels\":[{\"release\":\"x\",\"probe\":{\"helpers\":{\"a\\u0000b\":[1]}}}]}",
+	  "kernels[0].probe.helpers: a key contains a NUL character" },
+	{ "{\"results\":[],\"kernels\":[{\"release\":\"x\"},{\"release\":\"y\",\"probe\":"
+	  "{\"prog_types\":[\"xdp\",7]}}]}",
+	  "line 1: kernels[1].probe.prog_types[1]: expected a type name (a string), not number" },
 };
 
 START_TEST(test_bad_kernels)
@@ -220,15 +239,17 @@ END_TEST
 
 START_TEST(test_has_prog_type)
 {
-	struct vh_kernel_info k = { .probe = PROBE_510 };
-	struct vh_kernel_info garbled = { .probe = "{\"prog_types\":" };
+	struct vh_kernel_info k = { .probe = probe_of(PROBE_510) };
+	struct vh_kernel_info no_list = { .probe = probe_of("{\"kernel\":\"x\"}") };
 	struct vh_kernel_info none = { 0 };
 
 	ck_assert_int_eq(vh_kernel_info__has_prog_type(&k, "tracing"), 1);
 	ck_assert_int_eq(vh_kernel_info__has_prog_type(&k, "syscall"), 0);
-	ck_assert_int_eq(vh_kernel_info__has_prog_type(&garbled, "xdp"), -ENOENT);
+	ck_assert_int_eq(vh_kernel_info__has_prog_type(&no_list, "xdp"), -ENOENT);
 	ck_assert_int_eq(vh_kernel_info__has_prog_type(&none, "xdp"), -ENOENT);
 	ck_assert_int_eq(vh_kernel_info__has_prog_type(NULL, "xdp"), -ENOENT);
+	vh_kernel_info__free(&k);
+	vh_kernel_info__free(&no_list);
 }
 END_TEST
 
@@ -259,7 +280,7 @@ START_TEST(test_justify_skips)
 	ck_assert_int_eq(vh_result_set__justify_skips(&set), 0);
 	ck_assert_str_eq(set.v[0].reason,
 			 "needs >= 5.5; probe: program type 'tracing' not supported");
-	json = to_json(&set, false);
+	json = vh_unit_result_json(&set, false);
 	ck_assert_ptr_nonnull(strstr(json, "probe: program type 'tracing' not supported"));
 	free(json);
 	vh_result_set__free(&set);
@@ -303,11 +324,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return vh_unit_run(suite());
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "spawn.h"
 #include "unit_main.h"
 
@@ -26,14 +27,6 @@ static void setup(void)
 static void teardown(void)
 {
 	vh_unit_dir_remove(dir);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Run `sh -c script` with opts o (argv filled in here). */
@@ -50,11 +43,11 @@ static void run_sh(struct vh_spawn *s, struct vh_spawn_opts *o, const char *scri
 static pid_t read_pid(const char *name)
 {
 	char p[256];
-	double until = now_s() + 10;
+	double until = vh_now_s() + 10;
 	int pid = 0;
 
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	while (now_s() < until) {
+	while (vh_now_s() < until) {
 		FILE *f = fopen(p, "r");
 
 		if (f) {
@@ -73,12 +66,12 @@ static pid_t read_pid(const char *name)
 /* Whether pid is gone within seconds (killed and reaped by its keeper). */
 static bool gone_within(pid_t pid, double seconds)
 {
-	double until = now_s() + seconds;
+	double until = vh_now_s() + seconds;
 
 	for (;;) {
 		if (kill(pid, 0) && errno == ESRCH)
 			return true;
-		if (now_s() >= until)
+		if (vh_now_s() >= until)
 			return false;
 		usleep(20 * 1000);
 	}
@@ -264,7 +257,7 @@ static void tree_gone(const struct tree_pids *t, double seconds)
 START_TEST(test_deadline_kills_the_tree)
 {
 	struct vh_spawn s;
-	double t0 = now_s();
+	double t0 = vh_now_s();
 	struct tree_pids t;
 	char how[64];
 
@@ -272,7 +265,7 @@ START_TEST(test_deadline_kills_the_tree)
 	t = tree_pids();
 	ck_assert_int_eq(vh_spawn__wait(&s), 0);
 	ck_assert(s.timed_out);
-	ck_assert_double_lt(now_s() - t0, 15);
+	ck_assert_double_lt(vh_now_s() - t0, 15);
 	vh_spawn__describe(&s, how, sizeof(how));
 	ck_assert_str_eq(how, "timed out after 2 s");
 	/* everything is reaped by the time it is done */
@@ -308,9 +301,9 @@ START_TEST(test_kill_with_keeper_stopped)
 	start_tree(&s, 0);
 	t = tree_pids();
 	ck_assert_int_eq(kill(s.pid, SIGSTOP), 0);
-	t0 = now_s();
+	t0 = vh_now_s();
 	vh_spawn__kill(&s);
-	ck_assert_double_lt(now_s() - t0, 4);
+	ck_assert_double_lt(vh_now_s() - t0, 4);
 	ck_assert(s.done && s.killed);
 	tree_gone(&t, 0);
 	vh_spawn__free(&s);

@@ -21,21 +21,11 @@ static char *fixture_path(const char *rel)
 	return p;
 }
 
+/* A fixture's text (rel below FIXTURES). */
 static char *slurp(const char *rel)
 {
-	char *path = fixture_path(rel), *buf;
-	FILE *f = fopen(path, "r");
-	long n;
+	char *path = fixture_path(rel), *buf = vh_unit_slurp(path);
 
-	ck_assert_msg(f != NULL, "open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_msg(fread(buf, 1, n, f) == (size_t)n, "read %s", path);
-	buf[n] = '\0';
-	fclose(f);
 	free(path);
 	return buf;
 }
