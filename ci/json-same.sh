@@ -8,8 +8,9 @@
 # Normalising keeps every verdict, statistic, error, probe and the order of results;
 # it only masks what differs from run to run: the values of timing keys (names ending
 # in _s, _ms, _us, _ns, _sec or _seconds, and duration, elapsed, date, timestamp),
-# dates and times written as ISO 8601 inside strings, and /tmp/... paths inside
-# strings. A masked value stays null when it was null, so a timing that appears or
+# dates and times written as ISO 8601 inside strings, /tmp/... paths inside strings,
+# and kernel addresses inside strings (0xffff... in a verifier log: a map's address
+# differs at every boot). A masked value stays null when it was null, so a timing that appears or
 # disappears is still a difference.
 #
 # Exit status: 0 same (or normalised), 1 different, 2 usage error or a file that is
@@ -35,7 +36,8 @@ def timing_key:
 	test("^(duration|elapsed|date|timestamp)$");
 def mask_string:
 	gsub("[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?"; "<date>")
-	| gsub("/tmp/[^ \"'\'':,)]*"; "/tmp/<path>");
+	| gsub("/tmp/[^ \"'\'':,)]*"; "/tmp/<path>")
+	| gsub("0xffff[0-9a-f]{12}"; "<kernel address>");
 walk(if type == "object" then
 	with_entries(if (.key | timing_key) and .value != null then .value = "<timing>" else . end)
      elif type == "string" then mask_string
