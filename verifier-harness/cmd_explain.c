@@ -14,6 +14,7 @@
 #include "error_class.h"
 #include "explain.h"
 #include "json_writer.h"
+#include "target.h"
 #include "vm_fleet.h"
 #include "object_verify.h"
 #include "options.h"
@@ -583,7 +584,7 @@ int do_explain(int argc, char **argv)
 	}
 	obj = argv[first];
 	prog = argc - first == 2 ? argv[first + 1] : NULL;
-	vm = cfg.kernel && strcmp(cfg.kernel, "host");
+	vm = cfg.kernel && !vh_target_host.claims(cfg.kernel);
 	if (access(obj, R_OK)) {
 		vh_err(obj, "cannot read: %s", strerror(errno));
 		return VH_EXIT_USAGE;
