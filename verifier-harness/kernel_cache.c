@@ -40,20 +40,6 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* snprintf that reports truncation as -ENAMETOOLONG */
-static int pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int pathf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
 /* --- kernels.conf and kernels.sh -------------------------------------------------- */
 
 /* bpfgate's data folder (the one holding kernels.sh): see vh_kernel_conf__load. */
@@ -65,7 +51,7 @@ static int data_dir(char *buf, size_t len)
 	ssize_t n;
 
 	if (env && *env)
-		return pathf(buf, len, "%s", env);
+		return vh_fitf(buf, len, "%s", env);
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;
@@ -75,13 +61,13 @@ static int data_dir(char *buf, size_t len)
 		if (slash)
 			*slash = '\0';
 		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
-			if (!pathf(cand, sizeof(cand), "%s/%s/kernels.sh", exe, rel[i]) &&
+			if (!vh_fitf(cand, sizeof(cand), "%s/%s/kernels.sh", exe, rel[i]) &&
 			    is_file(cand))
-				return pathf(buf, len, "%s/%s", exe, rel[i]);
+				return vh_fitf(buf, len, "%s/%s", exe, rel[i]);
 	}
 #ifdef BPFGATE_CI_DIR
-	if (!pathf(cand, sizeof(cand), "%s/kernels.sh", BPFGATE_CI_DIR) && is_file(cand))
-		return pathf(buf, len, "%s", BPFGATE_CI_DIR);
+	if (!vh_fitf(cand, sizeof(cand), "%s/kernels.sh", BPFGATE_CI_DIR) && is_file(cand))
+		return vh_fitf(buf, len, "%s", BPFGATE_CI_DIR);
 #endif
 	return -ENOENT;
 }
@@ -100,13 +86,13 @@ int vh_kernel_conf__load_file(struct vh_kernel_conf *conf, const char *path, cha
 		if (!have_dir)
 			return vh_errf(errbuf, errlen, -ENOENT, "kernels.conf: not found (set "
 				    "BPFGATE_DATADIR or BPFGATE_KERNELS_CONF)");
-		if (pathf(cand, sizeof(cand), "%s/kernels.conf", dir))
+		if (vh_fitf(cand, sizeof(cand), "%s/kernels.conf", dir))
 			return vh_errf(errbuf, errlen, -ENAMETOOLONG, "%s: path too long", dir);
 		path = cand;
 	}
 	err = vh_kernel_conf__read(conf, path, errbuf, errlen);
 	if (!err && have_dir)
-		pathf(conf->script, sizeof(conf->script), "%s/kernels.sh", dir);
+		vh_fitf(conf->script, sizeof(conf->script), "%s/kernels.sh", dir);
 	return err;
 }
 
@@ -124,16 +110,16 @@ int vh_kernel_cache__init(struct vh_kernel_cache *cache)
 
 	memset(cache, 0, sizeof(*cache));
 	if (env && *env) {
-		err = pathf(cache->root, sizeof(cache->root), "%s", env);
+		err = vh_fitf(cache->root, sizeof(cache->root), "%s", env);
 	} else if ((env = getenv("XDG_CACHE_HOME")) && *env == '/') {
-		err = pathf(cache->root, sizeof(cache->root), "%s/bpfgate", env);
+		err = vh_fitf(cache->root, sizeof(cache->root), "%s/bpfgate", env);
 	} else {
 		env = getenv("HOME");
 		if (!env || !*env)
 			return -ENOENT;
-		err = pathf(cache->root, sizeof(cache->root), "%s/.cache/bpfgate", env);
+		err = vh_fitf(cache->root, sizeof(cache->root), "%s/.cache/bpfgate", env);
 	}
-	return err ?: pathf(cache->kernels, sizeof(cache->kernels), "%s/kernels", cache->root);
+	return err ?: vh_fitf(cache->kernels, sizeof(cache->kernels), "%s/kernels", cache->root);
 }
 
 /* One folder entry: not empty, '.' or '..', no '/', no control character. */
@@ -173,7 +159,7 @@ static bool stays_under(const char *p, const char *dir)
 	char real[PATH_MAX], tmp[PATH_MAX], *slash;
 	size_t n = strlen(dir);
 
-	if (pathf(tmp, sizeof(tmp), "%s", p))
+	if (vh_fitf(tmp, sizeof(tmp), "%s", p))
 		return false;
 	while (!realpath(tmp, real)) {
 		if (errno != ENOENT || !(slash = strrchr(tmp, '/')) || slash == tmp)
@@ -203,14 +189,14 @@ int vh_kernel_cache__path(const struct vh_kernel_cache *cache, char *buf, size_t
 		if (errno != ENOENT)
 			return -errno;
 		/* no cache yet: nothing below it exists, the name alone decides */
-		if (pathf(base, sizeof(base), "%s", cache->kernels))
+		if (vh_fitf(base, sizeof(base), "%s", cache->kernels))
 			return -ENAMETOOLONG;
 	}
-	if (pathf(entry, sizeof(entry), "%s/%s", base, name))
+	if (vh_fitf(entry, sizeof(entry), "%s/%s", base, name))
 		return -ENAMETOOLONG;
 	if (!lstat(entry, &st) && S_ISLNK(st.st_mode))
 		return -ELOOP;
-	if (sub ? pathf(buf, len, "%s/%s", entry, sub) : pathf(buf, len, "%s", entry))
+	if (sub ? vh_fitf(buf, len, "%s/%s", entry, sub) : vh_fitf(buf, len, "%s", entry))
 		return -ENAMETOOLONG;
 	if (sub && !stays_under(buf, entry))
 		return -ELOOP;
@@ -275,7 +261,7 @@ static unsigned long long du(const char *path, int depth)
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (!pathf(p, sizeof(p), "%s/%s", path, de->d_name))
+		if (!vh_fitf(p, sizeof(p), "%s/%s", path, de->d_name))
 			sum += du(p, depth + 1);
 	}
 	closedir(d);
@@ -320,7 +306,7 @@ static void remove_stale(const struct vh_kernel_cache *cache, const char *releas
 	struct dirent *de;
 	DIR *d = opendir(cache->kernels);
 
-	if (!d || pathf(prefix, sizeof(prefix), ".tmp-%s.", release)) {
+	if (!d || vh_fitf(prefix, sizeof(prefix), ".tmp-%s.", release)) {
 		if (d)
 			closedir(d);
 		return;
@@ -410,7 +396,7 @@ static int run_script(const struct vh_kernel_cache *cache, const struct vh_kerne
 
 	if (!conf->script[0])
 		return -ENOEXEC;
-	if (pathf(apt, sizeof(apt), "%s/apt", cache->root))
+	if (vh_fitf(apt, sizeof(apt), "%s/apt", cache->root))
 		return -ENAMETOOLONG;
 	argv[n++] = "bash";
 	argv[n++] = (char *)conf->script;
@@ -449,7 +435,7 @@ static int write_manifest(const char *dir, const struct vh_kernel_entry *e,
 	FILE *f;
 	int err;
 
-	if (pathf(p, sizeof(p), "%s/manifest", dir))
+	if (vh_fitf(p, sizeof(p), "%s/manifest", dir))
 		return -ENAMETOOLONG;
 	f = fopen(p, "we");
 	if (!f)
@@ -515,10 +501,10 @@ static int stamp_legacy(const char *dir, const char *release)
 	struct stat st;
 	FILE *f;
 
-	if (pathf(p, sizeof(p), "%s/%s", dir, VH_STAMP_NAME) || !lstat(p, &st) ||
-	    pathf(p, sizeof(p), "%s/%s.damaged", dir, VH_STAMP_NAME) || !lstat(p, &st) ||
-	    pathf(p, sizeof(p), "%s/vmlinuz", dir) || !vh_kernel__is_image(p) ||
-	    pathf(p, sizeof(p), "%s/manifest", dir) || !(f = fopen(p, "re")))
+	if (vh_fitf(p, sizeof(p), "%s/%s", dir, VH_STAMP_NAME) || !lstat(p, &st) ||
+	    vh_fitf(p, sizeof(p), "%s/%s.damaged", dir, VH_STAMP_NAME) || !lstat(p, &st) ||
+	    vh_fitf(p, sizeof(p), "%s/vmlinuz", dir) || !vh_kernel__is_image(p) ||
+	    vh_fitf(p, sizeof(p), "%s/manifest", dir) || !(f = fopen(p, "re")))
 		return -ENOENT;
 	snprintf(want, sizeof(want), "release %s\n", release);
 	while (fgets(line, sizeof(line), f))
@@ -527,7 +513,7 @@ static int stamp_legacy(const char *dir, const char *release)
 	if (!named)
 		return -ENOENT;
 	for (int i = 0; i < 2; i++)
-		if (!pathf(p, sizeof(p), "%s/lib/modules/%s/%s", dir, release,
+		if (!vh_fitf(p, sizeof(p), "%s/lib/modules/%s/%s", dir, release,
 			   i ? "source" : "build") &&
 		    !lstat(p, &st) && S_ISLNK(st.st_mode))
 			unlink(p);
@@ -798,27 +784,27 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 		return vh_errf(errbuf, errlen, -ENOENT, "no such kernel, image or build tree");
 	if (is_dir(abs)) {
 		/* a kernel build tree */
-		if (!pathf(p, sizeof(p), "%s/arch/x86/boot/bzImage", abs) && is_file(p)) {
+		if (!vh_fitf(p, sizeof(p), "%s/arch/x86/boot/bzImage", abs) && is_file(p)) {
 			if (!vh_kernel__is_image(p))
 				return vh_errf(errbuf, errlen, -EINVAL,
 					    "arch/x86/boot/bzImage is not a kernel image");
 			snprintf(spec->image, sizeof(spec->image), "%s", p);
-			if (!pathf(p, sizeof(p), "%s/.config", abs) && is_file(p))
+			if (!vh_fitf(p, sizeof(p), "%s/.config", abs) && is_file(p))
 				snprintf(spec->config, sizeof(spec->config), "%s", p);
-			if (!pathf(p, sizeof(p), "%s/vmlinux", abs) && is_file(p))
+			if (!vh_fitf(p, sizeof(p), "%s/vmlinux", abs) && is_file(p))
 				snprintf(spec->vmlinux, sizeof(spec->vmlinux), "%s", p);
 			return 0;
 		}
 		/* a folder laid out like a cache entry */
-		if (!pathf(p, sizeof(p), "%s/vmlinuz", abs) && is_file(p)) {
+		if (!vh_fitf(p, sizeof(p), "%s/vmlinuz", abs) && is_file(p)) {
 			if (!vh_kernel__is_image(p))
 				return vh_errf(errbuf, errlen, -EINVAL, "vmlinuz is not a kernel image");
 			snprintf(spec->image, sizeof(spec->image), "%s", p);
-			if (!pathf(p, sizeof(p), "%s/config", abs) && is_file(p))
+			if (!vh_fitf(p, sizeof(p), "%s/config", abs) && is_file(p))
 				snprintf(spec->config, sizeof(spec->config), "%s", p);
-			if (!pathf(p, sizeof(p), "%s/lib/modules", abs) && is_dir(p))
+			if (!vh_fitf(p, sizeof(p), "%s/lib/modules", abs) && is_dir(p))
 				snprintf(spec->modroot, sizeof(spec->modroot), "%s", abs);
-			if (!pathf(p, sizeof(p), "%s/vmlinux", abs) && is_file(p))
+			if (!vh_fitf(p, sizeof(p), "%s/vmlinux", abs) && is_file(p))
 				snprintf(spec->vmlinux, sizeof(spec->vmlinux), "%s", p);
 			return 0;
 		}
@@ -833,17 +819,17 @@ static int resolve_path(const char *arg, struct vh_kernel_spec *spec, char *errb
 	slash = strrchr(dir, '/');
 	*slash = '\0';
 	/* the config beside the image: config-RELEASE (as in /boot), config, .config */
-	if (spec->release[0] && !pathf(p, sizeof(p), "%s/config-%s", dir, spec->release) &&
+	if (spec->release[0] && !vh_fitf(p, sizeof(p), "%s/config-%s", dir, spec->release) &&
 	    is_file(p))
 		snprintf(spec->config, sizeof(spec->config), "%s", p);
-	else if (!pathf(p, sizeof(p), "%s/config", dir) && is_file(p))
+	else if (!vh_fitf(p, sizeof(p), "%s/config", dir) && is_file(p))
 		snprintf(spec->config, sizeof(spec->config), "%s", p);
 	else if (strlen(dir) > 14 && !strcmp(dir + strlen(dir) - 14, "/arch/x86/boot") &&
-		 !pathf(p, sizeof(p), "%.*s/.config", (int)(strlen(dir) - 14), dir) && is_file(p))
+		 !vh_fitf(p, sizeof(p), "%.*s/.config", (int)(strlen(dir) - 14), dir) && is_file(p))
 		snprintf(spec->config, sizeof(spec->config), "%s", p);
 	/* modules of an image in /boot are under /lib/modules */
 	if (spec->release[0] && !strcmp(dir, "/boot") &&
-	    !pathf(p, sizeof(p), "/lib/modules/%s", spec->release) && is_dir(p))
+	    !vh_fitf(p, sizeof(p), "/lib/modules/%s", spec->release) && is_dir(p))
 		snprintf(spec->modroot, sizeof(spec->modroot), "/");
 	return 0;
 }
@@ -856,7 +842,7 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 	char dir[PATH_MAX];
 
 	memset(spec, 0, sizeof(*spec));
-	if (pathf(spec->name, sizeof(spec->name), "%s", arg))
+	if (vh_fitf(spec->name, sizeof(spec->name), "%s", arg))
 		return vh_errf(errbuf, errlen, -ENAMETOOLONG, "name too long");
 	if (!strcmp(arg, "host")) {
 		struct utsname u;
@@ -883,10 +869,10 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 		if (vh_kernel_cache__entry_dir(cache, spec->release, dir, sizeof(dir)))
 			return vh_errf(errbuf, errlen, -EINVAL, "%s: not a usable cache entry",
 				    spec->release);
-		pathf(spec->image, sizeof(spec->image), "%s/vmlinuz", dir);
-		pathf(spec->config, sizeof(spec->config), "%s/config", dir);
-		pathf(spec->modroot, sizeof(spec->modroot), "%s", dir);
-		pathf(spec->vmlinux, sizeof(spec->vmlinux), "%s/vmlinux", dir);
+		vh_fitf(spec->image, sizeof(spec->image), "%s/vmlinuz", dir);
+		vh_fitf(spec->config, sizeof(spec->config), "%s/config", dir);
+		vh_fitf(spec->modroot, sizeof(spec->modroot), "%s", dir);
+		vh_fitf(spec->vmlinux, sizeof(spec->vmlinux), "%s/vmlinux", dir);
 		return 0;
 	}
 	/* a series-looking name that is not in the matrix */

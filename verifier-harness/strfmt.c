@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* strfmt.c: printf into a new string, or into an error buffer. */
+/* strfmt.c: printf into a new string, into an error buffer, or into a path buffer. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,4 +27,15 @@ int vh_errf(char *buf, size_t len, int err, const char *fmt, ...)
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 	return err;
+}
+
+int vh_fitf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

@@ -30,7 +30,7 @@ static int add_error(struct kjob *k, struct vh_result_set *out, const char *caus
 	r->error = strdup(cause);
 	r->log_tail = tail ? strdup(tail) : NULL;
 	k->failed = true;
-	bfmt(k->outcome, sizeof(k->outcome), "error: %s", cause);
+	vh_fitf(k->outcome, sizeof(k->outcome), "error: %s", cause);
 	return r->kernel && r->object && r->program && r->error ? 0 : -ENOMEM;
 }
 
@@ -42,7 +42,7 @@ static int save_text(const char *dir, const char *name, const char *text, size_t
 
 	if (!text)
 		return 0;
-	if (bfmt(p, sizeof(p), "%s/%s", dir, name))
+	if (vh_fitf(p, sizeof(p), "%s/%s", dir, name))
 		return -ENAMETOOLONG;
 	f = fopen(p, "we");
 	if (!f)
@@ -64,7 +64,7 @@ static void first_line(const char *text, char *buf, size_t len)
 		return;
 	while (text[n] && text[n] != '\n')
 		n++;
-	bfmt(buf, len, "%.*s", (int)n, text);
+	vh_fitf(buf, len, "%.*s", (int)n, text);
 }
 
 /* Seconds from start to boot (init runs), probe, verify, and the rest (power off). */
@@ -83,7 +83,7 @@ static void record_timing(struct fleet *m, struct kjob *k, const struct vh_guest
 	char p[PATH_MAX];
 	FILE *f;
 
-	if (bfmt(p, sizeof(p), "%s/timings.tsv", m->root))
+	if (vh_fitf(p, sizeof(p), "%s/timings.tsv", m->root))
 		return;
 	f = fopen(p, "ae");
 	if (!f)
@@ -103,14 +103,14 @@ static void vm_exit_cause(const struct kjob *k, char *cause, size_t len)
 	char p[PATH_MAX], *first = NULL;
 	int st = k->vm.proc.status;
 
-	if (!bfmt(p, sizeof(p), "%s/%s", k->dir, k->kind->runner_log))
+	if (!vh_fitf(p, sizeof(p), "%s/%s", k->dir, k->kind->runner_log))
 		first = vh_vm__tail(p, 1);
 	if (WIFEXITED(st))
-		bfmt(cause, len, "VM stopped before the guest started (%s exited with %d%s%s)",
+		vh_fitf(cause, len, "VM stopped before the guest started (%s exited with %d%s%s)",
 		     k->kind->runner, WEXITSTATUS(st),
 		     first && *first ? ": " : "", first ? first : "");
 	else
-		bfmt(cause, len, "VM stopped before the guest started (killed by signal %d)",
+		vh_fitf(cause, len, "VM stopped before the guest started (killed by signal %d)",
 		     WTERMSIG(st));
 	free(first);
 }
@@ -186,17 +186,17 @@ static void how_far(const struct vh_guest_out *g, int nsteps, int kept, char *bu
 	char k[64];
 
 	if (kept)
-		bfmt(k, sizeof(k), "results of %d step%s kept", kept, plural(kept));
+		vh_fitf(k, sizeof(k), "results of %d step%s kept", kept, plural(kept));
 	else
-		bfmt(k, sizeof(k), "no results kept");
+		vh_fitf(k, sizeof(k), "no results kept");
 	if (!g->hello)
-		bfmt(buf, len, "booting");
+		vh_fitf(buf, len, "booting");
 	else if (!g->steps_started && !g->verified)
-		bfmt(buf, len, "probing");
+		vh_fitf(buf, len, "probing");
 	else if (!g->verified)
-		bfmt(buf, len, "verifying step %d of %d: %s", g->steps_started, nsteps, k);
+		vh_fitf(buf, len, "verifying step %d of %d: %s", g->steps_started, nsteps, k);
 	else
-		bfmt(buf, len, "powering off: %s", k);
+		vh_fitf(buf, len, "powering off: %s", k);
 }
 
 /* A line of the guest's stderr that names the guest path, else its first line. */
@@ -233,7 +233,7 @@ static bool find_panic(const char *console, char *why, size_t len)
 			continue;
 		p += sizeof(mark) - 1;
 		p[strcspn(p, "\r\n")] = '\0';
-		bfmt(why, len, "%s", p);
+		vh_fitf(why, len, "%s", p);
 		found = true;
 	}
 	fclose(f);
@@ -253,7 +253,7 @@ static int save_results(const char *dir, const struct vh_result_set *set)
 	FILE *f;
 	int err;
 
-	if (bfmt(p, sizeof(p), "%s/results.json", dir))
+	if (vh_fitf(p, sizeof(p), "%s/results.json", dir))
 		return -ENAMETOOLONG;
 	f = fopen(p, "we");
 	if (!f)
@@ -273,7 +273,7 @@ static int step_error(struct fleet *m, struct kjob *k, const struct vh_guest_out
 
 	step_path(m, k, s->step, gpath, sizeof(gpath));
 	stderr_line(g->stderr_text, gpath, line, sizeof(line));
-	bfmt(cause, sizeof(cause), "guest: step %d of %d (exit status %d): %s", s->step,
+	vh_fitf(cause, sizeof(cause), "guest: step %d of %d (exit status %d): %s", s->step,
 	     m->plan.nobjs + m->plan.ntests, s->rc, line[0] ? line : why);
 	return add_error(k, out, cause, g->stderr_text);
 }
@@ -332,14 +332,14 @@ static void read_console(const struct kjob *k, struct console *con)
 {
 	char p[PATH_MAX], why[128];
 
-	bfmt(p, sizeof(p), "%s/console.log", k->dir);
+	vh_fitf(p, sizeof(p), "%s/console.log", k->dir);
 	con->tail = vh_vm__tail(p, CONSOLE_TAIL_LINES);
 	con->panic = find_panic(p, why, sizeof(why)) ||
 		     (con->tail && strstr(con->tail, "Kernel panic"));
 	if (con->panic && why[0])
-		bfmt(con->panic_s, sizeof(con->panic_s), "kernel panic (%s)", why);
+		vh_fitf(con->panic_s, sizeof(con->panic_s), "kernel panic (%s)", why);
 	else
-		bfmt(con->panic_s, sizeof(con->panic_s), "kernel panic");
+		vh_fitf(con->panic_s, sizeof(con->panic_s), "kernel panic");
 }
 
 /* The guest's channel, read whole; its probe and stderr kept in the kernel's folder. */
@@ -347,7 +347,7 @@ static void read_guest(struct kjob *k, struct vh_guest_out *g)
 {
 	char p[PATH_MAX];
 
-	bfmt(p, sizeof(p), "%s/guest.out", k->dir);
+	vh_fitf(p, sizeof(p), "%s/guest.out", k->dir);
 	if (vh_guest_out__parse(p, g))
 		memset(g, 0, sizeof(*g));
 	k->t_end = now_s();
@@ -369,15 +369,15 @@ static void stop_cause(const struct kjob *k, const struct vh_guest_out *g,
 	const char *sep = g->problem[0] ? ": " : "";
 
 	if (!g->hello && con->panic)
-		bfmt(cause, len, "%s while booting", con->panic_s);
+		vh_fitf(cause, len, "%s while booting", con->panic_s);
 	else if (!g->hello)
 		vm_exit_cause(k, cause, len);
 	else if (con->panic)
-		bfmt(cause, len, "%s while %s", con->panic_s, far);
+		vh_fitf(cause, len, "%s while %s", con->panic_s, far);
 	else if (!g->nresults)
-		bfmt(cause, len, "no results came back%s%s", sep, g->problem);
+		vh_fitf(cause, len, "no results came back%s%s", sep, g->problem);
 	else
-		bfmt(cause, len, "the guest stopped early%s%s (%s)", sep, g->problem, far);
+		vh_fitf(cause, len, "the guest stopped early%s%s (%s)", sep, g->problem, far);
 }
 
 /* The done line of a kernel whose every step came back. */
@@ -386,7 +386,7 @@ static void done_line(struct kjob *k, const struct vh_guest_out *g)
 	double boot, probe, verify;
 
 	split_times(k, &boot, &probe, &verify);
-	bfmt(k->outcome, sizeof(k->outcome),
+	vh_fitf(k->outcome, sizeof(k->outcome),
 	     "done in %.1f s (%s: boot %.1f s, probe %.1f s, verify %.1f s)",
 	     k->t_end - k->t_start, g->release, boot, probe, verify);
 }
@@ -411,12 +411,12 @@ int vh_fleet__collect(struct fleet *m, struct kjob *k, bool timed_out, struct vh
 	/* (vng's guest used the same file for each step's JSON) */
 	if (g.nresults)
 		save_results(k->dir, &got);
-	else if (!bfmt(p, sizeof(p), "%s/results.json", k->dir))
+	else if (!vh_fitf(p, sizeof(p), "%s/results.json", k->dir))
 		unlink(p);
 
 	how_far(&g, nsteps, kept, far, sizeof(far));
 	if (timed_out) {
-		bfmt(cause, sizeof(cause), "VM timed out after %d s (%s)", m->timeout_s, far);
+		vh_fitf(cause, sizeof(cause), "VM timed out after %d s (%s)", m->timeout_s, far);
 		err = add_error(k, out, cause, con.tail);
 	} else if (!g.done || g.nresults < nsteps || g.problem[0]) {
 		stop_cause(k, &g, &con, far, cause, sizeof(cause));

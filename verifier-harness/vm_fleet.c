@@ -121,7 +121,8 @@ static int est_path(struct fleet *m, struct kjob *k, char *buf, size_t len)
 {
 	if (!k->spec.entry || !k->spec.release[0])
 		return -ENOENT;
-	return bfmt(buf, len, "%s/%s/last-run-%s", m->cache.kernels, k->spec.release, k->kind->name);
+	return vh_fitf(buf, len, "%s/%s/last-run-%s", m->cache.kernels, k->spec.release,
+		       k->kind->name);
 }
 
 static void load_est(struct fleet *m, struct kjob *k)
@@ -141,7 +142,7 @@ void vh_fleet__save_est(struct fleet *m, struct kjob *k)
 	char p[PATH_MAX], tmp[PATH_MAX];
 	FILE *f;
 
-	if (est_path(m, k, p, sizeof(p)) || bfmt(tmp, sizeof(tmp), "%s.%d", p, (int)getpid()))
+	if (est_path(m, k, p, sizeof(p)) || vh_fitf(tmp, sizeof(tmp), "%s.%d", p, (int)getpid()))
 		return;
 	f = fopen(tmp, "we");
 	if (!f)
@@ -179,7 +180,7 @@ static int start_fetch(struct fleet *m, struct kjob *k)
 	char log[PATH_MAX];
 	int err;
 
-	bfmt(log, sizeof(log), "%s/fetch.log", k->dir);
+	vh_fitf(log, sizeof(log), "%s/fetch.log", k->dir);
 	so.out_path = log;
 	err = vh_spawn__start(&k->fetch, &so);
 	if (err)
@@ -197,8 +198,9 @@ static int start_vm(struct fleet *m, struct kjob *k, struct vh_result_set *out)
 
 	err = vh_kernel__preflight(&k->spec, k->kind->kconfig_needs, missing, sizeof(missing));
 	if (err == -ENOTSUP) {
-		bfmt(errbuf, sizeof(errbuf), "preflight: the kernel lacks %s (needed by the %s backend)",
-			 missing, k->kind->name);
+		vh_fitf(errbuf, sizeof(errbuf),
+			"preflight: the kernel lacks %s (needed by the %s backend)",
+			missing, k->kind->name);
 		k->state = K_DONE;
 		return vh_fleet__fail_early(m, k, out, errbuf);
 	}
@@ -222,7 +224,7 @@ static int start_vm(struct fleet *m, struct kjob *k, struct vh_result_set *out)
 		return vh_fleet__fail_early(m, k, out, errbuf);
 	}
 	k->state = K_RUNNING;
-	bfmt(k->phase, sizeof(k->phase), "booting");
+	vh_fitf(k->phase, sizeof(k->phase), "booting");
 	vh_fleet__show(m, k, "booting (%s, %s)", k->kind->name, m->kvm ? "KVM" : "TCG");
 	return 0;
 }
@@ -234,10 +236,10 @@ static void update_phase(struct fleet *m, struct kjob *k)
 	char p[PATH_MAX], old[64];
 	struct vh_guest_out g;
 
-	bfmt(p, sizeof(p), "%s/guest.out", k->dir);
+	vh_fitf(p, sizeof(p), "%s/guest.out", k->dir);
 	if (vh_guest_out__parse(p, &g))
 		return;
-	bfmt(old, sizeof(old), "%s", k->phase);
+	vh_fitf(old, sizeof(old), "%s", k->phase);
 	if (g.hello && !k->t_hello)
 		k->t_hello = now_s();
 	if (g.verify_start > 0 && !k->t_vstart)
@@ -245,13 +247,13 @@ static void update_phase(struct fleet *m, struct kjob *k)
 	if (g.verified && !k->t_vend)
 		k->t_vend = now_s();
 	if (g.verified)
-		bfmt(k->phase, sizeof(k->phase), "verified %d/%d (%s)", g.nresults, nsteps,
+		vh_fitf(k->phase, sizeof(k->phase), "verified %d/%d (%s)", g.nresults, nsteps,
 		     g.release);
 	else if (g.steps_started)
-		bfmt(k->phase, sizeof(k->phase), "verifying %d/%d (%s)", g.steps_started, nsteps,
+		vh_fitf(k->phase, sizeof(k->phase), "verifying %d/%d (%s)", g.steps_started, nsteps,
 		     g.release);
 	else if (g.hello)
-		bfmt(k->phase, sizeof(k->phase), "probing (%s)", g.release);
+		vh_fitf(k->phase, sizeof(k->phase), "probing (%s)", g.release);
 	if (strcmp(old, k->phase))
 		vh_fleet__show(m, k, "%s", k->phase);
 	vh_guest_out__free(&g);
@@ -342,9 +344,9 @@ static int make_root(struct fleet *m)
 	if (keep) {
 		if (mkdir(keep, 0755) && errno != EEXIST)
 			return vh_err(keep, "%s", strerror(errno)), -errno;
-		bfmt(m->root, sizeof(m->root), "%s", keep);
+		vh_fitf(m->root, sizeof(m->root), "%s", keep);
 	} else {
-		bfmt(m->root, sizeof(m->root), "%s", m->tmp);
+		vh_fitf(m->root, sizeof(m->root), "%s", m->tmp);
 	}
 	return 0;
 }
@@ -373,7 +375,7 @@ static int prepare_jobs(struct fleet *m)
 		char safe[64];
 
 		safe_name(k->spec.name, safe, sizeof(safe));
-		bfmt(k->dir, sizeof(k->dir), "%s/%s", m->root, safe);
+		vh_fitf(k->dir, sizeof(k->dir), "%s/%s", m->root, safe);
 		vh_rm_rf(k->dir);
 		if (mkdir(k->dir, 0755))
 			return vh_err(k->dir, "%s", strerror(errno)), -errno;
@@ -431,8 +433,11 @@ static void set_deadline(struct fleet *m)
 		m->timeout_s = 60 + o->nobjs;
 	else
 		m->timeout_s = m->k[0].kind->tcg_timeout_s + 2 * o->nobjs;
-	if (!o->timeout_s)
-		m->timeout_s += o->ntests * ((o->test_timeout_s ?: VH_FUNC_TEST_DEFAULT_TIMEOUT) + 5);
+	if (!o->timeout_s) {
+		int per_test = (o->test_timeout_s ?: VH_FUNC_TEST_DEFAULT_TIMEOUT) + 5;
+
+		m->timeout_s += o->ntests * per_test;
+	}
 	if (!m->kvm)
 		m->run.tsc_khz = vh_vm__host_tsc_khz();
 	m->run.timeout_s = m->timeout_s;
@@ -444,13 +449,13 @@ static void find_self(struct fleet *m)
 	ssize_t len;
 
 	if (m->opts->bpfgate_path) {
-		bfmt(m->self, sizeof(m->self), "%s", m->opts->bpfgate_path);
+		vh_fitf(m->self, sizeof(m->self), "%s", m->opts->bpfgate_path);
 		return;
 	}
 	len = readlink("/proc/self/exe", m->self, sizeof(m->self) - 1);
 	m->self[len > 0 ? len : 0] = '\0';
 	if (!m->self[0])
-		bfmt(m->self, sizeof(m->self), "bpfgate");
+		vh_fitf(m->self, sizeof(m->self), "bpfgate");
 }
 
 static int setup(struct fleet *m)
@@ -508,9 +513,9 @@ static int fetch_ended(struct fleet *m, struct kjob *k, int r, double t,
 		vh_fleet__show(m, k, "fetched in %.1f s", t - k->t_start);
 		return 0;
 	}
-	bfmt(p, sizeof(p), "%s/fetch.log", k->dir);
+	vh_fitf(p, sizeof(p), "%s/fetch.log", k->dir);
 	tail = vh_vm__tail(p, 1);
-	bfmt(cause, sizeof(cause), "fetch failed: %s", tail ? tail : "see fetch.log");
+	vh_fitf(cause, sizeof(cause), "fetch failed: %s", tail ? tail : "see fetch.log");
 	k->state = K_DONE;
 	err = vh_fleet__fail_early(m, k, out, cause);
 	vh_fleet__show(m, k, "%s", k->outcome);

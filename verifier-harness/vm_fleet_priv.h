@@ -19,6 +19,7 @@
 #include "kernel_conf.h"
 #include "result.h"
 #include "spawn.h"
+#include "strfmt.h"
 #include "vm.h"
 #include "vm_fleet.h"
 
@@ -65,21 +66,6 @@ struct fleet {
 	char self[PATH_MAX];   /* the running bpfgate */
 };
 
-
-/* snprintf that says whether it fit; truncating a message is fine, a path is not */
-static inline int bfmt(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static inline int bfmt(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
 
 static inline double now_s(void)
 {
