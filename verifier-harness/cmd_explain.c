@@ -14,7 +14,8 @@
 #include "error_class.h"
 #include "explain.h"
 #include "json_writer.h"
-#include "matrix.h"
+#include "target.h"
+#include "vm_fleet.h"
 #include "object_verify.h"
 #include "options.h"
 #include "out_file.h"
@@ -432,19 +433,16 @@ static int verify_vm(const char *kernel, const char *obj, const char *prog,
 	struct vh_verify_opts o = { 0 };
 	struct vh_prog_ref *progs;
 	const char *guest_args[3] = { "--full-log" }, *objs[] = { obj }, *kernels[] = { kernel };
-	char self[4096];
-	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	int n = list_progs(obj, prog, &o, &progs), nguest = 1;
 
 	if (n < 0)
 		return VH_EXIT_USAGE;
 	vh_prog_refs__free(progs, n);
-	self[len > 0 ? len : 0] = '\0';
 	if (prog) {
 		guest_args[nguest++] = "--prog";
 		guest_args[nguest++] = prog;
 	}
-	struct vh_matrix_opts m = {
+	struct vh_vm_fleet_opts m = {
 		.kernels = kernels,
 		.nkernels = 1,
 		.objs = objs,
@@ -453,9 +451,8 @@ static int verify_vm(const char *kernel, const char *obj, const char *prog,
 		.nguest_args = nguest,
 		.jobs = 1,
 		.progress_tty = isatty(STDERR_FILENO),
-		.bpfgate_path = self[0] ? self : "bpfgate",
 	};
-	return vh_matrix__run(&m, set) ? VH_EXIT_USAGE : VH_EXIT_OK;
+	return vh_vm_fleet__run(&m, set) ? VH_EXIT_USAGE : VH_EXIT_OK;
 }
 
 /* Verify the programs with their full logs kept. Exit status contribution. */
@@ -587,7 +584,7 @@ int do_explain(int argc, char **argv)
 	}
 	obj = argv[first];
 	prog = argc - first == 2 ? argv[first + 1] : NULL;
-	vm = cfg.kernel && strcmp(cfg.kernel, "host");
+	vm = cfg.kernel && !vh_target_host.claims(cfg.kernel);
 	if (access(obj, R_OK)) {
 		vh_err(obj, "cannot read: %s", strerror(errno));
 		return VH_EXIT_USAGE;

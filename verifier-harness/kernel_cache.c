@@ -911,44 +911,79 @@ static char *read_text(const char *path)
 	return vh_read_file(path, 0, &buf, &len) ? NULL : buf;
 }
 
-int vh_kernel__preflight(const struct vh_kernel_spec *spec, const char *backend, char *missing,
-			 size_t len)
+/* Whether one name of a need is met: NAME=y built in, NAME built in or a module. */
+static bool config_has(const char *text, const char *name, size_t n)
 {
-	/* qemu boots the image straight into our initramfs: no modules can help */
-	static const char *const qemu_need[] = { "CONFIG_BLK_DEV_INITRD", "CONFIG_DEVTMPFS",
-						 "CONFIG_SERIAL_8250", "CONFIG_SERIAL_8250_CONSOLE",
-						 NULL };
-	static const char *const common[] = { "CONFIG_BPF_SYSCALL", "CONFIG_DEBUG_INFO_BTF",
+	char want[128];
+	bool builtin = n > 2 && !strncmp(name + n - 2, "=y", 2);
+	char v;
+
+	if (builtin)
+		n -= 2;
+	if (n >= sizeof(want))
+		return false;
+	memcpy(want, name, n);
+	want[n] = '\0';
+	v = config_value(text, want);
+	return builtin ? v == 'y' : v != 0;
+}
+
+/* Whether a need is met: alternatives split by '|', each a '+' list of names. */
+static bool config_meets(const char *text, const char *need)
+{
+	for (const char *alt = need; alt; alt = strchr(alt, '|') ? strchr(alt, '|') + 1 : NULL) {
+		size_t alen = strcspn(alt, "|");
+		bool all = true;
+
+		for (size_t off = 0; off < alen && all;) {
+			size_t n = strcspn(alt + off, "+|");
+
+			all = config_has(text, alt + off, n);
+			off += n + 1;
+		}
+		if (all)
+			return true;
+	}
+	return false;
+}
+
+/* A need as a message names it: without the "=y" marks. */
+static size_t need_name(const char *need, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (const char *p = need; *p && o + 1 < len; p++) {
+		if (p[0] == '=' && p[1] == 'y')
+			p++;
+		else
+			buf[o++] = *p;
+	}
+	buf[o] = '\0';
+	return o;
+}
+
+int vh_kernel__preflight(const struct vh_kernel_spec *spec, const char *const *needs,
+			 char *missing, size_t len)
+{
+	static const char *const common[] = { "CONFIG_BPF_SYSCALL=y", "CONFIG_DEBUG_INFO_BTF=y",
 					      NULL };
-	bool vng = !strcmp(backend, "vng");
+	const char *const *lists[] = { common, needs };
 	size_t off = 0;
 	char *text;
 
 	missing[0] = '\0';
 	if (!spec->config[0] || !(text = read_text(spec->config)))
 		return -ENOENT;
-#define MISSING(name)                                                                   \
-	do {                                                                            \
-		if (off < len)                                                          \
-			off += snprintf(missing + off, len - off, "%s%s", off ? " " : "", \
-					name);                                          \
-	} while (0)
-	for (int i = 0; common[i]; i++)
-		if (config_value(text, common[i]) != 'y')
-			MISSING(common[i]);
-	if (vng) {
-		/* modules are fine here: vng loads them from the kernel's modules */
-		if (!config_value(text, "CONFIG_VIRTIO_CONSOLE"))
-			MISSING("CONFIG_VIRTIO_CONSOLE");
-		if (!(config_value(text, "CONFIG_NET_9P_VIRTIO") && config_value(text, "CONFIG_9P_FS")) &&
-		    !config_value(text, "CONFIG_VIRTIO_FS"))
-			MISSING("CONFIG_9P_FS+CONFIG_NET_9P_VIRTIO|CONFIG_VIRTIO_FS");
-	} else {
-		for (int i = 0; qemu_need[i]; i++)
-			if (config_value(text, qemu_need[i]) != 'y')
-				MISSING(qemu_need[i]);
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		for (int i = 0; lists[l] && lists[l][i]; i++) {
+			char name[160];
+
+			if (config_meets(text, lists[l][i]) || off >= len)
+				continue;
+			need_name(lists[l][i], name, sizeof(name));
+			off += snprintf(missing + off, len - off, "%s%s", off ? " " : "", name);
+		}
 	}
-#undef MISSING
 	free(text);
 	return off ? -ENOTSUP : 0;
 }

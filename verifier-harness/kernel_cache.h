@@ -150,14 +150,14 @@ int vh_kernel__resolve(const char *arg, const struct vh_kernel_conf *conf,
 		       char *errbuf, size_t errlen);
 
 /*
- * Preflight: does the kernel's config have what the backend needs? backend is
- * "qemu" (built-in serial console, initramfs, devtmpfs) or "vng" (9p or virtiofs,
- * virtio console). Both need BPF and BTF. Returns 0 when fine, -ENOENT when the
+ * Preflight: does the kernel's config have BPF, BTF and what a VM kind needs
+ * (needs: NULL-terminated, each "CONFIG_X=y" built in, "CONFIG_X" built in or a
+ * module, "A+B|C" both A and B, or C)? Returns 0 when fine, -ENOENT when the
  * config is unknown (nothing checked), -ENOTSUP with the missing options listed in
- * missing ("CONFIG_X CONFIG_Y").
+ * missing ("CONFIG_X CONFIG_Y", without "=y").
  */
-int vh_kernel__preflight(const struct vh_kernel_spec *spec, const char *backend, char *missing,
-			 size_t len);
+int vh_kernel__preflight(const struct vh_kernel_spec *spec, const char *const *needs,
+			 char *missing, size_t len);
 
 /*
  * The file QEMU should boot: the ELF vmlinux when there is one and the kernel has

@@ -1,21 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * matrix.h: verify objects on several kernels, one VM boot per kernel.
+ * matrix.h: the kernels of a run as targets (target.h), driven in the order of the
+ * kinds without knowing which kind each is.
  *
- * Each kernel that is not "host" is resolved (a series of ci/kernels.conf, fetched
- * into the cache when missing, or a path to an image or build tree), checked by a
- * preflight of its config, and booted once; `bpfgate verify --json` runs inside on
- * every object and functional test and its results come back with kernel = the
- * guest's release, the kernel's feature probe and timings in out->kernels. Up to
- * jobs VMs run at once, each with a hard deadline, so one kernel that panics, hangs
- * or never boots becomes one error result (beside the results of the steps its guest
- * finished: one step per object and per test) and the others still finish.
- *
- * Per-run folder (opts.result_dir, $BPFGATE_RESULT_DIR, else a temporary folder
- * removed at the end), one subfolder per kernel:
- *	K/console.log  K/guest.out  K/results.json (what came back, merged)  K/probe.json
- *	K/stderr.txt
- *	K/fetch.log    timings.tsv (kernel, release, backend, accel, seconds total/boot/verify)
+ * Each kernel given is claimed by the first kind that claims it (the running kernel,
+ * then VMs for everything else); a kernel given twice runs once.
  */
 #ifndef BPFGATE_MATRIX_H
 #define BPFGATE_MATRIX_H
@@ -23,38 +12,27 @@
 #include <stdbool.h>
 
 #include "result.h"
+#include "target.h"
 
-struct vh_matrix_opts {
-	const char *const *kernels; /* as given: series ("6.1"), "host", image path, or build tree */
-	int nkernels;
-	const char *const *objs; /* object paths as given */
-	int nobjs;
-	const char *const *guest_args; /* extra args to pass to the guest's `bpfgate verify` */
-	int nguest_args;
-	const char *const *tests; /* functional test executables (static for qemu) */
-	int ntests;
-	int test_timeout_s;       /* deadline of each test in the guest, 0 = default */
-	int jobs;                 /* VMs at once, 0 = auto (CPUs and memory) */
-	int timeout_s;            /* per VM, 0 = default for TCG/KVM and the backend */
-	const char *backend;      /* "qemu", "vng" or NULL = auto */
-	bool progress_tty;        /* live display (one line per kernel) */
-	const char *bpfgate_path; /* the running binary (for the vng backend) */
-	const char *result_dir;   /* keep per-kernel outputs here (NULL: temporary) */
-	bool quiet;               /* no progress lines at all */
+struct vh_verify_plan;
+
+#define VH_MATRIX_KINDS 2
+
+struct vh_matrix {
+	struct vh_target_run t[VH_MATRIX_KINDS]; /* the kinds with kernels, in order */
+	int nt;
 };
 
-/*
- * Boots each non-host kernel once, runs verify inside, appends its results (kernel
- * = guest release) to out. A kernel that fails to boot/times out/dies adds one result
- * with verdict VH_ERROR, program "(vm)", error = cause and how far it got, log_tail =
- * last console lines, after the results of the steps that came back whole. Returns
- * 0, or -errno for a setup error (bad option, unknown kernel, nothing fetchable),
- * which it has reported as one line on stderr.
- */
-int vh_matrix__run(const struct vh_matrix_opts *opts, struct vh_result_set *out);
-
-/* The default backend rule (docs/matrix.md): "qemu" when a static bpfgate for the
- * initramfs and a static busybox are found, else "vng". */
-const char *vh_matrix__default_backend(const char *bpfgate_path);
+/* Claim the plan's kernels and prepare their targets: an exit status contribution
+ * (a target that could not prepare said why; the others still run). */
+int vh_matrix__prepare(struct vh_matrix *m, const struct vh_verify_plan *plan);
+/* Whether any target loads objects (else nothing needs opening). */
+bool vh_matrix__loads(const struct vh_matrix *m);
+/* How many results the targets already hold for obj, <0 when none knows it. */
+int vh_matrix__known(struct vh_matrix *m, const char *obj);
+/* Every target runs the plan, in order; an exit status contribution. */
+int vh_matrix__run(struct vh_matrix *m, struct vh_result_set *out);
+/* Release every target (after vh_matrix__prepare, whatever it returned). */
+void vh_matrix__stop(struct vh_matrix *m);
 
 #endif

@@ -99,6 +99,8 @@ struct vh_vm_kind {
 	const char *runner;     /* the program it runs, for messages ("qemu", "vng") */
 	const char *runner_log; /* its own output, in the kernel's folder */
 	int tcg_timeout_s;      /* default deadline under TCG, before objects and tests */
+	/* what the kernel's config must have for it (vh_kernel__preflight) */
+	const char *const *kconfig_needs;
 	/* the guest script: its first lines, whether the channel is a tty (set raw), the
 	 * folder the steps run in (NULL: where it starts), its last lines (power off) */
 	const char *script_head;

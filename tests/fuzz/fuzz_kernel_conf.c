@@ -18,6 +18,7 @@
 
 #include "fuzz_common.h"
 #include "kernel_cache.h"
+#include "vm.h"
 
 static void check_field(const char *s, size_t size)
 {
@@ -70,7 +71,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the same bytes as a kernel's .config */
 	memcpy(spec.config, path, strlen(path) + 1);
 	for (int b = 0; b < 2; b++) {
-		err = vh_kernel__preflight(&spec, b ? "vng" : "qemu", missing, sizeof(missing));
+		const struct vh_vm_kind *kind = b ? &vh_vm_vng : &vh_vm_qemu;
+
+		err = vh_kernel__preflight(&spec, kind->kconfig_needs, missing, sizeof(missing));
 		check(err == 0 || err == -ENOENT || err == -ENOTSUP);
 		check(!strchr(missing, '\n'));
 		check(err != -ENOTSUP || missing[0]);

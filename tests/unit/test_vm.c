@@ -397,6 +397,7 @@ END_TEST
 
 START_TEST(preflight)
 {
+	const char *const *qemu = vh_vm_qemu.kconfig_needs, *const *vng = vh_vm_vng.kconfig_needs;
 	struct vh_kernel_spec spec = { 0 };
 	char missing[256];
 	const char *full = "CONFIG_BPF_SYSCALL=y\nCONFIG_DEBUG_INFO_BTF=y\nCONFIG_BLK_DEV_INITRD=y\n"
@@ -405,17 +406,17 @@ START_TEST(preflight)
 	const char *thin = "CONFIG_BPF_SYSCALL=y\n# CONFIG_DEBUG_INFO_BTF is not set\n"
 			   "CONFIG_SERIAL_8250=m\nCONFIG_VIRTIO_FS=y\n";
 
-	ck_assert_int_eq(vh_kernel__preflight(&spec, "qemu", missing, sizeof(missing)), -ENOENT);
+	ck_assert_int_eq(vh_kernel__preflight(&spec, qemu, missing, sizeof(missing)), -ENOENT);
 	vh_unit_write_file(vh_unit_path("full"), full, strlen(full));
 	snprintf(spec.config, sizeof(spec.config), "%s", vh_unit_path("full"));
-	ck_assert_int_eq(vh_kernel__preflight(&spec, "qemu", missing, sizeof(missing)), 0);
-	ck_assert_int_eq(vh_kernel__preflight(&spec, "vng", missing, sizeof(missing)), 0);
+	ck_assert_int_eq(vh_kernel__preflight(&spec, qemu, missing, sizeof(missing)), 0);
+	ck_assert_int_eq(vh_kernel__preflight(&spec, vng, missing, sizeof(missing)), 0);
 	vh_unit_write_file(vh_unit_path("thin"), thin, strlen(thin));
 	snprintf(spec.config, sizeof(spec.config), "%s", vh_unit_path("thin"));
-	ck_assert_int_eq(vh_kernel__preflight(&spec, "qemu", missing, sizeof(missing)), -ENOTSUP);
+	ck_assert_int_eq(vh_kernel__preflight(&spec, qemu, missing, sizeof(missing)), -ENOTSUP);
 	ck_assert_str_eq(missing, "CONFIG_DEBUG_INFO_BTF CONFIG_BLK_DEV_INITRD CONFIG_DEVTMPFS "
 				  "CONFIG_SERIAL_8250 CONFIG_SERIAL_8250_CONSOLE");
-	ck_assert_int_eq(vh_kernel__preflight(&spec, "vng", missing, sizeof(missing)), -ENOTSUP);
+	ck_assert_int_eq(vh_kernel__preflight(&spec, vng, missing, sizeof(missing)), -ENOTSUP);
 	ck_assert_str_eq(missing, "CONFIG_DEBUG_INFO_BTF CONFIG_VIRTIO_CONSOLE");
 }
 END_TEST
