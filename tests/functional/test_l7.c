@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "lib_net_pkt.h"
+#include "lib_obj_state.h"
 #include "l7.h"
 #include "l7.skel.h"
 
@@ -33,14 +34,24 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* The object the cases share: loaded once by main(), its maps put back before each case. */
+static struct l7 *shared;
+static struct obj_state *shared_state;
+
+/* ringbuf_size 0: the shared object (the program's own size); else an object of its own. */
 static void fx_open(struct fixture *fx, __u32 ringbuf_size)
 {
 	memset(fx, 0, sizeof(*fx));
-	fx->skel = l7__open();
-	ck_assert_ptr_nonnull(fx->skel);
-	if (ringbuf_size)
-		ck_assert_int_eq(bpf_map__set_max_entries(fx->skel->maps.l7_events, ringbuf_size), 0);
-	ck_assert_int_eq(l7__load(fx->skel), 0);
+	if (ringbuf_size) {
+		fx->skel = l7__open();
+		ck_assert_ptr_nonnull(fx->skel);
+		ck_assert_int_eq(bpf_map__set_max_entries(fx->skel->maps.l7_events, ringbuf_size),
+				 0);
+		ck_assert_int_eq(l7__load(fx->skel), 0);
+	} else {
+		fx->skel = shared;
+		ck_assert_int_eq(obj_state__restore(shared_state), 0);
+	}
 	fx->rb = ring_buffer__new(bpf_map__fd(fx->skel->maps.l7_events), on_event, fx, NULL);
 	ck_assert_ptr_nonnull(fx->rb);
 }
@@ -48,7 +59,8 @@ static void fx_open(struct fixture *fx, __u32 ringbuf_size)
 static void fx_close(struct fixture *fx)
 {
 	ring_buffer__free(fx->rb);
-	l7__destroy(fx->skel);
+	if (fx->skel != shared)
+		l7__destroy(fx->skel);
 }
 
 /* Runs the egress program; returns the number of new events. */
@@ -584,19 +596,22 @@ END_TEST
 
 int main(void)
 {
-	struct l7 *probe;
 	Suite *s = suite_create("l7");
 	TCase *tc = tcase_create("prog_test_run");
 	SRunner *sr;
-	int failed;
+	int failed, err;
 
-	probe = l7__open_and_load();
-	if (!probe) {
+	shared = l7__open_and_load();
+	if (!shared) {
 		printf("cannot load l7.bpf.o (%s): needs root or CAP_BPF+CAP_NET_ADMIN\n",
 		       strerror(errno));
 		return 77;
 	}
-	l7__destroy(probe);
+	err = obj_state__save(shared->obj, &shared_state);
+	if (err) {
+		printf("l7.bpf.o: cannot save its maps' state (%s)\n", strerror(-err));
+		return 1;
+	}
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_dns_query_and_response);
@@ -616,5 +631,7 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	obj_state__free(shared_state);
+	l7__destroy(shared);
 	return failed ? 1 : 0;
 }
