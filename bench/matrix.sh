@@ -160,7 +160,7 @@ for j in "${!builds[@]}"; do
 		for k in $kernels; do
 			m=$(for ((i = 0; i < runs; i++)); do
 				grep -a "^@@bpfgate took $((x + 1)) " "$T/run.$j.$i/$k/guest.out" 2>/dev/null |
-					awk '{printf "%.2f\n", $5 - $4}'
+					awk '{printf "%.2f\n", $5 - $4}' || true
 			done | median)
 			printf ' %6s' "${m:--}"
 		done

@@ -139,6 +139,7 @@ static void set_identity(struct policy *skel, __u64 cgid, __u32 ident)
  * put back before each case. */
 static struct policy *shared;
 static struct obj_state *shared_state;
+static int shared_progs; /* its programs, loaded all along */
 
 static struct policy *load(int default_deny)
 {
@@ -461,7 +462,7 @@ static int run_in_cgroup(struct trace_cgroup *cg, int managed)
 START_TEST(test_real_connect)
 {
 	/* Programs of earlier tests may still be being freed: let them go first. */
-	int progs_before = trace_wait_count(trace_count_progs, "policy_", 0, 2000);
+	int progs_before = trace_wait_count(trace_count_progs, "policy_", shared_progs, 2000);
 	int links_before = trace_wait_count(trace_count_links, "policy_", 0, 2000);
 	struct trace_cgroup cg = { .fd = -1 }, other = { .fd = -1 };
 	struct bpf_link *links[6] = {};
@@ -548,6 +549,7 @@ int main(void)
 		printf("cannot load policy.bpf.o (%s)\n", strerror(errno));
 		return 1;
 	}
+	shared_progs = trace_count_progs("policy_");
 	err = obj_state__save(shared->obj, &shared_state);
 	if (err) {
 		printf("policy.bpf.o: cannot save its maps' state (%s)\n", strerror(-err));
