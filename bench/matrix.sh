@@ -18,8 +18,10 @@
 # at once), then for each build: the whole matrix (the kernels plus host, warm
 # cache) with its median wall time, and per kernel the median boot, probe and verify
 # seconds and each step's (an object verified, a test run) from the guest's
-# `@@bpfgate took` lines. Needs root, qemu-system-x86_64, busybox-static and a
-# built tree (make all functional-static skel-consumers-static).
+# `@@bpfgate took` lines, and the CPU seconds of the whole run (on a machine busy with
+# other work, the figure that moves least). Needs root, qemu-system-x86_64,
+# busybox-static, GNU time and a built tree (make all functional-static
+# skel-consumers-static).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +35,7 @@ while getopts 'n:Vck:b:h' opt; do
 	c) cold=1 ;;
 	k) kernels=$OPTARG ;;
 	b) other=$(cd "$OPTARG" && pwd) ;;
-	h) sed -n '3,23s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	h) sed -n '3,25s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -110,16 +112,21 @@ done
 # The whole matrix, runs alternating between the builds; each run's folder is kept.
 args=()
 for k in $kernels host; do args+=(--kernel "$k"); done
-declare -A wall loads
+declare -A wall cpu loads
+timer=${TIME:-/usr/bin/time}
+[ -x "$timer" ] || { echo "bpfgate: $timer: GNU time not found (apt-get install time, or TIME=)" >&2; exit 2; }
 for ((i = 0; i < runs; i++)); do
 	for j in "${!builds[@]}"; do
 		b=${builds[$j]}
 		mapfile -t what < <(run_args "$b" "$@")
 		l=$(load)
 		s=$(now)
-		BPFGATE_RESULT_DIR=$T/run.$j.$i "$b/bpfgate" verify --json --no-cache "${args[@]}" \
-			"${what[@]}" >/dev/null 2>"$T/err.$j" || [ $? -eq 1 ] || { cat "$T/err.$j" >&2; exit 1; }
+		# CPU seconds of the whole tree (QEMU included): what a busy machine cannot hide
+		BPFGATE_RESULT_DIR=$T/run.$j.$i $timer -f '%U %S' -o "$T/cpu" "$b/bpfgate" verify --json \
+			--no-cache "${args[@]}" "${what[@]}" >/dev/null 2>"$T/err.$j" || [ $? -eq 1 ] ||
+			{ cat "$T/err.$j" >&2; exit 1; }
 		wall[$j]+="$(since "$s") "
+		cpu[$j]+="$(awk '/^[0-9.]+ [0-9.]+$/ {print $1 + $2}' "$T/cpu") "
 		loads[$j]+="$l "
 	done
 done
@@ -140,6 +147,8 @@ for j in "${!builds[@]}"; do
 	printf '\n== %s\n' "${b#"$top"/}"
 	printf 'whole matrix (%s host), warm cache: %.1f s (median of %d: %s; load %s)\n' \
 		"$kernels" "$(printf '%s\n' ${wall[$j]} | median)" "$runs" "${wall[$j]% }" "${loads[$j]% }"
+	printf 'CPU seconds (user + system, QEMU included): %.1f s (median; %s)\n' \
+		"$(printf '%s\n' ${cpu[$j]} | median)" "${cpu[$j]% }"
 	printf '%-6s %7s %7s %7s %7s\n' KERNEL total boot probe verify
 	for k in $kernels; do
 		tot=() bo=() pr=() ve=()
