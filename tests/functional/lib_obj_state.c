@@ -73,7 +73,6 @@ static int push(struct map_state *ms, const void *key, const void *value)
 static int all_keys(int fd, size_t key_size, unsigned char **keys, size_t *n)
 {
 	unsigned char *buf = NULL, *grown;
-	void *prev = NULL;
 
 	*n = 0;
 	for (;;) {
@@ -83,14 +82,15 @@ static int all_keys(int fd, size_t key_size, unsigned char **keys, size_t *n)
 			return -ENOMEM;
 		}
 		buf = grown;
-		if (bpf_map_get_next_key(fd, prev, buf + *n * key_size)) {
+		/* the previous key, where the buffer is now */
+		if (bpf_map_get_next_key(fd, *n ? buf + (*n - 1) * key_size : NULL,
+					 buf + *n * key_size)) {
 			if (errno != ENOENT) {
 				free(buf);
 				return -errno;
 			}
 			break;
 		}
-		prev = buf + *n * key_size;
 		(*n)++;
 	}
 	*keys = buf;
