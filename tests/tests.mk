@@ -19,6 +19,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 FUNC_SRCS := $(wildcard tests/functional/test_*.c)
 FUNC_BINS := $(patsubst tests/functional/%.c,$(O)/tests/functional/%,$(FUNC_SRCS))
+# the helpers every functional test links (a change rebuilds the tests)
+FUNC_LIB_SRCS := $(wildcard tests/functional/lib_*.c)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/tests/fuzz/%,$(FUZZ_SRCS))
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
@@ -33,10 +35,10 @@ $(O)/tests/unit/%: tests/unit/%.c $(HARNESS_LIB_OBJS)
 		-o $@ $(LIBS) $(CHECK_LIBS)
 
 # Functional tests of the programs: Check tests on the programs' skeletons.
-$(O)/tests/functional/%: tests/functional/%.c $(BPF_SKELS)
+$(O)/tests/functional/%: tests/functional/%.c $(FUNC_LIB_SRCS) $(BPF_SKELS)
 	@mkdir -p $(@D)
 	$(qcc)$(CC) $(HOST_CFLAGS) -I$(O)/programs -Iprograms -Itests/functional -MMD -MP -MF $@.d \
-		$< $(wildcard tests/functional/lib_*.c) programs/common/loader.c -o $@ $(LIBS) $(CHECK_LIBS)
+		$< $(FUNC_LIB_SRCS) programs/common/loader.c -o $@ $(LIBS) $(CHECK_LIBS)
 
 # Fuzz targets link the harness sources built with clang and the fuzzer runtime.
 $(O)/tests/fuzz/%: tests/fuzz/%.c $(filter-out verifier-harness/main.c,$(HARNESS_SRCS))
@@ -72,10 +74,11 @@ fuzz: fuzz-bins
 FUNC_STATIC_BINS := $(patsubst tests/functional/%.c,$(O)/tests/functional-static/%,$(FUNC_SRCS))
 CHECK_STATIC_LIBS = $(shell $(PKG_CONFIG) --static --libs check)
 
-$(O)/tests/functional-static/%: tests/functional/%.c $(BPF_SKELS) $(O)/harness/vm-static/eu_search.o
+$(O)/tests/functional-static/%: tests/functional/%.c $(FUNC_LIB_SRCS) $(BPF_SKELS) \
+		$(O)/harness/vm-static/eu_search.o
 	@mkdir -p $(@D)
 	$(qcc)$(CC) $(HOST_CFLAGS) -static -I$(O)/programs -Iprograms -Itests/functional -MMD -MP \
-		-MF $@.d $< $(wildcard tests/functional/lib_*.c) programs/common/loader.c \
+		-MF $@.d $< $(FUNC_LIB_SRCS) programs/common/loader.c \
 		$(O)/harness/vm-static/eu_search.o \
 		-o $@ -lbpf -lelf -lz -lzstd $(CHECK_STATIC_LIBS) $(LDFLAGS)
 

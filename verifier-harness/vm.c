@@ -92,6 +92,7 @@ int vh_vm__write_script(FILE *f, const struct vh_vm_kind *kind, const char *bpfg
 		   "w=0\n"
 		   "step() {\n"
 		   "\techo \"@@bpfgate step $1 %d\" >&3\n"
+		   "\ts=$1 t=$(up)\n"
 		   "\tshift\n"
 		   /* a guest lives for one run: no result cache to keep */
 		   "\t\"$B\" verify --json --no-cache \"$@\" >\"$T/results.json\" "
@@ -99,6 +100,8 @@ int vh_vm__write_script(FILE *f, const struct vh_vm_kind *kind, const char *bpfg
 		   "\trc=$?\n"
 		   "\t[ $rc -gt $w ] && w=$rc\n"
 		   "\temit results \"$T/results.json\" $rc >&3\n"
+		   /* where the time goes (bench/matrix.sh); the host's parser skips it */
+		   "\techo \"@@bpfgate took $s $t $(up)\" >&3\n"
 		   "}\n"
 		   "echo \"@@bpfgate hello $(uname -r) $(up)\" >&3\n",
 		nsteps);

@@ -20,6 +20,7 @@
  *	@@bpfgate end NAME RC                (NAME: probe, results, stderr)
  *	@@bpfgate verify UPTIME / verified UPTIME   around all the steps
  *	@@bpfgate step I N                   step I of N starts (1..N)
+ *	@@bpfgate took I START END           step I ran from START to END (uptimes)
  *	@@bpfgate done UPTIME                the guest is about to power off
  *
  * A step is one `bpfgate verify --json` on one object, or on one functional test

@@ -14,6 +14,7 @@
 #include "exec.h"
 #include "exec.skel.h"
 #include "common/loader.h"
+#include "lib_obj_state.h"
 #include "lib_trace_env.h"
 
 /* This binary re-executed as a child: `test_exec --child CODE [ARGS...]` exits with CODE. */
@@ -86,7 +87,14 @@ static void collect(struct ring_buffer *rb, struct seen *s)
 		ring_buffer__poll(rb, 20);
 }
 
-static struct exec *load(struct ring_buffer **rb, struct seen *s, __u32 ringbuf_size)
+/* The object the cases share, loaded and attached once by main(): its maps are put
+ * back before each case; how many programs it has loaded (its own). */
+static struct exec *shared;
+static struct obj_state *shared_state;
+static int shared_progs;
+
+/* An object of its own, loaded and attached; ringbuf_size 0: the program's own. */
+static struct exec *load(__u32 ringbuf_size)
 {
 	struct exec *skel = exec__open();
 	int err;
@@ -98,16 +106,29 @@ static struct exec *load(struct ring_buffer **rb, struct seen *s, __u32 ringbuf_
 	ck_assert_msg(!err, "exec__load: %s", strerror(-err));
 	err = exec__attach(skel);
 	ck_assert_msg(!err, "exec__attach: %s", strerror(-err));
-	*rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, s, NULL);
-	ck_assert_msg(*rb, "ring_buffer__new");
 	return skel;
+}
+
+static struct exec *use_shared(void)
+{
+	ck_assert_int_eq(obj_state__restore(shared_state), 0);
+	return shared;
+}
+
+static struct ring_buffer *reader(struct exec *skel, struct seen *s)
+{
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, s,
+						  NULL);
+
+	ck_assert_msg(rb, "ring_buffer__new");
+	return rb;
 }
 
 START_TEST(test_exec_and_exit)
 {
-	/* The probe of main() may still be being freed: let it go first. */
-	int progs_before = trace_wait_count(trace_count_progs, "exec_", 0, 2000);
-	int links_before = trace_wait_count(trace_count_links, "exec_", 0, 2000);
+	/* The objects of earlier cases may still be being freed: let them go first. */
+	int progs_before = trace_wait_count(trace_count_progs, "exec_", shared_progs, 2000);
+	int links_before = trace_wait_count(trace_count_links, "exec_", shared_progs, 2000);
 	char *argv[] = { "worker", CHILD_FLAG, "7", "two words", "", "last", NULL };
 	const char expect[] = "worker\0" CHILD_FLAG "\0" "7\0two words\0\0last";
 	struct seen s = {};
@@ -116,7 +137,9 @@ START_TEST(test_exec_and_exit)
 	__u64 cgid;
 	int status;
 
-	skel = load(&rb, &s, 0);
+	/* this case's own object: its load and its end are what it checks */
+	skel = load(0);
+	rb = reader(skel, &s);
 	ck_assert_int_eq(trace_count_progs("exec_"), progs_before + 2);
 	ck_assert_int_eq(trace_count_links("exec_"), links_before + 2);
 
@@ -162,8 +185,8 @@ START_TEST(test_killed_before_exec)
 {
 	char *argv[] = { "worker", CHILD_FLAG, "0", NULL };
 	struct seen s = {};
-	struct ring_buffer *rb;
-	struct exec *skel = load(&rb, &s, 0);
+	struct exec *skel = use_shared();
+	struct ring_buffer *rb = reader(skel, &s);
 	int status;
 
 	s.pid = spawn(argv, 1);
@@ -174,7 +197,6 @@ START_TEST(test_killed_before_exec)
 	ck_assert_int_eq(s.exits, 1);
 	ck_assert_uint_eq(s.exit.exit_code & 0x7f, SIGKILL);
 	ring_buffer__free(rb);
-	exec__destroy(skel);
 }
 END_TEST
 
@@ -183,8 +205,8 @@ START_TEST(test_long_argv_truncated)
 	char big[EXEC_ARGS_LEN + 100];
 	char *argv[] = { "worker", CHILD_FLAG, "0", big, NULL };
 	struct seen s = {};
-	struct ring_buffer *rb;
-	struct exec *skel = load(&rb, &s, 0);
+	struct exec *skel = use_shared();
+	struct ring_buffer *rb = reader(skel, &s);
 
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -199,7 +221,6 @@ START_TEST(test_long_argv_truncated)
 	ck_assert_uint_ge(loader_percpu_sum(bpf_map__fd(skel->maps.stats),
 					   EXEC_STAT_ARGS_TRUNCATED), 1);
 	ring_buffer__free(rb);
-	exec__destroy(skel);
 }
 END_TEST
 
@@ -207,10 +228,12 @@ END_TEST
 START_TEST(test_ringbuf_full_drops)
 {
 	char *argv[] = { "worker", CHILD_FLAG, "0", NULL };
-	const int children = 40;
+	const __u32 ringbuf_size = 4096;
+	/* their exec events alone (each with its 8-byte record header) overflow it */
+	const int children = ringbuf_size / (sizeof(struct exec_event) + 8) + 4;
 	struct seen s = {};
-	struct ring_buffer *rb;
-	struct exec *skel = load(&rb, &s, 4096);
+	struct exec *skel = load(ringbuf_size);
+	struct ring_buffer *rb = reader(skel, &s);
 	unsigned long long drops;
 	int i, ours = 0;
 
@@ -221,7 +244,7 @@ START_TEST(test_ringbuf_full_drops)
 	s.pid = -1;
 	ring_buffer__consume(rb);
 	ours = s.others;
-	ck_assert_msg(drops > 0, "4 KiB holds fewer than %d exec events", 2 * children);
+	ck_assert_msg(drops > 0, "%u bytes hold fewer than %d exec events", ringbuf_size, children);
 	/* Each event was either delivered or counted as dropped. */
 	ck_assert_uint_ge(drops + ours, 2 * children);
 	ring_buffer__free(rb);
@@ -231,7 +254,6 @@ END_TEST
 
 int main(int argc, char **argv)
 {
-	struct exec *probe;
 	SRunner *sr;
 	Suite *s;
 	TCase *tc;
@@ -243,13 +265,19 @@ int main(int argc, char **argv)
 		printf("needs root to load tracing programs\n");
 		return 77;
 	}
-	/* tp_btf programs need kernel BTF and raw tracepoints: probe once. */
-	probe = exec__open_and_load();
-	err = probe ? exec__attach(probe) : -errno;
-	exec__destroy(probe);
+	/* tp_btf programs need kernel BTF and raw tracepoints: the shared object tells. */
+	shared = exec__open_and_load();
+	err = shared ? exec__attach(shared) : -errno;
 	if (err) {
+		exec__destroy(shared);
 		printf("kernel cannot attach tp_btf programs (%s)\n", strerror(-err));
 		return 77;
+	}
+	shared_progs = trace_count_progs("exec_");
+	err = obj_state__save(shared->obj, &shared_state);
+	if (err) {
+		printf("exec.bpf.o: cannot save its maps' state (%s)\n", strerror(-err));
+		return 1;
 	}
 
 	s = suite_create("exec");
@@ -264,5 +292,7 @@ int main(int argc, char **argv)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	obj_state__free(shared_state);
+	exec__destroy(shared);
 	return failed ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "lib_net_pkt.h"
+#include "lib_obj_state.h"
 #include "flow.h"
 #include "flow.skel.h"
 
@@ -39,15 +40,15 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-/* ringbuf_size 0: the program's own size. */
-static void fx_open(struct fixture *fx, __u32 ringbuf_size)
+/* The object the cases share: loaded once by main(), its maps put back before each case. */
+static struct flow *shared;
+static struct obj_state *shared_state;
+
+static void fx_open(struct fixture *fx)
 {
 	memset(fx, 0, sizeof(*fx));
-	fx->skel = flow__open();
-	ck_assert_ptr_nonnull(fx->skel);
-	if (ringbuf_size)
-		ck_assert_int_eq(bpf_map__set_max_entries(fx->skel->maps.flow_events, ringbuf_size), 0);
-	ck_assert_int_eq(flow__load(fx->skel), 0);
+	fx->skel = shared;
+	ck_assert_int_eq(obj_state__restore(shared_state), 0);
 	fx->rb = ring_buffer__new(bpf_map__fd(fx->skel->maps.flow_events), on_event, &fx->evs,
 				  NULL);
 	ck_assert_ptr_nonnull(fx->rb);
@@ -56,7 +57,6 @@ static void fx_open(struct fixture *fx, __u32 ringbuf_size)
 static void fx_close(struct fixture *fx)
 {
 	ring_buffer__free(fx->rb);
-	flow__destroy(fx->skel);
 }
 
 static __u32 run_xdp(struct fixture *fx, struct net_pkt *p)
@@ -140,7 +140,7 @@ START_TEST(test_ipv4_tcp_lifecycle)
 	struct net_pkt p;
 	size_t bytes;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	tcp4(&p, "10.0.0.1", "10.0.0.2", 40000, 80, FLOW_TCP_SYN, 0);
 	ck_assert_uint_eq(run_xdp(&fx, &p), XDP_PASS);
 	bytes = p.len;
@@ -197,7 +197,7 @@ START_TEST(test_rst_ends_flow)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	tcp4(&p, "10.0.0.9", "10.0.0.2", 1234, 443, FLOW_TCP_ACK, 10);
 	run_xdp(&fx, &p);
 	tcp4(&p, "10.0.0.9", "10.0.0.2", 1234, 443, FLOW_TCP_RST, 0);
@@ -218,7 +218,7 @@ START_TEST(test_qinq_vlan_udp)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	net_pkt_init(&p);
 	net_pkt_eth(&p, 0x88a8);
 	net_pkt_vlan(&p, 100, 0x8100);
@@ -245,7 +245,7 @@ START_TEST(test_ipv4_options)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	net_pkt_init(&p);
 	net_pkt_eth(&p, 0x0800);
 	net_pkt_ipv4(&p, "10.1.1.1", "10.1.1.2", 17, 12);
@@ -265,7 +265,7 @@ START_TEST(test_ipv4_bad_ihl_and_lengths)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	/* IHL 4: below the minimum header. */
 	tcp4(&p, "10.0.0.1", "10.0.0.2", 1, 2, FLOW_TCP_SYN, 0);
 	p.buf[14] = 0x44;
@@ -322,7 +322,7 @@ START_TEST(test_ipv6_extension_headers)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	/* hop-by-hop, routing, fragment (first), one destination options: 4 headers. */
 	ipv6_chain(&p, 1, 0);
 	ck_assert_uint_eq(run_xdp(&fx, &p), XDP_PASS);
@@ -365,7 +365,7 @@ START_TEST(test_ipv4_fragment)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	net_pkt_init(&p);
 	net_pkt_eth(&p, 0x0800);
 	net_pkt_ipv4(&p, "10.0.0.1", "10.0.0.2", 17, 0);
@@ -387,7 +387,7 @@ START_TEST(test_icmp_and_icmpv6)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	net_pkt_init(&p);
 	net_pkt_eth(&p, 0x0800);
 	net_pkt_ipv4(&p, "10.0.0.1", "10.0.0.2", 1, 0);
@@ -415,7 +415,7 @@ START_TEST(test_non_ip_passes)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	net_pkt_init(&p);
 	net_pkt_eth(&p, 0x0806);
 	net_pkt_put(&p, arp, sizeof(arp));
@@ -436,7 +436,7 @@ START_TEST(test_truncation_sweep)
 	size_t cut, hdr, n = 0;
 	int round;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	for (round = 0; round < 3; round++) {
 		if (round == 0) {
 			net_pkt_init(&full);
@@ -495,7 +495,7 @@ START_TEST(test_blocklist)
 	__u64 hits, zero = 0;
 	__u32 a[4];
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	add_block4(&fx, "10.1.0.0", 16);
 	net_addr("2001:db8::", k6.addr);
 	ck_assert_int_eq(bpf_map_update_elem(bpf_map__fd(fx.skel->maps.blocklist_v6), &k6, &zero,
@@ -536,7 +536,7 @@ START_TEST(test_tc_egress_direction)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	tcp4(&p, "10.0.0.2", "10.0.0.1", 80, 40000, FLOW_TCP_SYN | FLOW_TCP_ACK, 0);
 	ck_assert_uint_eq(run_tc(&fx, &p), TC_ACT_OK);
 	ck_assert_int_eq(lookup(&fx, &k, &c), 0);
@@ -557,9 +557,11 @@ START_TEST(test_ringbuf_full_counts_drops)
 	struct flow_metrics m;
 	struct fixture fx;
 	struct net_pkt p;
-	int i, n = 300;
+	int i, n;
 
-	fx_open(&fx, (__u32)sysconf(_SC_PAGESIZE));
+	fx_open(&fx);
+	/* new flows, each an event (and its 8-byte record header): more than fit */
+	n = bpf_map__max_entries(fx.skel->maps.flow_events) / (sizeof(struct flow_event) + 8) + 50;
 	for (i = 0; i < n; i++) {
 		tcp4(&p, "10.9.0.1", "10.9.0.2", 10000 + i, 80, FLOW_TCP_SYN, 0);
 		ck_assert_uint_eq(run_xdp(&fx, &p), XDP_PASS);
@@ -589,7 +591,7 @@ START_TEST(test_random_packets_pass)
 	int i, j, n = 3000, tc_runs = 0;
 	__u32 ret;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	ipv6_chain(&base, 2, 0);
 	for (i = 0; i < n; i++) {
 		if (i % 2) {
@@ -625,20 +627,23 @@ END_TEST
 
 int main(void)
 {
-	struct flow *probe;
 	Suite *s = suite_create("flow");
 	TCase *tc = tcase_create("prog_test_run");
 	SRunner *sr;
-	int failed;
+	int failed, err;
 
 	/* Loading needs BPF privileges; without them there is nothing to test. */
-	probe = flow__open_and_load();
-	if (!probe) {
+	shared = flow__open_and_load();
+	if (!shared) {
 		printf("cannot load flow.bpf.o (%s): needs root or CAP_BPF+CAP_NET_ADMIN\n",
 		       strerror(errno));
 		return 77;
 	}
-	flow__destroy(probe);
+	err = obj_state__save(shared->obj, &shared_state);
+	if (err) {
+		printf("flow.bpf.o: cannot save its maps' state (%s)\n", strerror(-err));
+		return 1;
+	}
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_ipv4_tcp_lifecycle);
@@ -660,5 +665,7 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	obj_state__free(shared_state);
+	flow__destroy(shared);
 	return failed ? 1 : 0;
 }

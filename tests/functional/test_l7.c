@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "lib_net_pkt.h"
+#include "lib_obj_state.h"
 #include "l7.h"
 #include "l7.skel.h"
 
@@ -33,14 +34,15 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-static void fx_open(struct fixture *fx, __u32 ringbuf_size)
+/* The object the cases share: loaded once by main(), its maps put back before each case. */
+static struct l7 *shared;
+static struct obj_state *shared_state;
+
+static void fx_open(struct fixture *fx)
 {
 	memset(fx, 0, sizeof(*fx));
-	fx->skel = l7__open();
-	ck_assert_ptr_nonnull(fx->skel);
-	if (ringbuf_size)
-		ck_assert_int_eq(bpf_map__set_max_entries(fx->skel->maps.l7_events, ringbuf_size), 0);
-	ck_assert_int_eq(l7__load(fx->skel), 0);
+	fx->skel = shared;
+	ck_assert_int_eq(obj_state__restore(shared_state), 0);
 	fx->rb = ring_buffer__new(bpf_map__fd(fx->skel->maps.l7_events), on_event, fx, NULL);
 	ck_assert_ptr_nonnull(fx->rb);
 }
@@ -48,7 +50,8 @@ static void fx_open(struct fixture *fx, __u32 ringbuf_size)
 static void fx_close(struct fixture *fx)
 {
 	ring_buffer__free(fx->rb);
-	l7__destroy(fx->skel);
+	if (fx->skel != shared)
+		l7__destroy(fx->skel);
 }
 
 /* Runs the egress program; returns the number of new events. */
@@ -116,7 +119,7 @@ START_TEST(test_dns_query_and_response)
 	struct net_pkt p;
 	size_t n;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	n = dns_msg(msg, 0x1234, 0x0100, example_com, sizeof(example_com), 28);
 	udp4(&p, 40000, 53, msg, n);
 	ck_assert_int_eq(run(&fx, &p), 1);
@@ -162,7 +165,7 @@ START_TEST(test_dns_over_ipv6_and_tcp)
 	struct net_pkt p;
 	size_t n;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	n = dns_msg(msg, 1, 0x0100, example_com, sizeof(example_com), 1);
 	net_pkt_init(&p);
 	net_pkt_eth(&p, 0x86dd);
@@ -198,7 +201,7 @@ START_TEST(test_dns_hostile_names)
 	struct net_pkt p;
 	size_t n;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	n = dns_msg(msg, 1, 0x0100, self_ptr, 2, 1);
 	udp4(&p, 1000, 53, msg, n);
 	ck_assert_int_eq(run(&fx, &p), 0);
@@ -230,7 +233,7 @@ START_TEST(test_dns_long_names_are_cut)
 	struct net_pkt p;
 	size_t n = 0, i;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	/* 4 labels of 63 bytes: the longest legal name (255 bytes on the wire) fits. */
 	for (i = 0; i < 4; i++) {
 		name[n++] = 63;
@@ -288,7 +291,7 @@ START_TEST(test_dns_truncation_sweep)
 	size_t n, cut, hdrs;
 	int events = 0;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	n = dns_msg(msg, 9, 0x0100, example_com, sizeof(example_com), 1);
 	udp4(&full, 1000, 53, msg, n);
 	hdrs = full.len - n;
@@ -316,7 +319,7 @@ START_TEST(test_http_request_and_response)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	tcp4(&p, 40000, 8080, get, sizeof(get) - 1);
 	ck_assert_int_eq(run(&fx, &p), 1);
 	ck_assert_uint_eq(fx.ev[0].proto, L7_PROTO_HTTP);
@@ -354,7 +357,7 @@ START_TEST(test_http_split_across_segments)
 	struct fixture fx;
 	struct net_pkt p;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	tcp4(&p, 40000, 80, seg1, sizeof(seg1) - 1);
 	ck_assert_int_eq(run(&fx, &p), 1);
 	ck_assert_str_eq(fx.ev[0].http.path, "/download/very/long/path");
@@ -409,7 +412,7 @@ START_TEST(test_kafka_requests)
 	struct net_pkt p;
 	size_t n;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	n = kafka_req(b, 100, 0, 9, 42, 12, "bpfgate-test");
 	tcp4(&p, 40000, 9092, b, n);
 	ck_assert_int_eq(run(&fx, &p), 1);
@@ -483,7 +486,7 @@ START_TEST(test_l3l4_hostile)
 	size_t n;
 	int i;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	n = dns_msg(msg, 1, 0x0100, example_com, sizeof(example_com), 1);
 	/* Too many IPv6 extension headers before the UDP header. */
 	net_pkt_init(&p);
@@ -523,17 +526,22 @@ START_TEST(test_ringbuf_full_counts_drops)
 	struct l7_metrics m;
 	struct fixture fx;
 	struct net_pkt p;
-	__u32 ret;
-	int i, total = 100;
+	__u32 total;
 	size_t n;
+	int err;
 
-	fx_open(&fx, (__u32)sysconf(_SC_PAGESIZE));
+	fx_open(&fx);
+	/* one event (and its 8-byte record header) per query: more than fit */
+	total = bpf_map__max_entries(fx.skel->maps.l7_events) / (sizeof(struct l7_event) + 8) + 50;
 	n = dns_msg(msg, 1, 0x0100, example_com, sizeof(example_com), 1);
 	udp4(&p, 1000, 53, msg, n);
-	for (i = 0; i < total; i++) {
-		ck_assert_int_eq(net_prog_run(bpf_program__fd(fx.skel->progs.l7_tc_ingress), p.buf,
-					      p.len, &ret), 0);
-		ck_assert_uint_eq(ret, TC_ACT_OK);
+	{
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = p.buf, .data_size_in = p.len,
+			    .repeat = total);
+
+		err = bpf_prog_test_run_opts(bpf_program__fd(fx.skel->progs.l7_tc_ingress), &opts);
+		ck_assert_int_eq(err, 0);
+		ck_assert_uint_eq(opts.retval, TC_ACT_OK);
 	}
 	ring_buffer__consume(fx.rb);
 	metrics(&fx, &m);
@@ -556,7 +564,7 @@ START_TEST(test_random_payloads)
 	int i, j, k;
 	size_t len;
 
-	fx_open(&fx, 0);
+	fx_open(&fx);
 	for (i = 0; i < 3000; i++) {
 		len = 1 + rand_r(&seed) % sizeof(payload);
 		for (j = 0; j < (int)len; j++)
@@ -584,19 +592,22 @@ END_TEST
 
 int main(void)
 {
-	struct l7 *probe;
 	Suite *s = suite_create("l7");
 	TCase *tc = tcase_create("prog_test_run");
 	SRunner *sr;
-	int failed;
+	int failed, err;
 
-	probe = l7__open_and_load();
-	if (!probe) {
+	shared = l7__open_and_load();
+	if (!shared) {
 		printf("cannot load l7.bpf.o (%s): needs root or CAP_BPF+CAP_NET_ADMIN\n",
 		       strerror(errno));
 		return 77;
 	}
-	l7__destroy(probe);
+	err = obj_state__save(shared->obj, &shared_state);
+	if (err) {
+		printf("l7.bpf.o: cannot save its maps' state (%s)\n", strerror(-err));
+		return 1;
+	}
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_dns_query_and_response);
@@ -616,5 +627,7 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	obj_state__free(shared_state);
+	l7__destroy(shared);
 	return failed ? 1 : 0;
 }

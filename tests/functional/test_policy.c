@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "policy.skel.h"
 #include "common/loader.h"
+#include "lib_obj_state.h"
 #include "lib_trace_env.h"
 
 #define IDENT 42
@@ -134,15 +135,41 @@ static void set_identity(struct policy *skel, __u64 cgid, __u32 ident)
 					    sizeof(ident), BPF_ANY), "identities: update");
 }
 
+/* The object of default_deny 0, shared by the cases: loaded once by main(), its maps
+ * put back before each case. */
+static struct policy *shared;
+static struct obj_state *shared_state;
+static int shared_progs; /* its programs, loaded all along */
+
+static struct policy *load(int default_deny)
+{
+	struct policy *skel = policy__open();
+
+	if (!skel)
+		return NULL;
+	skel->rodata->default_deny = default_deny;
+	if (policy__load(skel)) {
+		int err = errno;
+
+		policy__destroy(skel);
+		errno = err;
+		return NULL;
+	}
+	return skel;
+}
+
 static void setup(struct fixture *f, int default_deny)
 {
 	__u64 self;
 
 	memset(f, 0, sizeof(*f));
-	f->skel = policy__open();
-	ck_assert_msg(f->skel, "policy__open: %s", strerror(errno));
-	f->skel->rodata->default_deny = default_deny;
-	ck_assert_msg(!policy__load(f->skel), "policy__load: %s", strerror(errno));
+	if (default_deny) {
+		f->skel = load(default_deny);
+		ck_assert_msg(f->skel, "policy load: %s", strerror(errno));
+	} else {
+		f->skel = shared;
+		ck_assert_int_eq(obj_state__restore(shared_state), 0);
+	}
 	f->rb = ring_buffer__new(bpf_map__fd(f->skel->maps.events), on_event, f, NULL);
 	ck_assert_msg(f->rb, "ring_buffer__new");
 	add_rule(f->skel, RULE_DB, "10.0.0.0", 8, 5432, IPPROTO_TCP, POLICY_DENY);
@@ -161,7 +188,8 @@ static void setup(struct fixture *f, int default_deny)
 static void teardown(struct fixture *f)
 {
 	ring_buffer__free(f->rb);
-	policy__destroy(f->skel);
+	if (f->skel != shared)
+		policy__destroy(f->skel);
 }
 
 static __u32 run(struct fixture *f, const struct pkt *p)
@@ -336,13 +364,15 @@ END_TEST
 /* A full ring buffer loses events, counted, and never changes a verdict. */
 START_TEST(test_egress_ringbuf_full)
 {
-	const __u32 runs = 5000;
 	struct fixture f;
 	struct pkt p;
 	unsigned long long drops;
+	__u32 runs;
 	int err;
 
 	setup(&f, 0);
+	/* one event (and its 8-byte record header) per run: more than fit */
+	runs = bpf_map__max_entries(f.skel->maps.events) / (sizeof(struct policy_event) + 8) + 50;
 	put_eth(&p, 0x0800);
 	put_ipv4(&p, IPPROTO_TCP, "10.1.2.3", 0, 0);
 	put_ports(&p, 5432);
@@ -357,7 +387,7 @@ START_TEST(test_egress_ringbuf_full)
 	ring_buffer__consume(f.rb);
 	drops = stat(&f, POLICY_STAT_EVENT_DROPS);
 	ck_assert_uint_eq(stat(&f, POLICY_STAT_DENIED), runs);
-	ck_assert_msg(drops > 0, "64 KiB cannot hold %u events", runs);
+	ck_assert_msg(drops > 0, "the ring buffer cannot hold %u events", runs);
 	ck_assert_uint_eq(drops + f.nr_events, runs);
 	teardown(&f);
 }
@@ -434,7 +464,7 @@ static int run_in_cgroup(struct trace_cgroup *cg, int managed)
 START_TEST(test_real_connect)
 {
 	/* Programs of earlier tests may still be being freed: let them go first. */
-	int progs_before = trace_wait_count(trace_count_progs, "policy_", 0, 2000);
+	int progs_before = trace_wait_count(trace_count_progs, "policy_", shared_progs, 2000);
 	int links_before = trace_wait_count(trace_count_links, "policy_", 0, 2000);
 	struct trace_cgroup cg = { .fd = -1 }, other = { .fd = -1 };
 	struct bpf_link *links[6] = {};
@@ -510,11 +540,22 @@ int main(void)
 	SRunner *sr;
 	Suite *s = suite_create("policy");
 	TCase *tc = tcase_create("test_run");
-	int failed;
+	int failed, err;
 
 	if (geteuid()) {
 		printf("needs root (BPF_PROG_TEST_RUN, cgroups)\n");
 		return 77;
+	}
+	shared = load(0);
+	if (!shared) {
+		printf("cannot load policy.bpf.o (%s)\n", strerror(errno));
+		return 1;
+	}
+	shared_progs = trace_count_progs("policy_");
+	err = obj_state__save(shared->obj, &shared_state);
+	if (err) {
+		printf("policy.bpf.o: cannot save its maps' state (%s)\n", strerror(-err));
+		return 1;
 	}
 	tcase_add_test(tc, test_egress_l4_rules);
 	tcase_add_test(tc, test_egress_malformed);
@@ -531,5 +572,7 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	obj_state__free(shared_state);
+	policy__destroy(shared);
 	return failed ? 1 : 0;
 }
