@@ -41,13 +41,15 @@ qcc = @printf '  %-8s %s\n' CC $@;
 endif
 
 # --- bpfgate (verifier-harness/) -------------------------------------------------
-HARNESS_SRCS := $(wildcard verifier-harness/*.c)
+# One folder a module (docs/architecture.md); a header is included by its name alone.
+HARNESS_SRCS := $(wildcard verifier-harness/*/*.c)
 HARNESS_OBJS := $(patsubst verifier-harness/%.c,$(O)/harness/%.o,$(HARNESS_SRCS))
-HARNESS_LIB_OBJS := $(filter-out $(O)/harness/main.o,$(HARNESS_OBJS))
+HARNESS_LIB_OBJS := $(filter-out $(O)/harness/cli/main.o,$(HARNESS_OBJS))
+HARNESS_INCLUDES := $(addprefix -I,$(sort $(patsubst %/,%,$(dir $(HARNESS_SRCS)))))
 
 $(O)/harness/%.o: verifier-harness/%.c
 	@mkdir -p $(@D)
-	$(qcc)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+	$(qcc)$(CC) $(HOST_CFLAGS) $(HARNESS_INCLUDES) -MMD -MP -c $< -o $@
 
 $(BPFGATE): $(HARNESS_OBJS)
 	$(call msg,LINK,$@)
@@ -231,6 +233,6 @@ clean:
 
 include tests/tests.mk
 # Extra rules of the parts (e.g. the static bpfgate for VM images).
-include $(wildcard verifier-harness/*.mk ci/*.mk tests/skeleton/*.mk)
+include $(wildcard verifier-harness/*/*.mk ci/*.mk tests/skeleton/*.mk)
 
--include $(wildcard $(O)/harness/*.d $(O)/programs/*.d)
+-include $(wildcard $(O)/harness/*/*.d $(O)/programs/*.d)

@@ -45,7 +45,7 @@ die() {
 }
 say() { echo "fetch: $*" | tee -a "$log" >&2; }
 
-# The grammar of kernels.conf's fields (the same as verifier-harness/kernel_conf.c).
+# The grammar of kernels.conf's fields (the same as verifier-harness/vm/kernel_conf.c).
 valid_series() {
 	[[ $1 == host || ($1 =~ ^[0-9]{1,3}\.[0-9]{1,3}([.-][a-z0-9]+)*$ && ${#1} -le 15) ]]
 }

@@ -31,7 +31,7 @@ FUZZ_TIME ?= 60
 
 $(O)/tests/unit/%: tests/unit/%.c $(HARNESS_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(qcc)$(CC) $(HOST_CFLAGS) -Iverifier-harness -MMD -MP -MF $@.d $< $(HARNESS_LIB_OBJS) \
+	$(qcc)$(CC) $(HOST_CFLAGS) $(HARNESS_INCLUDES) -MMD -MP -MF $@.d $< $(HARNESS_LIB_OBJS) \
 		-o $@ $(LIBS) $(CHECK_LIBS)
 
 # Functional tests of the programs: Check tests on the programs' skeletons.
@@ -41,10 +41,10 @@ $(O)/tests/functional/%: tests/functional/%.c $(FUNC_LIB_SRCS) $(BPF_SKELS)
 		$< $(FUNC_LIB_SRCS) programs/common/loader.c -o $@ $(LIBS) $(CHECK_LIBS)
 
 # Fuzz targets link the harness sources built with clang and the fuzzer runtime.
-$(O)/tests/fuzz/%: tests/fuzz/%.c $(filter-out verifier-harness/main.c,$(HARNESS_SRCS))
+$(O)/tests/fuzz/%: tests/fuzz/%.c $(filter-out verifier-harness/cli/main.c,$(HARNESS_SRCS))
 	@mkdir -p $(@D)
 	$(qcc)$(FUZZ_CC) $(WARN) -std=gnu11 -D_GNU_SOURCE -DBPFGATE_VERSION='"$(VERSION)"' -g -O1 \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iverifier-harness \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(HARNESS_INCLUDES) \
 		$^ -o $@ $(LIBS)
 
 .PHONY: run-tests test-bpf unit-tests fuzz-bins fuzz sanitize

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * core_kinds: one CO-RE relocation of each kind that bpfgate resolves against
- * its per-object subset of the kernel BTF (verifier-harness/core_btf.h).
+ * its per-object subset of the kernel BTF (verifier-harness/host/core_btf.h).
  * tests/unit/test_core_btf.c checks that every relocated instruction is the
  * same as with the whole kernel BTF.
  */

@@ -2,7 +2,7 @@
 /*
  * core_type_id: a relocation to a kernel type id (bpf_core_type_id_kernel).
  * Ids differ in a subset of the kernel BTF, so bpfgate gives libbpf the whole
- * BTF for this object (verifier-harness/core_btf.h).
+ * BTF for this object (verifier-harness/host/core_btf.h).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>

@@ -8,7 +8,7 @@ run make -s help
 expect_eq "$rc" 0 "make help ($err)"
 help=$out
 # the Makefile and what it includes (its include lines' files and globs)
-mks=(Makefile compiler/bpf.mk tests/tests.mk $(ls verifier-harness/*.mk ci/*.mk tests/skeleton/*.mk 2>/dev/null))
+mks=(Makefile compiler/bpf.mk tests/tests.mk $(ls verifier-harness/*/*.mk ci/*.mk tests/skeleton/*.mk 2>/dev/null))
 
 targets=$(sed -n 's/^\.PHONY: *//p' "${mks[@]}" | tr ' ' '\n' | grep . | sort -u)
 [ "$(echo "$targets" | wc -l)" -ge 20 ] || fail "too few .PHONY targets found: $targets"

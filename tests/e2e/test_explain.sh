@@ -27,7 +27,7 @@ check_one() {
 		expect_eq "$rc" 1 "explain --json $prog: exit status ($err)"
 		echo "$out" >"$T/explain.json"
 	fi
-	python3 - "$T" "$prog" "$class" "$TOP/verifier-harness/error_class.c" <<'PY' || exit 1
+	python3 - "$T" "$prog" "$class" "$TOP/verifier-harness/log/error_class.c" <<'PY' || exit 1
 import json, os, re, stat, sys
 t, prog, cls, classes_c = sys.argv[1:]
 screen = open(f"{t}/screen.txt").read().splitlines()
@@ -184,7 +184,7 @@ run "$BPFGATE" explain "$TMPDIR"
 expect_eq "$rc" 2 "a folder as object ($err)"
 
 # every class has the anchor the docs link points at
-for cls in $(grep -oE '^\s*\[C_[A-Z_]+\] = \{ "[a-z_]+"' verifier-harness/error_class.c |
+for cls in $(grep -oE '^\s*\[C_[A-Z_]+\] = \{ "[a-z_]+"' verifier-harness/log/error_class.c |
 	grep -oE '"[a-z_]+"' | tr -d '"'); do
 	grep -q "<a id=\"$cls\"></a>" docs/error-classes.md ||
 		fail "docs/error-classes.md has no anchor for $cls"

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# verifier-harness/vm.mk: what the kernel matrix needs beyond bpfgate (included by the top Makefile).
+# verifier-harness/vm/vm.mk: what the kernel matrix needs beyond bpfgate (included by the top Makefile).
 #
 #   $(O)/bpfgate.static   bpfgate linked statically (libbpf.a, libelf.a, libz.a, libzstd.a):
 #                         the qemu backend puts it into each guest's initramfs
@@ -12,10 +12,10 @@
 BPFGATE_STATIC := $(O)/bpfgate.static
 STATIC_LDFLAGS := -static
 
-$(O)/harness/kernel_cache.o: HOST_CFLAGS += -DBPFGATE_CI_DIR='"$(CURDIR)/ci"'
+$(O)/harness/vm/kernel_cache.o: HOST_CFLAGS += -DBPFGATE_CI_DIR='"$(CURDIR)/ci"'
 
 # Debian's libelf.a calls libeu's search-tree functions without containing them.
-$(O)/harness/vm-static/eu_search.o: verifier-harness/vm-static/eu_search.c
+$(O)/harness/vm-static/eu_search.o: verifier-harness/vm/vm-static/eu_search.c
 	@mkdir -p $(@D)
 	$(qcc)$(CC) $(HOST_CFLAGS) -c $< -o $@
 

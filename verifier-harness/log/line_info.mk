@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# verifier-harness/line_info.mk: objects of the verifier-log fixture programs
+# verifier-harness/log/line_info.mk: objects of the verifier-log fixture programs
 # (tests/fixtures/logs/src), which tests/unit/test_line_info reads BTF line info from.
 LINE_INFO_FIXTURES := $(O)/fixtures
 
