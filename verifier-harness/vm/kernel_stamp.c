@@ -188,100 +188,105 @@ static int find_listed(const char *dir, const char *rel, const struct stat *st, 
 	return 0;
 }
 
+/* The stamp of dir, opened for reading (not through a link, a regular file). */
+static int open_stamp(const char *dir, FILE **f, char *why, size_t len)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, VH_STAMP_NAME) >= sizeof(p))
+		return vh_errf(why, len, -ENAMETOOLONG, "path too long");
+	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? vh_errf(why, len, -ENOENT, "no stamp")
+				       : vh_errf(why, len, -EBADMSG, "stamp: %s", strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !(*f = fdopen(fd, "r"))) {
+		close(fd);
+		return vh_errf(why, len, -EBADMSG, "stamp: not a regular file");
+	}
+	return 0;
+}
+
+/* Remember rel as listed (the full check then looks for files the stamp omits). */
+static int add_listed(struct listed *l, const char *rel, char *why, size_t len)
+{
+	char **v = realloc(l->rel, (l->n + 1) * sizeof(*v));
+
+	if (!v)
+		return vh_errf(why, len, -ENOMEM, "out of memory");
+	l->rel = v;
+	if (!(l->rel[l->n] = strdup(rel)))
+		return vh_errf(why, len, -ENOMEM, "out of memory");
+	l->n++;
+	return 0;
+}
+
+/* One file line of the stamp ("SIZE SHA256 PATH", n bytes): the file is there with
+ * that size and, in the full check, that hash. */
+static int check_entry(const char *dir, const char *line, ssize_t n, int lineno, bool full,
+		       struct listed *l, char *why, size_t len)
+{
+	long long size;
+	char hex[65], got[65], rel[PATH_MAX], fp[PATH_MAX * 2];
+	struct stat st;
+	int off = 0, e;
+
+	if (sscanf(line, "%lld %64[0-9a-f]%n", &size, hex, &off) != 2 || line[off] != ' ' ||
+	    strlen(hex) != 64 || size < 0 || (size_t)(n - off - 1) >= sizeof(rel))
+		return vh_errf(why, len, -EBADMSG, "stamp: line %d malformed", lineno);
+	memcpy(rel, line + off + 1, (size_t)(n - off - 1) + 1);
+	if (!rel_ok(rel))
+		return vh_errf(why, len, -EBADMSG, "stamp: line %d: bad path", lineno);
+	snprintf(fp, sizeof(fp), "%s/%s", dir, rel);
+	if (lstat(fp, &st))
+		return vh_errf(why, len, -EBADMSG, "%s: %s", rel, strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_size != size)
+		return vh_errf(why, len, -EBADMSG, "%s: %s", rel,
+			       !S_ISREG(st.st_mode) ? "not a regular file" : "size differs");
+	if (!full)
+		return 0;
+	e = hash_file(dir, rel, got);
+	if (add_listed(l, rel, why, len))
+		return -ENOMEM;
+	if (e || strcmp(got, hex))
+		return vh_errf(why, len, -EBADMSG, "%s: %s", rel,
+			       e ? strerror(-e) : "SHA-256 differs");
+	return 0;
+}
+
 int vh_stamp__check(const char *dir, bool full, char *why, size_t len)
 {
-	char p[PATH_MAX], *line = NULL;
+	char *line = NULL;
 	struct listed l = { 0 };
 	unsigned long count = 0, end = 0;
 	bool ended = false;
 	size_t cap = 0;
 	ssize_t n;
-	int err = 0, lineno = 0;
+	int err, lineno = 0, off;
 	FILE *f;
 
-	if ((size_t)snprintf(p, sizeof(p), "%s/%s", dir, VH_STAMP_NAME) >= sizeof(p))
-		return vh_errf(why, len, -ENAMETOOLONG, "path too long");
-	{
-		int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-		struct stat st;
-
-		if (fd < 0)
-			return errno == ENOENT ? vh_errf(why, len, -ENOENT, "no stamp")
-					       : vh_errf(why, len, -EBADMSG, "stamp: %s",
-						      strerror(errno));
-		if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "r"))) {
-			close(fd);
-			return vh_errf(why, len, -EBADMSG, "stamp: not a regular file");
-		}
-	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		long long size;
-		char hex[65], rel[PATH_MAX], fp[PATH_MAX * 2];
-		struct stat st;
-		int off = 0;
-
+	err = open_stamp(dir, &f, why, len);
+	if (err)
+		return err;
+	while (!err && (n = getline(&line, &cap, f)) > 0) {
 		lineno++;
 		if (line[n - 1] != '\n') {
 			err = vh_errf(why, len, -EBADMSG, "stamp: line %d cut short", lineno);
 			break;
 		}
 		line[--n] = '\0';
+		off = 0;
 		if (lineno == 1) {
 			if (strcmp(line, STAMP_MAGIC))
 				err = vh_errf(why, len, -EBADMSG, "stamp: not a bpfgate stamp");
-			if (err)
-				break;
-			continue;
-		}
-		if (ended) {
+		} else if (ended) {
 			err = vh_errf(why, len, -EBADMSG, "stamp: lines after its end");
-			break;
-		}
-		if (sscanf(line, "end %lu%n", &end, &off) == 1 && !line[off]) {
+		} else if (sscanf(line, "end %lu%n", &end, &off) == 1 && !line[off]) {
 			ended = true;
-			continue;
-		}
-		if (sscanf(line, "%lld %64[0-9a-f]%n", &size, hex, &off) != 2 || line[off] != ' ' ||
-		    strlen(hex) != 64 || size < 0 || (size_t)(n - off - 1) >= sizeof(rel)) {
-			err = vh_errf(why, len, -EBADMSG, "stamp: line %d malformed", lineno);
-			break;
-		}
-		memcpy(rel, line + off + 1, (size_t)(n - off - 1) + 1);
-		if (!rel_ok(rel)) {
-			err = vh_errf(why, len, -EBADMSG, "stamp: line %d: bad path", lineno);
-			break;
-		}
-		count++;
-		snprintf(fp, sizeof(fp), "%s/%s", dir, rel);
-		if (lstat(fp, &st)) {
-			err = vh_errf(why, len, -EBADMSG, "%s: %s", rel, strerror(errno));
-			break;
-		}
-		if (!S_ISREG(st.st_mode) || st.st_size != size) {
-			err = vh_errf(why, len, -EBADMSG, "%s: %s", rel,
-				   !S_ISREG(st.st_mode) ? "not a regular file" : "size differs");
-			break;
-		}
-		if (full) {
-			char got[65];
-			char **v = realloc(l.rel, (l.n + 1) * sizeof(*v));
-			int e = hash_file(dir, rel, got);
-
-			if (!v) {
-				err = vh_errf(why, len, -ENOMEM, "out of memory");
-				break;
-			}
-			l.rel = v;
-			if (!(l.rel[l.n] = strdup(rel))) {
-				err = vh_errf(why, len, -ENOMEM, "out of memory");
-				break;
-			}
-			l.n++;
-			if (e || strcmp(got, hex)) {
-				err = vh_errf(why, len, -EBADMSG, "%s: %s", rel,
-					   e ? strerror(-e) : "SHA-256 differs");
-				break;
-			}
+		} else {
+			count++;
+			err = check_entry(dir, line, n, lineno, full, &l, why, len);
 		}
 	}
 	free(line);
