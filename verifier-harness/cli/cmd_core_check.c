@@ -467,8 +467,7 @@ static int run(struct cfg *c, char **objs, int nobj)
 
 int do_core_check(int argc, char **argv)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	struct cfg c = { .jobs = cpus > 0 ? (int)cpus : 1 };
+	struct cfg c = { .jobs = vh_opt_jobs_default() };
 	char errbuf[512];
 	int first, ret = VH_EXIT_USAGE;
 

@@ -276,12 +276,10 @@ static int parse_args(int argc, char **argv, struct verify_cfg *cfg)
 /* The cfg's defaults that depend on the machine: the running kernel, the CPUs. */
 static void machine_defaults(struct verify_cfg *cfg)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
 	cfg->vopts.kernel = vh_kernel_release();
 	cfg->vopts.jobs_auto = !cfg->jobs;
 	if (!cfg->jobs)
-		cfg->jobs = cpus > 0 ? (int)cpus : 1;
+		cfg->jobs = vh_opt_jobs_default();
 }
 
 int do_verify(int argc, char **argv)

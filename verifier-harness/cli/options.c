@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "options.h"
@@ -34,6 +35,13 @@ const struct vh_opt vh_opt_jobs = {
 	VH_OPT_JOBS, "jobs", 0, VH_OPT_INT, "N", 1, 1024, .def_doc = "number of CPUs",
 	.help = "parallel workers",
 };
+int vh_opt_jobs_default(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus > 0 ? (int)cpus : 1;
+}
+
 const struct vh_opt vh_opt_timeout = {
 	VH_OPT_TIMEOUT, "timeout", 0, VH_OPT_INT, "SECONDS", 1, 86400,
 	.def_doc = "sized for TCG or KVM", .help = "deadline of each VM",

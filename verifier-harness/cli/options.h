@@ -89,6 +89,9 @@ extern const struct vh_opt vh_opt_json, vh_opt_pretty, vh_opt_junit, vh_opt_mark
 extern const struct vh_opt vh_opt_emit, vh_opt_sort, vh_opt_filter, vh_opt_format,
 	vh_opt_output_format;
 
+/* --jobs when it is not given: the number of CPUs online (at least 1). */
+int vh_opt_jobs_default(void);
+
 /* The gate's defaults, the same for every command and for make. */
 #define VH_GATE_MAX_GROWTH_PCT 10.0
 #define VH_GATE_MAX_SHARE_PCT 25.0

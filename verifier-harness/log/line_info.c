@@ -14,6 +14,7 @@
 #include "elf_check.h"
 #include "line_info.h"
 #include "loader_crash.h"
+#include "text_escape.h"
 
 #define LINE_NUM(line_col) ((line_col) >> 10)
 
@@ -122,13 +123,6 @@ static char *source_line(const char *obj_path, const char *file, __u32 line)
 	return res;
 }
 
-static void make_printable(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
-
 int vh_line_info__locate(const char *obj_path, const char *section, const char *prog_name,
 			 const char *hint_text, char **file_line, char **text)
 {
@@ -200,8 +194,8 @@ int vh_line_info__locate(const char *obj_path, const char *section, const char *
 		goto cleanup;
 	}
 	/* names and text come from the object: never let them break a line */
-	make_printable(*file_line);
-	make_printable(*text);
+	vh_escape__controls(*file_line);
+	vh_escape__controls(*text);
 	err = 0;
 cleanup:
 	btf_ext__free(ext);

@@ -10,6 +10,7 @@
 #include "result_csv.h"
 #include "result_view.h"
 #include "strfmt.h"
+#include "text_escape.h"
 
 #define MAX_FIELDS 256
 
@@ -202,18 +203,6 @@ static int next_line(const char **p, const char *end, struct line *l, size_t lin
 }
 
 /* One record into a new result of set; 0 or -errno (said in errbuf). */
-/* A field as an error message shows it: its first 64 bytes, control characters (a
- * quoted field may hold newlines) as '?', so the message stays one line. */
-static const char *shown(const char *field, char out[65])
-{
-	size_t i;
-
-	for (i = 0; i < 64 && field[i]; i++)
-		out[i] = (unsigned char)field[i] < 0x20 || field[i] == 0x7f ? '?' : field[i];
-	out[i] = '\0';
-	return out;
-}
-
 static int record(const struct line *l, const int *cols, size_t ncols, size_t lineno,
 		  struct vh_result_set *set, char *errbuf, size_t errlen)
 {
@@ -228,13 +217,14 @@ static int record(const struct line *l, const int *cols, size_t ncols, size_t li
 		return vh_errf(errbuf, errlen, -ENOMEM, "out of memory");
 	r->verdict = VH_PASS;
 	for (size_t i = 0; i < l->n && !err; i++) {
-		char field[65];
-
 		err = take(r, cols[i], l->field[i]);
-		if (err == -EINVAL)
-			return vh_errf(errbuf, errlen, err, "line %zu: %s: '%s' is not a valid "
-				    "value", lineno, vh_view__col_csv_name(cols[i]),
-				    shown(l->field[i], field));
+		if (err == -EINVAL) {
+			/* a quoted field may hold newlines: the message stays one line */
+			vh_errf(errbuf, errlen, err, "line %zu: %s: '%.64s' is not a valid value",
+				lineno, vh_view__col_csv_name(cols[i]), l->field[i]);
+			vh_escape__controls(errbuf);
+			return err;
+		}
 	}
 	if (err)
 		return vh_errf(errbuf, errlen, err, "out of memory");

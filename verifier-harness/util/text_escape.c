@@ -151,3 +151,10 @@ void vh_escape__gh(FILE *f, const char *str, bool property)
 			fwrite(s, 1, len, f);
 	}
 }
+
+void vh_escape__controls(char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}

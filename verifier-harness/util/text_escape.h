@@ -45,4 +45,10 @@ void vh_escape__xml(FILE *f, const char *s, bool attr);
  * controls '?'. */
 void vh_escape__gh(FILE *f, const char *s, bool property);
 
+/*
+ * In place, for a one-line message built in a buffer (not written to f): every C0
+ * control and DEL becomes '?'. The other bytes are left for the message's writer.
+ */
+void vh_escape__controls(char *s);
+
 #endif
