@@ -19,6 +19,7 @@
 #include "core_btf.h"
 #include "elf_check.h"
 #include "loader_crash.h"
+#include "vmlinux_btf.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
@@ -33,9 +34,14 @@ struct vh_core_btf {
 	struct btf *kernel;
 	__u32 ntypes;      /* btf__type_cnt(kernel) */
 	char *fallback;    /* the --btf path, or NULL: libbpf's own search */
+	bool shared;       /* kernel's raw BTF serves libbpf's loads (vmlinux_btf.h) */
 	bool modules;      /* the running kernel has module BTF besides vmlinux */
 	__u32 *new_id;     /* per kernel type id: its id in the subset, 0 if left out */
 	__u32 *stack;      /* closure work list (each id is pushed at most once) */
+	/* kernel types by name without flavour, made on the first object that
+	 * needs it: bucket[hash] is the first id, next[id] the following one */
+	__u32 *bucket, *next;
+	__u32 nbuckets;    /* a power of two */
 	/* the last object's answer, known by its file's identity */
 	bool cached;
 	struct stat obj;
@@ -170,6 +176,13 @@ int vh_core_btf__open(const char *btf_path, struct vh_core_btf **out)
 		vh_core_btf__free(cb);
 		return err;
 	}
+	if (!btf_path) { /* libbpf's loads in this process and its workers parse this copy */
+		__u32 size = 0;
+		const void *raw = btf__raw_data(cb->kernel, &size);
+
+		vh_vmlinux_btf__share(raw, size);
+		cb->shared = raw != NULL;
+	}
 	cb->ntypes = btf__type_cnt(cb->kernel);
 	cb->new_id = calloc(cb->ntypes, sizeof(*cb->new_id));
 	cb->stack = calloc(cb->ntypes, sizeof(*cb->stack));
@@ -197,10 +210,14 @@ void vh_core_btf__free(struct vh_core_btf *cb)
 	if (!cb)
 		return;
 	forget_object(cb);
+	if (cb->shared)
+		vh_vmlinux_btf__share(NULL, 0);
 	btf__free(cb->kernel);
 	free(cb->fallback);
 	free(cb->new_id);
 	free(cb->stack);
+	free(cb->bucket);
+	free(cb->next);
 	free(cb);
 }
 
@@ -268,23 +285,59 @@ whole:
 	return -1;
 }
 
+/* FNV-1a of a name's first len bytes. */
+static __u32 name_hash(const char *name, size_t len)
+{
+	__u32 h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h;
+}
+
+/* Index the kernel's named types once: each object then looks its roots up
+ * instead of scanning every kernel type. 0 or -ENOMEM. */
+static int build_index(struct vh_core_btf *cb)
+{
+	cb->nbuckets = 1;
+	while (cb->nbuckets < cb->ntypes)
+		cb->nbuckets <<= 1;
+	cb->bucket = calloc(cb->nbuckets, sizeof(*cb->bucket));
+	cb->next = calloc(cb->ntypes, sizeof(*cb->next));
+	if (!cb->bucket || !cb->next)
+		return -ENOMEM;
+	/* backwards, so that each chain lists ids in ascending order */
+	for (__u32 id = cb->ntypes - 1; id >= 1; id--) {
+		const struct btf_type *t = btf__type_by_id(cb->kernel, id);
+		const char *name = btf__name_by_offset(cb->kernel, t->name_off);
+		__u32 b;
+
+		if (!name || !name[0])
+			continue;
+		b = name_hash(name, essential_len(name)) & (cb->nbuckets - 1);
+		cb->next[id] = cb->bucket[b];
+		cb->bucket[b] = id;
+	}
+	return 0;
+}
+
 /* Mark the candidates of every root and all they reach; false if a root has no
- * candidate in vmlinux while modules might have one. */
+ * candidate in vmlinux while modules might have one, or the index cannot be made. */
 static bool mark_subset(struct vh_core_btf *cb, struct root *roots, int nroots, bool by_type)
 {
 	struct walk w = { .cb = cb };
 
-	for (__u32 id = 1; id < cb->ntypes; id++) {
-		const struct btf_type *t = btf__type_by_id(cb->kernel, id);
-		const char *name = btf__name_by_offset(cb->kernel, t->name_off);
+	if (!cb->bucket && build_index(cb))
+		return false;
+	for (int j = 0; j < nroots; j++) {
+		__u32 b = name_hash(roots[j].name, roots[j].len) & (cb->nbuckets - 1);
 
-		if (!name || !name[0])
-			continue;
-		for (int j = 0; j < nroots; j++) {
+		for (__u32 id = cb->bucket[b]; id; id = cb->next[id]) {
+			const struct btf_type *t = btf__type_by_id(cb->kernel, id);
+			const char *name = btf__name_by_offset(cb->kernel, t->name_off);
 			__u32 ref = id;
 
-			/* cheap rejections first: most names differ in their first byte */
-			if (name[0] != roots[j].name[0] || strncmp(roots[j].name, name, roots[j].len) ||
+			if (strncmp(roots[j].name, name, roots[j].len) ||
 			    essential_len(name) != roots[j].len)
 				continue;
 			roots[j].found |= roots[j].kind == btf_kind(t);

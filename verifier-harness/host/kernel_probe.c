@@ -71,22 +71,13 @@ static bool prog_type_refused(enum bpf_prog_type t)
 	return fd < 0 && errno == EPERM;
 }
 
-int vh_kernel_probe__run(struct vh_probe *p)
+/* The program types that load, and of the missing ones those refused (EPERM). */
+static int probe_prog_types(struct vh_probe *p)
 {
 	bool missing[64] = { false };
-	struct utsname u;
-	char why[160];
 	int err = 0;
 
-	memset(p, 0, sizeof(*p));
-	uname(&u);
-	p->kernel = strdup(u.release);
-	p->has_kvm = true;
-	p->kvm = vh_kvm__usable(why, sizeof(why));
-	p->prog_types.present = p->prog_types_refused.present = p->map_types.present = true;
-	p->has_helpers = true;
-	if (!p->kernel)
-		err = -ENOMEM;
+	p->prog_types.present = p->prog_types_refused.present = true;
 	for (int t = 1; !err && libbpf_bpf_prog_type_str(t); t++) {
 		if (libbpf_probe_bpf_prog_type(t, NULL) == 1)
 			err = vh_probe_names__add(&p->prog_types, libbpf_bpf_prog_type_str(t));
@@ -97,6 +88,37 @@ int vh_kernel_probe__run(struct vh_probe *p)
 		if (missing[t] && prog_type_refused(t))
 			err = vh_probe_names__add(&p->prog_types_refused,
 						  libbpf_bpf_prog_type_str(t));
+	return err;
+}
+
+static int probe_start(struct vh_probe *p)
+{
+	struct utsname u;
+
+	memset(p, 0, sizeof(*p));
+	uname(&u);
+	p->kernel = strdup(u.release);
+	return p->kernel ? 0 : -ENOMEM;
+}
+
+int vh_kernel_probe__prog_types(struct vh_probe *p)
+{
+	int err = probe_start(p) ?: probe_prog_types(p);
+
+	if (err)
+		vh_probe__clear(p);
+	return err;
+}
+
+int vh_kernel_probe__run(struct vh_probe *p)
+{
+	char why[160];
+	int err = probe_start(p);
+
+	p->has_kvm = true;
+	p->kvm = vh_kvm__usable(why, sizeof(why));
+	p->map_types.present = p->has_helpers = true;
+	err = err ?: probe_prog_types(p);
 	for (int t = 1; !err && libbpf_bpf_map_type_str(t); t++)
 		if (libbpf_probe_bpf_map_type(t, NULL) == 1)
 			err = vh_probe_names__add(&p->map_types, libbpf_bpf_map_type_str(t));

@@ -15,4 +15,8 @@
 /* Probe the running kernel into p (every member present). 0 or -ENOMEM. */
 int vh_kernel_probe__run(struct vh_probe *p);
 
+/* Only what a skip's evidence needs (kernel, prog_types, prog_types_refused), about
+ * 40 loads where the whole probe makes some 500. 0 or -ENOMEM. */
+int vh_kernel_probe__prog_types(struct vh_probe *p);
+
 #endif

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -20,6 +21,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "clock.h"
 #include "diag.h"
 #include "elf_check.h"
 #include "error_class.h"
@@ -298,23 +300,37 @@ static void __attribute__((noreturn)) lister_main(int fd, const struct vh_verify
 	_exit(0);
 }
 
-/* At exit: the lister sees its socket close and exits by itself (so that
- * valgrind checks it too); one that does not within a second is killed. */
-static void lister_stop(void)
+/* When the listing is done (or at exit): the lister sees its socket shut and
+ * exits by itself (so that valgrind checks it too); one that does not within a
+ * second is killed. Its end closing wakes the poll, no sleeping in steps. */
+void vh_object__list_done(void)
 {
+	struct pollfd pfd;
 	int status;
 
 	if (lister.pid <= 0)
 		return;
-	close(lister.fd);
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(lister.pid, &status, WNOHANG) != 0)
-			goto done;
-		usleep(10000);
+	shutdown(lister.fd, SHUT_WR);
+	pfd = (struct pollfd){ .fd = lister.fd, .events = POLLIN };
+	for (double end = vh_now_s() + 1.0, left; (left = end - vh_now_s()) > 0;) {
+		char c;
+
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) < 0 && errno == EINTR)
+			continue;
+		/* what a lister sends after the socket is shut is no answer */
+		if (!(pfd.revents & POLLIN) || read(lister.fd, &c, 1) <= 0)
+			break;
 	}
-	kill(lister.pid, SIGKILL);
-	waitpid(lister.pid, &status, 0);
-done:
+	close(lister.fd);
+	if (waitpid(lister.pid, &status, WNOHANG) == 0) {
+		/* closed, not yet reaped: gone in a moment unless it hangs */
+		for (int i = 0; i < 100 && waitpid(lister.pid, &status, WNOHANG) == 0; i++)
+			usleep(i < 10 ? 100 : 10000);
+		if (waitpid(lister.pid, &status, WNOHANG) == 0) {
+			kill(lister.pid, SIGKILL);
+			waitpid(lister.pid, &status, 0);
+		}
+	}
 	lister.pid = 0;
 }
 
@@ -324,7 +340,7 @@ static int lister_start(const struct vh_verify_opts *opts)
 	int sv[2];
 
 	if (!lister.phase) {
-		atexit(lister_stop);
+		atexit(vh_object__list_done);
 		lister.phase = mmap(NULL, sizeof(*lister.phase), PROT_READ | PROT_WRITE,
 				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (lister.phase == MAP_FAILED) {

@@ -37,7 +37,8 @@ struct vh_prog_ref {
  * Returns the count (>= 0), or -errno with a one-line cause in errbuf ("not an
  * ELF file", "no BPF programs in object", ...). *progs is malloc'd.
  * The object is opened in a child process (one serves every call, and is
- * started again after a crash; it ends when bpfgate exits): when libbpf
+ * started again after a crash; it ends at vh_object__list_done() or when
+ * bpfgate exits): when libbpf
  * crashes on it, the cause is "the loader crashed on this object: SIGSEGV in
  * libbpf (...)".
  */
@@ -47,6 +48,8 @@ int vh_object__list(const char *path, const struct vh_verify_opts *opts,
  * see the code it explores). */
 int vh_object__list_in_process(const char *path, const struct vh_verify_opts *opts,
 			       struct vh_prog_ref **progs, char *errbuf, size_t errlen);
+/* No more listing: stop the child (the next vh_object__list starts another). */
+void vh_object__list_done(void);
 void vh_prog_refs__free(struct vh_prog_ref *progs, int n);
 
 /*

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "func_test.h"
 #include "privilege.h"
+#include "kernel_probe.h"
 #include "probe.h"
 #include "result_cache.h"
 #include "target.h"
@@ -149,17 +150,23 @@ static int read_probe(const char *path, struct vh_probe *p)
 	return err;
 }
 
-static bool probe_wanted(const struct verify_cfg *cfg, const struct vh_result_set *set)
+enum probe_need {
+	PROBE_NONE,
+	PROBE_TYPES, /* a skip's evidence: which program types load */
+	PROBE_FULL,  /* a result file records the kernel's whole probe */
+};
+
+static enum probe_need probe_needed(const struct verify_cfg *cfg, const struct vh_result_set *set)
 {
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
 	const char *host = vh_kernel_release();
 
-	if (cfg->json || cfg->junit || cfg->markdown || (summary && summary[0]))
-		return true;
+	if (cfg->probe || cfg->json || cfg->junit || cfg->markdown || (summary && summary[0]))
+		return PROBE_FULL;
 	for (size_t i = 0; i < set->n; i++)
 		if (set->v[i].verdict == VH_SKIP && !strcmp(set->v[i].kernel ?: "", host))
-			return true;
-	return false;
+			return PROBE_TYPES;
+	return PROBE_NONE;
 }
 
 /* The running kernel as the run's host kernel, with its feature probe. */
@@ -174,16 +181,19 @@ static int record_kernel(struct host *h, const struct verify_cfg *cfg, double se
 		.verify_s = seconds,
 	};
 	struct vh_probe probe = {};
+	enum probe_need need = probe_needed(cfg, out);
 	int err = 0;
 
-	/* Probing costs tens of milliseconds: only when a result file records it
-	 * or a skip needs its evidence. */
-	if (cfg->probe || probe_wanted(cfg, out))
+	/* The whole probe is some 500 loads (tens of milliseconds): only when a
+	 * result file records it; a skip's evidence needs the program types only. */
+	if (need != PROBE_NONE)
 		k.probe = &probe;
 	if (cfg->probe)
 		err = read_probe(cfg->probe, &probe);
-	else if (k.probe)
+	else if (need == PROBE_FULL)
 		err = vh_result_cache__probe(&h->cache, &probe);
+	else if (need == PROBE_TYPES)
+		err = vh_kernel_probe__prog_types(&probe);
 	if (err && !cfg->probe)
 		vh_err("probe", "cannot probe the kernel: %s", strerror(-err));
 	err = err ?: vh_result_set__merge_kernel(out, &k);

@@ -26,12 +26,14 @@
 #include "verify_pool.h"
 
 #define EXIT_WORKER_EPERM 3
-/* Another worker pays for itself only when the work left is long: it starts
- * with libbpf's feature probes, makes again the maps of the objects it loads
- * and parses the kernel BTF where libbpf needs it. So one more is started when
- * the programs not yet taken would keep each running worker busy for longer
- * than this (at the mean time per program so far), or when no program has
- * finished for that long (one slow program: the others wait). */
+/* Another worker costs a fork and libbpf's feature probes (about a millisecond
+ * together), and makes again the maps of the objects it loads. So one more is
+ * started at once when each worker would still have SPAWN_PROGS programs to
+ * take; later, when the programs not yet taken would keep each running worker
+ * busy for longer than SPAWN_WORK_S (at the mean time per program so far), or
+ * when no program has finished for that long (one slow program: the others
+ * wait). */
+#define SPAWN_PROGS 4
 #define SPAWN_WORK_S 0.25
 #define TICK_MS 50
 
@@ -260,7 +262,8 @@ static int spawn_more(struct pool *p, int *live)
 
 	if (untaken <= 0 || *live >= p->nw)
 		return 0;
-	if (untaken * per_prog / *live < SPAWN_WORK_S && t - p->last_result < SPAWN_WORK_S)
+	if (untaken < SPAWN_PROGS * (*live + 1) &&
+	    untaken * per_prog / *live < SPAWN_WORK_S && t - p->last_result < SPAWN_WORK_S)
 		return 0;
 	/* with the default --jobs, not on a machine whose CPUs are all busy:
 	 * another worker would only compete with this one */
@@ -312,6 +315,9 @@ static int run_pool(struct pool *p)
 		struct pollfd pfd[p->nw];
 		bool more = live < p->nw && atomic_load(&p->b->next) < p->n;
 
+		if (more && spawn_more(p, &live))
+			break;
+		more = live < p->nw && atomic_load(&p->b->next) < p->n;
 		for (int i = 0; i < p->nw; i++)
 			pfd[i] = (struct pollfd){ .fd = p->w[i].pid > 0 ? p->w[i].fd : -1,
 						  .events = POLLIN };
@@ -324,8 +330,6 @@ static int run_pool(struct pool *p)
 		}
 		if (p->progress)
 			vh_progress__update(p->progress, p->done, current_object(p));
-		if (more && spawn_more(p, &live))
-			break;
 		for (int i = 0; i < p->nw; i++) {
 			if (p->w[i].pid <= 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;

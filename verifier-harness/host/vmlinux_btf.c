@@ -20,6 +20,7 @@
 #include <bpf/libbpf_legacy.h>
 
 #include "fs_util.h"
+#include "vmlinux_btf.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 #define VMLINUX_BTF_MAX (256u << 20)
@@ -27,8 +28,16 @@
 static struct {
 	void *raw;
 	size_t size;
-	int err; /* the first read failed: -errno, tried once */
+	int err;            /* the first read failed: -errno, tried once */
+	const void *shared; /* vh_vmlinux_btf__share's copy, read no more */
+	size_t shared_size;
 } vmlinux;
+
+void vh_vmlinux_btf__share(const void *raw, size_t size)
+{
+	vmlinux.shared = raw;
+	vmlinux.shared_size = raw ? size : 0;
+}
 
 /* The whole file into vmlinux.raw (more than VMLINUX_BTF_MAX is no kernel's BTF). */
 static int read_once(void)
@@ -46,6 +55,8 @@ static int read_once(void)
 
 __attribute__((weak)) struct btf *btf__load_vmlinux_btf(void)
 {
+	if (vmlinux.shared)
+		return btf__new(vmlinux.shared, vmlinux.shared_size);
 	if (!vmlinux.raw && !vmlinux.err)
 		vmlinux.err = read_once();
 	/* no BTF in sysfs: libbpf's own search of the other places (its old

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "matrix.h"
+#include "object_verify.h"
 #include "verify_run.h"
 
 static int worst(int a, int b)
@@ -96,6 +97,7 @@ int vh_verify__run(struct vh_verify_plan *plan, struct vh_result_set *out)
 	/* 2. the objects, each opened once */
 	if (plan->nobjs && vh_matrix__loads(&m))
 		status = worst(status, list_objects(plan, &m));
+	vh_object__list_done(); /* its child is not needed while programs load */
 	/* 3. every step on every target */
 	status = worst(status, vh_matrix__run(&m, out));
 	vh_matrix__stop(&m);
