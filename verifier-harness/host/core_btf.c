@@ -35,6 +35,7 @@ struct vh_core_btf {
 	__u32 ntypes;      /* btf__type_cnt(kernel) */
 	char *fallback;    /* the --btf path, or NULL: libbpf's own search */
 	bool shared;       /* kernel's raw BTF serves libbpf's loads (vmlinux_btf.h) */
+	int load_err;      /* the kernel BTF could not be parsed: -errno, tried once */
 	bool modules;      /* the running kernel has module BTF besides vmlinux */
 	__u32 *new_id;     /* per kernel type id: its id in the subset, 0 if left out */
 	__u32 *stack;      /* closure work list (each id is pushed at most once) */
@@ -161,22 +162,13 @@ static struct btf *load_vmlinux(void)
 	return btf ?: btf__load_vmlinux_btf();
 }
 
-int vh_core_btf__open(const char *btf_path, struct vh_core_btf **out)
+/* The kernel BTF and what the subsets need beside it. 0 or -errno. */
+static int load_kernel(struct vh_core_btf *cb)
 {
-	struct vh_core_btf *cb = calloc(1, sizeof(*cb));
-	int err;
-
-	*out = NULL;
-	if (!cb)
-		return -ENOMEM;
-	cb->fd = -1;
-	cb->kernel = btf_path ? btf__parse(btf_path, NULL) : load_vmlinux();
-	if (!cb->kernel) { /* libbpf 1.x: NULL and errno */
-		err = errno ? -errno : -ENOENT;
-		vh_core_btf__free(cb);
-		return err;
-	}
-	if (!btf_path) { /* libbpf's loads in this process and its workers parse this copy */
+	cb->kernel = cb->fallback ? btf__parse(cb->fallback, NULL) : load_vmlinux();
+	if (!cb->kernel) /* libbpf 1.x: NULL and errno */
+		return errno ? -errno : -ENOENT;
+	if (!cb->fallback) { /* libbpf's loads in this process and its children parse this copy */
 		__u32 size = 0;
 		const void *raw = btf__raw_data(cb->kernel, &size);
 
@@ -186,11 +178,30 @@ int vh_core_btf__open(const char *btf_path, struct vh_core_btf **out)
 	cb->ntypes = btf__type_cnt(cb->kernel);
 	cb->new_id = calloc(cb->ntypes, sizeof(*cb->new_id));
 	cb->stack = calloc(cb->ntypes, sizeof(*cb->stack));
-	cb->fallback = btf_path ? strdup(btf_path) : NULL;
-	cb->modules = !btf_path && has_module_btf();
-	if (!cb->new_id || !cb->stack || (btf_path && !cb->fallback)) {
-		vh_core_btf__free(cb);
+	cb->modules = !cb->fallback && has_module_btf();
+	return cb->new_id && cb->stack ? 0 : -ENOMEM;
+}
+
+int vh_core_btf__open(const char *btf_path, struct vh_core_btf **out)
+{
+	struct vh_core_btf *cb = calloc(1, sizeof(*cb));
+	int err = 0;
+
+	*out = NULL;
+	if (!cb)
 		return -ENOMEM;
+	cb->fd = -1;
+	cb->fallback = btf_path ? strdup(btf_path) : NULL;
+	if (btf_path && !cb->fallback)
+		err = -ENOMEM;
+	/* a --btf file is checked now; the running kernel's BTF is parsed by the
+	 * first object with CO-RE relocations (in the worker that loads it: a run
+	 * without any parses none) */
+	else if (btf_path)
+		err = load_kernel(cb);
+	if (err) {
+		vh_core_btf__free(cb);
+		return err;
 	}
 	*out = cb;
 	return 0;
@@ -425,6 +436,8 @@ static const char *compute(struct vh_core_btf *cb, const char *obj_path)
 	have = read_roots(local, ext, &roots, &nroots, &by_type);
 	if (have <= 0)
 		goto out; /* no relocations: libbpf will not look at it */
+	if (!cb->kernel && (cb->load_err || (cb->load_err = load_kernel(cb))))
+		goto out; /* no kernel BTF: libbpf's own search says why */
 	memset(cb->new_id, 0, cb->ntypes * sizeof(*cb->new_id));
 	if (!mark_subset(cb, roots, nroots, by_type))
 		goto out;

@@ -30,9 +30,11 @@
 struct vh_core_btf;
 
 /*
- * Parse the kernel BTF once: btf_path (--btf) or, when NULL, the running
- * kernel's /sys/kernel/btf/vmlinux. Returns 0 or -errno (no BTF: then callers
- * go on without, as libbpf would).
+ * The kernel BTF, parsed once: btf_path (--btf) now, or when NULL the running
+ * kernel's /sys/kernel/btf/vmlinux on the first object with CO-RE relocations
+ * (in the process that loads it; a run without such objects parses none).
+ * Returns 0 or -errno (a --btf that does not parse: then callers go on without,
+ * as libbpf would).
  */
 int vh_core_btf__open(const char *btf_path, struct vh_core_btf **out);
 void vh_core_btf__free(struct vh_core_btf *cb);

@@ -83,7 +83,7 @@ static int verify_progs(struct host *h, struct verify_cfg *cfg, const struct vh_
 	int nall = l->nprogs, status = VH_EXIT_OK, err = 0;
 
 	cfg->vopts.kernel_btf = cfg->btf;
-	/* Parsed once, before the workers fork. Without it (no kernel BTF, an
+	/* The kernel BTF for CO-RE subsets. Without it (no kernel BTF, an
 	 * unreadable --btf) libbpf goes its own way and says what is wrong. */
 	if (nall) {
 		vh_core_btf__open(cfg->btf, &cfg->vopts.core_btf);
