@@ -4,7 +4,7 @@
 #
 #   bench/sync-docs.sh [--check]
 #
-# In README.md and docs/*.md, a line `<!-- bench: bench/results/NAME.txt -->` is
+# In README.md, bench/README.md and docs/*.md, a line `<!-- bench: bench/results/NAME.txt -->` is
 # followed by a fenced block: its content is replaced by the record, so that every
 # timing the docs show comes from a recorded run, with its date. --check changes
 # nothing and exits 1 (naming the place) when a quote differs from its record or a
@@ -15,7 +15,7 @@ cd "$top"
 check=0
 [ "${1:-}" = --check ] && check=1
 shopt -s nullglob
-python3 - "$check" README.md docs/*.md <<'PY'
+python3 - "$check" README.md bench/README.md docs/*.md <<'PY'
 import os, re, sys
 check = sys.argv[1] == "1"
 bad = 0
