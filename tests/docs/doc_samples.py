@@ -28,6 +28,7 @@ Exit 0 when every sample matches, 1 with a diff of the first mismatch of each sa
 otherwise, 2 on usage errors. --list prints the samples found; --update rewrites
 nothing but prints what each command printed (to copy into the docs).
 """
+import glob
 import os
 import re
 import shutil
@@ -191,6 +192,10 @@ def run_document(samples, top, build):
     env.pop("MAKELEVEL", None)
     env.pop("MFLAGS", None)
     env["COLUMNS"] = "200"
+    # explain's full logs go to $TMPDIR as a user's would (the samples show
+    # /tmp): the ones these runs made are removed with the scratch HOME
+    logs = os.path.join(os.environ.get("TMPDIR") or "/tmp", "bpfgate-explain-*.log")
+    tmp_logs = set(glob.glob(logs))
     try:
         p = subprocess.run(["bash", "-c", "\n".join(script)], env=env, cwd=top,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -198,6 +203,8 @@ def run_document(samples, top, build):
         out = p.stdout.decode("utf-8", "replace").split("\n")
     finally:
         shutil.rmtree(home, ignore_errors=True)
+        for f in set(glob.glob(logs)) - tmp_logs:
+            os.unlink(f)
     got, key = {}, None
     for line in out:
         if line.startswith(MARK + " "):
