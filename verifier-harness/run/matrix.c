@@ -111,6 +111,10 @@ int vh_matrix__run(struct vh_matrix *m, struct vh_result_set *out)
 {
 	int status = VH_EXIT_OK;
 
+	/* what runs by itself first (VMs boot while the host verifies) */
+	for (int i = 0; i < m->nt; i++)
+		if (m->t[i].kind->start)
+			status = worst(status, m->t[i].kind->start(&m->t[i], out));
 	for (int i = 0; i < m->nt; i++)
 		if (m->t[i].kind->run)
 			status = worst(status, m->t[i].kind->run(&m->t[i], out));

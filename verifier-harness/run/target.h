@@ -12,6 +12,8 @@
  *	         before any object is opened
  *	known    results it already holds for an object (a cache): the object then
  *	         need not be opened for it
+ *	start    begin what goes on by itself (VMs boot) while the other kinds run;
+ *	         every kind is started before the first one runs
  *	run      start its kernels, run every step of the plan (each object, each
  *	         functional test), collect the results into the run's result set
  *	stop     release everything it holds; also after a failed prepare
@@ -48,6 +50,7 @@ struct vh_target_kind {
 	int (*prepare)(struct vh_target_run *t);
 	/* how many results it holds for obj (added to its own state), <0 none */
 	int (*known)(struct vh_target_run *t, const char *obj);
+	int (*start)(struct vh_target_run *t, struct vh_result_set *out);
 	int (*run)(struct vh_target_run *t, struct vh_result_set *out);
 	void (*stop)(struct vh_target_run *t);
 };

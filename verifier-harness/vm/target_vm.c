@@ -6,6 +6,7 @@
  * what each guest sent back into results.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -50,24 +51,37 @@ static bool vm_claims(const char *kernel)
 	return true;
 }
 
-/* Boot each kernel and run the plan's readable objects and its tests inside. */
-static int vm_run(struct vh_target_run *t, struct vh_result_set *out)
+/* A run's options for the fleet, kept from start to run. */
+struct vm_state {
+	struct guest_args ga;
+	struct vh_vm_fleet_opts o;
+	struct vh_vm_fleet *fleet;
+};
+
+/* Boot the first kernels: they verify while the other targets run. */
+static int vm_start(struct vh_target_run *t, struct vh_result_set *out)
 {
 	const struct vh_verify_plan *plan = t->plan;
 	const struct verify_cfg *cfg = plan->cfg;
 	const struct vh_listing *l = &plan->listing;
-	struct guest_args ga;
+	struct vm_state *st;
 
 	if (!l->nobjs && !plan->ntests)
 		return VH_EXIT_OK;
-	guest_args(cfg, &ga);
-	struct vh_vm_fleet_opts o = {
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		vh_err("verify", "out of memory");
+		return VH_EXIT_USAGE;
+	}
+	t->priv = st;
+	guest_args(cfg, &st->ga);
+	st->o = (struct vh_vm_fleet_opts){
 		.kernels = t->kernels,
 		.nkernels = t->nkernels,
 		.objs = (const char *const *)l->objs,
 		.nobjs = l->nobjs,
-		.guest_args = ga.v,
-		.nguest_args = ga.n,
+		.guest_args = st->ga.v,
+		.nguest_args = st->ga.n,
 		.tests = plan->tests,
 		.ntests = plan->ntests,
 		.test_timeout_s = cfg->test_timeout_s,
@@ -76,11 +90,43 @@ static int vm_run(struct vh_target_run *t, struct vh_result_set *out)
 		.backend = cfg->backend,
 		.progress_tty = !cfg->json && isatty(STDERR_FILENO),
 	};
-	return vh_vm_fleet__run(&o, out) ? VH_EXIT_USAGE : VH_EXIT_OK;
+	/* a failed start is said, and its status comes from vm_run */
+	vh_vm_fleet__start(&st->o, out, &st->fleet);
+	return VH_EXIT_OK;
+}
+
+/* Follow each kernel to its end and collect the plan's results from inside. */
+static int vm_run(struct vh_target_run *t, struct vh_result_set *out)
+{
+	struct vm_state *st = t->priv;
+	int err;
+
+	if (!st)
+		return VH_EXIT_OK; /* nothing to run (or out of memory: said) */
+	err = vh_vm_fleet__finish(st->fleet, out);
+	st->fleet = NULL;
+	return err ? VH_EXIT_USAGE : VH_EXIT_OK;
+}
+
+static void vm_stop(struct vh_target_run *t)
+{
+	struct vm_state *st = t->priv;
+
+	/* started and never run: followed to its end, its results dropped */
+	if (st && st->fleet) {
+		struct vh_result_set dropped = { 0 };
+
+		vh_vm_fleet__finish(st->fleet, &dropped);
+		vh_result_set__free(&dropped);
+	}
+	free(st);
+	t->priv = NULL;
 }
 
 const struct vh_target_kind vh_target_vm = {
 	.name = "vm",
 	.claims = vm_claims,
+	.start = vm_start,
 	.run = vm_run,
+	.stop = vm_stop,
 };

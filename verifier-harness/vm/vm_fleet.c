@@ -571,32 +571,40 @@ static int step_job(struct fleet *m, struct kjob *k, struct slots *s, double t, 
 	return err;
 }
 
+/* One turn: each kernel's next move. *left: kernels not done. 0 or -errno. */
+static int turn(struct fleet *m, struct vh_result_set *out, bool look, int *left)
+{
+	struct slots s = { 0 };
+	double t = vh_now_s();
+	int err = 0;
+
+	*left = 0;
+	for (int i = 0; i < m->nk; i++) {
+		s.running += m->k[i].state == K_RUNNING;
+		s.fetching += m->k[i].state == K_FETCHING;
+		*left += m->k[i].state != K_DONE;
+	}
+	for (int i = 0; i < m->nk && !err && *left; i++)
+		err = step_job(m, &m->k[i], &s, t, look, out);
+	if (!err && interrupted)
+		err = -EINTR;
+	return err;
+}
+
 static int loop(struct fleet *m, struct vh_result_set *out)
 {
 	double last_draw = 0, last_phase = 0;
-	int err = 0;
+	int err = 0, left;
 
 	for (;;) {
-		struct slots s = { 0 };
 		double t = vh_now_s();
 		bool look = t - last_phase > 0.2;
-		int left = 0;
 
-		for (int i = 0; i < m->nk; i++) {
-			s.running += m->k[i].state == K_RUNNING;
-			s.fetching += m->k[i].state == K_FETCHING;
-			left += m->k[i].state != K_DONE;
-		}
-		if (!left)
+		err = turn(m, out, look, &left);
+		if (err || !left)
 			break;
-		for (int i = 0; i < m->nk && !err; i++)
-			err = step_job(m, &m->k[i], &s, t, look, out);
 		if (look)
 			last_phase = t;
-		if (interrupted)
-			err = -EINTR;
-		if (err)
-			break;
 		if (t - last_draw > 0.5) {
 			draw(m);
 			last_draw = t;
@@ -623,28 +631,61 @@ static void teardown(struct fleet *m)
 		vh_kernel_conf__free(&m->conf);
 }
 
-int vh_vm_fleet__run(const struct vh_vm_fleet_opts *opts, struct vh_result_set *out)
+/* A run between vh_vm_fleet__start and vh_vm_fleet__finish. */
+struct vh_vm_fleet {
+	struct fleet m;
+	struct sigaction old[3];
+	int err;
+};
+
+static const int fleet_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+/*
+ * Until finish, a signal has its usual effect: bpfgate ends at once, its VMs with
+ * it (their keepers see it go) and the run's folder is left for the next run to
+ * remove (run_dir.c), as when bpfgate is killed.
+ */
+int vh_vm_fleet__start(const struct vh_vm_fleet_opts *opts, struct vh_result_set *out,
+		       struct vh_vm_fleet **fp)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = on_signal }, old[3];
-	struct fleet m = { .opts = opts };
+	struct vh_vm_fleet *f = calloc(1, sizeof(*f));
+	int left;
+
+	*fp = f;
+	if (!f)
+		return vh_err("verify", "out of memory"), -ENOMEM;
+	f->m.opts = opts;
+	interrupted = 0;
+	f->err = setup(&f->m);
+	/* the first VMs boot (or kernels download) while the caller does other work;
+	 * a turn starts the longest kernel that is ready, so one turn per kernel */
+	for (int i = 0; !f->err && i < f->m.nk; i++)
+		f->err = turn(&f->m, out, false, &left);
+	return f->err;
+}
+
+int vh_vm_fleet__finish(struct vh_vm_fleet *f, struct vh_result_set *out)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
 	int err;
 
+	if (!f)
+		return -ENOMEM;
 	/* Ctrl-C stops the VMs and removes the run's files before bpfgate goes */
-	interrupted = 0;
 	sigemptyset(&sa.sa_mask);
 	for (int i = 0; i < 3; i++) {
-		sigaction(sigs[i], NULL, &old[i]);
+		sigaction(fleet_sigs[i], NULL, &f->old[i]);
 		/* a signal ignored when bpfgate started (nohup, a background job) stays so */
-		if (old[i].sa_handler != SIG_IGN)
-			sigaction(sigs[i], &sa, NULL);
+		if (f->old[i].sa_handler != SIG_IGN)
+			sigaction(fleet_sigs[i], &sa, NULL);
 	}
-	err = setup(&m);
-	if (!err && m.nk)
-		err = loop(&m, out);
-	teardown(&m);
+	if (!f->err && f->m.nk)
+		f->err = loop(&f->m, out);
+	err = f->err;
+	teardown(&f->m);
 	for (int i = 0; i < 3; i++)
-		sigaction(sigs[i], &old[i], NULL);
+		sigaction(fleet_sigs[i], &f->old[i], NULL);
+	free(f);
 	/* then die of the signal, as the shell that sent it expects */
 	if (interrupted) {
 		vh_err("verify", "interrupted (%s): VMs stopped, the run's files removed",
@@ -652,4 +693,12 @@ int vh_vm_fleet__run(const struct vh_vm_fleet_opts *opts, struct vh_result_set *
 		raise(interrupted);
 	}
 	return err;
+}
+
+int vh_vm_fleet__run(const struct vh_vm_fleet_opts *opts, struct vh_result_set *out)
+{
+	struct vh_vm_fleet *f;
+
+	vh_vm_fleet__start(opts, out, &f);
+	return vh_vm_fleet__finish(f, out);
 }

@@ -54,4 +54,16 @@ struct vh_vm_fleet_opts {
  */
 int vh_vm_fleet__run(const struct vh_vm_fleet_opts *opts, struct vh_result_set *out);
 
+/*
+ * The same in two halves, so that the caller can work while the first VMs boot:
+ * start sets the run up and starts what can start now (opts must stay valid until
+ * finish); finish follows every VM to its end, collects, and removes the run's
+ * files. finish is called after any start, also a failed one (*f may be NULL),
+ * and returns the run's status as vh_vm_fleet__run does.
+ */
+struct vh_vm_fleet;
+int vh_vm_fleet__start(const struct vh_vm_fleet_opts *opts, struct vh_result_set *out,
+		       struct vh_vm_fleet **f);
+int vh_vm_fleet__finish(struct vh_vm_fleet *f, struct vh_result_set *out);
+
 #endif
