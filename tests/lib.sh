@@ -34,6 +34,23 @@ compile_thirdparty() {
 			-c tests/build/thirdparty/$f.bpf.c -o "$1/$f.bpf.o" || fail "compile $f.bpf.c"
 	done
 }
+# compile_fentry OUT: three fentry/fexit programs into OUT (trace.bpf.o), for the
+# tests of loads that need the kernel BTF; skips without root, strace or BTF
+compile_fentry() {
+	[ "$(id -u)" = 0 ] || skip "loading BPF programs needs root"
+	command -v strace >/dev/null || skip "strace not installed"
+	[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF"
+	cat >"$T/trace.bpf.c" <<'C'
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+SEC("fentry/do_nanosleep") int enter(void *ctx) { return 0; }
+SEC("fexit/do_nanosleep") int leave(void *ctx) { return 0; }
+SEC("fentry/hrtimer_nanosleep") int enter2(void *ctx) { return 0; }
+char LICENSE[] SEC("license") = "GPL";
+C
+	${CLANG:-clang} -g -O2 -target bpf -Icompiler -c "$T/trace.bpf.c" -o "$1" ||
+		fail "compile trace.bpf.c"
+}
 # expect_settles CMD EXPECTED LABEL: CMD's output comes back to EXPECTED within 5 s.
 # (The kernel releases a program's maps, and a detached program, only after an RCU
 # grace period, so counts taken right after a run can lag.)

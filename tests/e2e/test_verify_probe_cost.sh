@@ -5,17 +5,7 @@
 # records the probe (--json) still takes the whole one.
 . "$(dirname "$0")/../lib.sh"
 
-[ "$(id -u)" = 0 ] || skip "loading BPF programs needs root"
-command -v strace >/dev/null || skip "strace not installed"
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF"
-cat >"$T/trace.bpf.c" <<'C'
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-SEC("fentry/do_nanosleep") int enter(void *ctx) { return 0; }
-char LICENSE[] SEC("license") = "GPL";
-C
-${CLANG:-clang} -g -O2 -target bpf -Icompiler -c "$T/trace.bpf.c" -o "$T/trace.bpf.o" ||
-	fail "compile trace.bpf.c"
+compile_fentry "$T/trace.bpf.o"
 
 strace -f -qq -e trace=bpf -o "$T/strace" "$BPFGATE" verify --no-cache --jobs 1 \
 	"$T/trace.bpf.o" >"$T/out" 2>"$T/err" || true

@@ -5,19 +5,7 @@
 # (vmlinux_btf.c).
 . "$(dirname "$0")/../lib.sh"
 
-[ "$(id -u)" = 0 ] || skip "loading BPF programs needs root"
-command -v strace >/dev/null || skip "strace not installed"
-[ -r /sys/kernel/btf/vmlinux ] || skip "the kernel has no BTF"
-cat >"$T/trace.bpf.c" <<'C'
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-SEC("fentry/do_nanosleep") int enter(void *ctx) { return 0; }
-SEC("fexit/do_nanosleep") int leave(void *ctx) { return 0; }
-SEC("fentry/hrtimer_nanosleep") int enter2(void *ctx) { return 0; }
-char LICENSE[] SEC("license") = "GPL";
-C
-${CLANG:-clang} -g -O2 -target bpf -Icompiler -c "$T/trace.bpf.c" -o "$T/trace.bpf.o" ||
-	fail "compile trace.bpf.c"
+compile_fentry "$T/trace.bpf.o"
 strace -f -qq -e trace=openat -o "$T/strace" "$BPFGATE" verify --no-cache --jobs 1 --json \
 	"$T/trace.bpf.o" >"$T/out.json" 2>"$T/err" || true
 # (a host that refuses tracing programs, EPERM, refuses them after libbpf has

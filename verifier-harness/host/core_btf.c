@@ -34,7 +34,6 @@ struct vh_core_btf {
 	struct btf *kernel;
 	__u32 ntypes;      /* btf__type_cnt(kernel) */
 	char *fallback;    /* the --btf path, or NULL: libbpf's own search */
-	bool shared;       /* kernel's raw BTF serves libbpf's loads (vmlinux_btf.h) */
 	int load_err;      /* the kernel BTF could not be parsed: -errno, tried once */
 	bool modules;      /* the running kernel has module BTF besides vmlinux */
 	__u32 *new_id;     /* per kernel type id: its id in the subset, 0 if left out */
@@ -173,7 +172,6 @@ static int load_kernel(struct vh_core_btf *cb)
 		const void *raw = btf__raw_data(cb->kernel, &size);
 
 		vh_vmlinux_btf__share(raw, size);
-		cb->shared = raw != NULL;
 	}
 	cb->ntypes = btf__type_cnt(cb->kernel);
 	cb->new_id = calloc(cb->ntypes, sizeof(*cb->new_id));
@@ -221,7 +219,7 @@ void vh_core_btf__free(struct vh_core_btf *cb)
 	if (!cb)
 		return;
 	forget_object(cb);
-	if (cb->shared)
+	if (cb->kernel && !cb->fallback) /* shared since load_kernel */
 		vh_vmlinux_btf__share(NULL, 0);
 	btf__free(cb->kernel);
 	free(cb->fallback);

@@ -300,37 +300,46 @@ static void __attribute__((noreturn)) lister_main(int fd, const struct vh_verify
 	_exit(0);
 }
 
+/* Whether fd reaches its end (the peer closed it) within ms; what comes before
+ * is read and dropped. */
+static bool reaches_eof(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	double end = vh_now_s() + ms / 1000.0, left;
+	char buf[256];
+
+	while ((left = end - vh_now_s()) > 0) {
+		int r = poll(&pfd, 1, (int)(left * 1000) + 1);
+		ssize_t n;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		n = read(fd, buf, sizeof(buf));
+		if (n == 0)
+			return true;
+		if (n < 0 && errno != EINTR)
+			return false;
+	}
+	return false;
+}
+
 /* When the listing is done (or at exit): the lister sees its socket shut and
- * exits by itself (so that valgrind checks it too); one that does not within a
- * second is killed. Its end closing wakes the poll, no sleeping in steps. */
+ * exits by itself (so that valgrind checks it too), which closes its end; one
+ * that does not within a second is killed. */
 void vh_object__list_done(void)
 {
-	struct pollfd pfd;
 	int status;
 
 	if (lister.pid <= 0)
 		return;
 	shutdown(lister.fd, SHUT_WR);
-	pfd = (struct pollfd){ .fd = lister.fd, .events = POLLIN };
-	for (double end = vh_now_s() + 1.0, left; (left = end - vh_now_s()) > 0;) {
-		char c;
-
-		if (poll(&pfd, 1, (int)(left * 1000) + 1) < 0 && errno == EINTR)
-			continue;
-		/* what a lister sends after the socket is shut is no answer */
-		if (!(pfd.revents & POLLIN) || read(lister.fd, &c, 1) <= 0)
-			break;
-	}
+	if (!reaches_eof(lister.fd, 1000))
+		kill(lister.pid, SIGKILL);
 	close(lister.fd);
-	if (waitpid(lister.pid, &status, WNOHANG) == 0) {
-		/* closed, not yet reaped: gone in a moment unless it hangs */
-		for (int i = 0; i < 100 && waitpid(lister.pid, &status, WNOHANG) == 0; i++)
-			usleep(i < 10 ? 100 : 10000);
-		if (waitpid(lister.pid, &status, WNOHANG) == 0) {
-			kill(lister.pid, SIGKILL);
-			waitpid(lister.pid, &status, 0);
-		}
-	}
+	while (waitpid(lister.pid, &status, 0) < 0 && errno == EINTR)
+		;
 	lister.pid = 0;
 }
 

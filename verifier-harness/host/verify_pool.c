@@ -313,9 +313,9 @@ static int run_pool(struct pool *p)
 	/* Drain every pipe together: a full pipe would block its worker. */
 	while (live > 0) {
 		struct pollfd pfd[p->nw];
-		bool more = live < p->nw && atomic_load(&p->b->next) < p->n;
+		bool more;
 
-		if (more && spawn_more(p, &live))
+		if (spawn_more(p, &live))
 			break;
 		more = live < p->nw && atomic_load(&p->b->next) < p->n;
 		for (int i = 0; i < p->nw; i++)
