@@ -42,6 +42,7 @@ iproute2          -                  bookworm            matrix  test: network n
 python3           -                  bookworm            check   test: JSON checks in the shell tests
 g++               -                  bookworm            check   test: skeleton consumers built as C++
 python3-yaml      -                  bookworm            check   test: structure of the CI workflow
+time              -                  bookworm            check   test: peak memory of a run (GNU time)
 chromium-headless-shell -            bookworm            check   test: the HTML report in a headless browser
 qemu-system-x86   -                  bookworm            verify  matrix: VMs (TCG when KVM does not work)
 busybox-static    -                  bookworm            verify  matrix: initramfs of the qemu backend

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* core_btf.c: per object, the subset of the kernel BTF its CO-RE relocations reach. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,7 +19,6 @@
 #include "loader_crash.h"
 #include "vmlinux_btf.h"
 
-#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
 struct root {
 	const char *name; /* in the object's BTF */
@@ -126,57 +123,18 @@ static void remap(__u32 *id, void *ctx)
 	*id = new_id[*id];
 }
 
-static bool has_module_btf(void)
-{
-	DIR *d = opendir("/sys/kernel/btf");
-	struct dirent *e;
-	bool found = false;
-
-	if (!d)
-		return false;
-	while (!found && (e = readdir(d)))
-		found = e->d_name[0] != '.' && strcmp(e->d_name, "vmlinux");
-	closedir(d);
-	return found;
-}
-
-/* The running kernel's BTF: mapped where the kernel allows it (6.15+), read otherwise. */
-static struct btf *load_vmlinux(void)
-{
-	struct btf *btf = NULL;
-	struct stat st;
-	int fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	if (!fstat(fd, &st) && st.st_size > 0) {
-		void *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-
-		if (m != MAP_FAILED) {
-			btf = btf__new(m, st.st_size);
-			munmap(m, st.st_size);
-		}
-	}
-	close(fd);
-	return btf ?: btf__load_vmlinux_btf();
-}
-
 /* The kernel BTF and what the subsets need beside it. 0 or -errno. */
 static int load_kernel(struct vh_core_btf *cb)
 {
-	cb->kernel = cb->fallback ? btf__parse(cb->fallback, NULL) : load_vmlinux();
+	/* the running kernel's: the process's one parse, which libbpf's loads share */
+	cb->kernel = cb->fallback ? btf__parse(cb->fallback, NULL)
+				  : (struct btf *)vh_vmlinux_btf__get();
 	if (!cb->kernel) /* libbpf 1.x: NULL and errno */
 		return errno ? -errno : -ENOENT;
-	if (!cb->fallback) { /* libbpf's loads in this process and its children parse this copy */
-		__u32 size = 0;
-		const void *raw = btf__raw_data(cb->kernel, &size);
-
-		vh_vmlinux_btf__share(raw, size);
-	}
 	cb->ntypes = btf__type_cnt(cb->kernel);
 	cb->new_id = calloc(cb->ntypes, sizeof(*cb->new_id));
 	cb->stack = calloc(cb->ntypes, sizeof(*cb->stack));
-	cb->modules = !cb->fallback && has_module_btf();
+	cb->modules = !cb->fallback && vh_vmlinux_btf__has_modules();
 	return cb->new_id && cb->stack ? 0 : -ENOMEM;
 }
 
@@ -219,9 +177,8 @@ void vh_core_btf__free(struct vh_core_btf *cb)
 	if (!cb)
 		return;
 	forget_object(cb);
-	if (cb->kernel && !cb->fallback) /* shared since load_kernel */
-		vh_vmlinux_btf__share(NULL, 0);
-	btf__free(cb->kernel);
+	if (cb->fallback) /* the running kernel's is vh_vmlinux_btf__get's */
+		btf__free(cb->kernel);
 	free(cb->fallback);
 	free(cb->new_id);
 	free(cb->stack);

@@ -11,6 +11,8 @@
 
 BPFGATE_STATIC := $(O)/bpfgate.static
 STATIC_LDFLAGS := -static
+# libbpf.a's own calls for the kernel BTF reach bpfgate's (host/vmlinux_btf.c)
+STATIC_WRAP := -Wl,--wrap=btf__load_vmlinux_btf
 
 $(O)/harness/vm/kernel_cache.o: HOST_CFLAGS += -DBPFGATE_CI_DIR='"$(CURDIR)/ci"'
 
@@ -21,7 +23,7 @@ $(O)/harness/vm-static/eu_search.o: verifier-harness/vm/vm-static/eu_search.c
 
 $(BPFGATE_STATIC): $(HARNESS_OBJS) $(O)/harness/vm-static/eu_search.o
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(HOST_CFLAGS) $(STATIC_LDFLAGS) $^ -o $@ -lbpf -lelf -lz -lzstd $(LDFLAGS)
+	$(Q)$(CC) $(HOST_CFLAGS) $(STATIC_LDFLAGS) $^ -o $@ $(STATIC_WRAP) -lbpf -lelf -lz -lzstd $(LDFLAGS)
 
 all: $(BPFGATE_STATIC)
 
