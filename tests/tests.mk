@@ -19,8 +19,14 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 FUNC_SRCS := $(wildcard tests/functional/test_*.c)
 FUNC_BINS := $(patsubst tests/functional/%.c,$(O)/tests/functional/%,$(FUNC_SRCS))
-# the helpers every functional test links (a change rebuilds the tests)
-FUNC_LIB_SRCS := $(wildcard tests/functional/lib_*.c)
+# the helpers every functional test links (a change rebuilds the tests), and the
+# kernel BTF parsed once per test as bpfgate parses it (verifier-harness/host/
+# vmlinux_btf.c): each of a test's loads would parse all of it again, 70-120 ms
+# in a TCG guest
+FUNC_LIB_SRCS := $(wildcard tests/functional/lib_*.c) verifier-harness/host/vmlinux_btf.c \
+	verifier-harness/util/fs_util.c
+FUNC_INCS := -I$(O)/programs -Iprograms -Itests/functional -Iverifier-harness/host \
+	-Iverifier-harness/util
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(O)/tests/fuzz/%,$(FUZZ_SRCS))
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check)
@@ -37,7 +43,7 @@ $(O)/tests/unit/%: tests/unit/%.c $(HARNESS_LIB_OBJS)
 # Functional tests of the programs: Check tests on the programs' skeletons.
 $(O)/tests/functional/%: tests/functional/%.c $(FUNC_LIB_SRCS) $(BPF_SKELS)
 	@mkdir -p $(@D)
-	$(qcc)$(CC) $(HOST_CFLAGS) -I$(O)/programs -Iprograms -Itests/functional -MMD -MP -MF $@.d \
+	$(qcc)$(CC) $(HOST_CFLAGS) $(FUNC_INCS) -MMD -MP -MF $@.d \
 		$< $(FUNC_LIB_SRCS) programs/common/loader.c -o $@ $(LIBS) $(CHECK_LIBS)
 
 # Fuzz targets link the harness sources built with clang and the fuzzer runtime.
@@ -77,10 +83,10 @@ CHECK_STATIC_LIBS = $(shell $(PKG_CONFIG) --static --libs check)
 $(O)/tests/functional-static/%: tests/functional/%.c $(FUNC_LIB_SRCS) $(BPF_SKELS) \
 		$(O)/harness/vm-static/eu_search.o
 	@mkdir -p $(@D)
-	$(qcc)$(CC) $(HOST_CFLAGS) -static -I$(O)/programs -Iprograms -Itests/functional -MMD -MP \
+	$(qcc)$(CC) $(HOST_CFLAGS) -static $(FUNC_INCS) -MMD -MP \
 		-MF $@.d $< $(FUNC_LIB_SRCS) programs/common/loader.c \
 		$(O)/harness/vm-static/eu_search.o \
-		-o $@ -lbpf -lelf -lz -lzstd $(CHECK_STATIC_LIBS) $(LDFLAGS)
+		-o $@ $(STATIC_WRAP) -lbpf -lelf -lz -lzstd $(CHECK_STATIC_LIBS) $(LDFLAGS)
 
 .PHONY: functional-static
 functional-static: $(FUNC_STATIC_BINS)

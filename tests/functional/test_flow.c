@@ -588,7 +588,7 @@ START_TEST(test_random_packets_pass)
 	struct flow_metrics m;
 	struct fixture fx;
 	unsigned int seed = 12345;
-	int i, j, n = 3000, tc_runs = 0;
+	int i, j, n = 1000, tc_runs = 0;
 	__u32 ret;
 
 	fx_open(&fx);

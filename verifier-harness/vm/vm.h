@@ -76,6 +76,12 @@ struct vh_vm {
 };
 
 /* A command line being built (the runner's). */
+/* On every guest's kernel command line: expedited RCU grace periods. A 1-vCPU guest
+ * otherwise sits idle through each normal one, and tracing programs' detach and
+ * free, map frees and netns teardown wait for them (0.4-0.5 s of a 6.1 guest's
+ * 6 s under TCG). Nothing the verifier or a test sees changes. */
+#define VH_VM_GUEST_APPEND "rcupdate.rcu_expedited=1"
+
 #define VH_ARGV_MAX 64
 struct vh_argv {
 	char *v[VH_ARGV_MAX + 1];

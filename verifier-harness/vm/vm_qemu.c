@@ -288,11 +288,11 @@ static void runner_args(const struct vh_vm *vm, struct vh_argv *a)
 	vh_argv__add(a, "-append");
 	if (!vm->run->kvm && vm->run->tsc_khz)
 		vh_argv__add(a, "console=ttyS0 panic=-1 reboot=t oops=panic rdinit=/init "
-			   "tsc_early_khz=%lu tsc=reliable %s",
+			   VH_VM_GUEST_APPEND " tsc_early_khz=%lu tsc=reliable %s",
 			vm->run->tsc_khz, getenv("BPFGATE_VM_APPEND") ?: "");
 	else
-		vh_argv__add(a, "console=ttyS0 panic=-1 reboot=t oops=panic rdinit=/init %s",
-			getenv("BPFGATE_VM_APPEND") ?: "");
+		vh_argv__add(a, "console=ttyS0 panic=-1 reboot=t oops=panic rdinit=/init "
+			   VH_VM_GUEST_APPEND " %s", getenv("BPFGATE_VM_APPEND") ?: "");
 	vh_argv__add(a, "-serial");
 	vh_argv__add(a, "file:%s/console.log", vm->rundir);
 	vh_argv__add(a, "-chardev");

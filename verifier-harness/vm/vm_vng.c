@@ -77,7 +77,7 @@ static void runner_args(const struct vh_vm *vm, struct vh_argv *a)
 	vh_argv__add(a, "--rwdir");
 	vh_argv__add(a, "%s=%s", vm->rundir, vm->rundir);
 	vh_argv__add(a, "--append");
-	vh_argv__add(a, "panic=-1");
+	vh_argv__add(a, "panic=-1 " VH_VM_GUEST_APPEND);
 	vh_argv__add(a, "--exec");
 	vh_argv__add(a, "sh %s/guest.sh", vm->rundir);
 }
