@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
 #include "object_maps.h"
 #include "strfmt.h"
 
@@ -106,6 +108,149 @@ static bool made_per_load(enum bpf_map_type type)
 	}
 }
 
+/*
+ * Maps shared between objects: made by a load that succeeded, reused by a later
+ * object's map of the same name and definition. At most SHARED_MAX, the oldest
+ * replaced.
+ */
+#define SHARED_MAX 64
+struct map_def {
+	char *name;
+	__u32 type, key_size, value_size, max_entries, flags, numa_node, ifindex;
+	__u64 extra;
+};
+static struct {
+	struct map_def def[SHARED_MAX];
+	int fd[SHARED_MAX];
+	int n, oldest;
+} shared;
+
+/* Whether a value of type id has fields the verifier checks through their BTF
+ * (spin locks, timers, graph roots and nodes, refcounts: kernel structs named
+ * bpf_*; kptrs: pointers with a type tag). Unknown or too deep counts as yes. */
+static bool special_fields(const struct btf *btf, __u32 id, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *name;
+
+	if (!id)
+		return false;
+	if (!t || depth > 32)
+		return true;
+	switch (btf_kind(t)) {
+	case BTF_KIND_TYPE_TAG:
+		return true;
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+		return special_fields(btf, t->type, depth + 1);
+	case BTF_KIND_PTR: /* only a tag makes a pointer special: not followed further */
+		for (t = btf__type_by_id(btf, t->type); t && (btf_is_mod(t) || btf_is_typedef(t));
+		     t = btf__type_by_id(btf, t->type))
+			if (btf_is_type_tag(t))
+				return true;
+		return false;
+	case BTF_KIND_ARRAY:
+		return special_fields(btf, btf_array(t)->type, depth + 1);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		name = btf__name_by_offset(btf, t->name_off);
+		if (name && !strncmp(name, "bpf_", 4))
+			return true;
+		for (__u16 i = 0; i < btf_vlen(t); i++)
+			if (special_fields(btf, btf_members(t)[i].type, depth + 1))
+				return true;
+		return false;
+	default: /* INT, ENUM, FLOAT, FWD */
+		return false;
+	}
+}
+
+/* Whether map can be shared between objects: its verification depends on its
+ * definition and name alone (the log names it). */
+static bool shareable(const struct bpf_object *obj, const struct bpf_map *map)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+
+	return !bpf_map__is_internal(map) && bpf_map__autocreate(map) &&
+	       !made_per_load(bpf_map__type(map)) && !keeps_zero_entries(bpf_map__type(map)) &&
+	       (!bpf_map__btf_value_type_id(map) ||
+		(btf && !special_fields(btf, bpf_map__btf_value_type_id(map), 0)));
+}
+
+static struct map_def def_of(const struct bpf_map *map)
+{
+	return (struct map_def){
+		.name = (char *)bpf_map__name(map),
+		.type = bpf_map__type(map),
+		.key_size = bpf_map__key_size(map),
+		.value_size = bpf_map__value_size(map),
+		.max_entries = bpf_map__max_entries(map),
+		.flags = bpf_map__map_flags(map),
+		.numa_node = bpf_map__numa_node(map),
+		.ifindex = bpf_map__ifindex(map),
+		.extra = bpf_map__map_extra(map),
+	};
+}
+
+static int find_shared(const struct map_def *d)
+{
+	for (int i = 0; i < shared.n; i++) {
+		const struct map_def *s = &shared.def[i];
+
+		if (s->type == d->type && s->key_size == d->key_size &&
+		    s->value_size == d->value_size && s->max_entries == d->max_entries &&
+		    s->flags == d->flags && s->numa_node == d->numa_node &&
+		    s->ifindex == d->ifindex && s->extra == d->extra && !strcmp(s->name, d->name))
+			return i;
+	}
+	return -1;
+}
+
+static void share(const struct bpf_object *obj, const struct bpf_map *map)
+{
+	struct map_def d = def_of(map);
+	int i, fd;
+
+	if (bpf_map__fd(map) < 0 || !shareable(obj, map) || find_shared(&d) >= 0)
+		return;
+	d.name = strdup(d.name);
+	fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
+	if (!d.name || fd < 0) {
+		free(d.name);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (shared.n < SHARED_MAX) {
+		i = shared.n++;
+	} else {
+		i = shared.oldest;
+		shared.oldest = (shared.oldest + 1) % SHARED_MAX;
+		free(shared.def[i].name);
+		close(shared.fd[i]);
+	}
+	shared.def[i] = d;
+	shared.fd[i] = fd;
+}
+
+static int reuse_shared(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	int reused = 0;
+
+	bpf_object__for_each_map(map, obj) {
+		struct map_def d = def_of(map);
+		int i;
+
+		if (shareable(obj, map) && (i = find_shared(&d)) >= 0 &&
+		    !bpf_map__reuse_fd(map, shared.fd[i]))
+			reused++;
+	}
+	return reused;
+}
+
 void vh_object_maps__drop(void)
 {
 	for (int i = 0; i < kept.n; i++)
@@ -134,7 +279,7 @@ int vh_object_maps__reuse(struct bpf_object *obj, const char *path)
 	int i = 0, reused = 0;
 
 	if (!is_kept(path, &st))
-		return 0;
+		return reuse_shared(obj);
 	bpf_object__for_each_map(map, obj) {
 		if (i >= kept.n)
 			break;
@@ -167,6 +312,7 @@ void vh_object_maps__keep(struct bpf_object *obj, const char *path)
 	bpf_object__for_each_map(map, obj) {
 		int fd = bpf_map__fd(map);
 
+		share(obj, map);
 		kept.fds[i++] = fd >= 0 && !made_per_load(bpf_map__type(map)) ?
 			fcntl(fd, F_DUPFD_CLOEXEC, 3) : -1;
 	}

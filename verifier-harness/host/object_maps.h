@@ -44,6 +44,15 @@ int vh_object_maps__create_failure(struct bpf_object *obj, const char *libbpf_ms
  * One object is kept per process (the last one); a load of another file lets
  * the kept maps go.
  *
+ * Between objects, a map is shared where its verification depends on nothing
+ * but its name (the log names it) and its definition (type, key and value size,
+ * max_entries, flags, NUMA node, ifindex, map_extra): a later object's map of
+ * the same name and definition reuses the first one made (projects repeat the
+ * maps of a shared header in every object). Not shared: the types above,
+ * .rodata/.data/.bss/.kconfig (their contents are the object's), storage maps,
+ * and maps whose value has fields the verifier checks through their BTF (spin
+ * locks, timers, kptrs, graph roots and nodes, refcounts). Up to 64 are kept.
+ *
  * __reuse() is called between open and load; __keep() after a load that
  * succeeded, before the object is closed. __reuse() returns how many maps it
  * reused (0 when the object is not the kept one).

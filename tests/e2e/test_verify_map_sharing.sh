@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Maps shared between objects (object_maps.c): a map of the same name and
+# definition as one an earlier object made is reused, not made again; a map whose
+# value has a spin lock (checked through its BTF), or whose definition differs, is
+# made for its own object; and a program's result is the same as verified alone.
+. "$(dirname "$0")/../lib.sh"
+
+[ "$(id -u)" = 0 ] || skip "loading BPF programs needs root"
+command -v strace >/dev/null || skip "strace not installed"
+gen() { # gen NAME ENTRIES: an XDP program on a per-CPU hash and a map with a lock
+	cat >"$T/$1.bpf.c" <<C
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+struct locked { struct bpf_spin_lock lock; __u64 n; };
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, $2);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, __u32);
+	__type(value, struct locked);
+} guarded SEC(".maps");
+SEC("xdp") int $1_prog(struct xdp_md *ctx)
+{
+	__u32 k = ctx->ingress_ifindex;
+	__u64 *v = bpf_map_lookup_elem(&counts, &k);
+	struct locked *l = bpf_map_lookup_elem(&guarded, &k);
+
+	if (v)
+		*v += 1;
+	if (l) {
+		bpf_spin_lock(&l->lock);
+		l->n++;
+		bpf_spin_unlock(&l->lock);
+	}
+	return XDP_PASS;
+}
+char LICENSE[] SEC("license") = "GPL";
+C
+	${CLANG:-clang} -g -O2 -target bpf -Icompiler -c "$T/$1.bpf.c" -o "$T/$1.bpf.o" ||
+		fail "compile $1.bpf.c"
+}
+gen first 4096
+gen second 4096
+gen other 8192
+
+strace -f -qq -e trace=bpf -o "$T/strace" "$BPFGATE" verify --no-cache --jobs 1 --json \
+	"$T/first.bpf.o" "$T/second.bpf.o" "$T/other.bpf.o" >"$T/all.json" 2>"$T/err" ||
+	fail "verify: $(cat "$T/err")"
+made() { grep -c "BPF_MAP_CREATE.*map_name=\"$1\"" "$T/strace" || true; }
+expect_eq "$(made counts)" 2 "per-CPU hashes made for 3 objects (2 alike, 1 larger)"
+expect_eq "$(made guarded)" 3 "maps with a spin lock made for 3 objects"
+
+# the second object's result is the one it has alone
+"$BPFGATE" verify --no-cache --jobs 1 --json "$T/second.bpf.o" >"$T/alone.json" ||
+	fail "verify second alone"
+python3 - "$T/all.json" "$T/alone.json" <<'PY' || fail "results differ"
+import json, sys
+def rows(p):
+    return {r["program"]: {k: v for k, v in r.items()
+                           if k not in ("verification_time_us", "object")}
+            for r in json.load(open(p))["results"]}
+together, alone = rows(sys.argv[1]), rows(sys.argv[2])
+assert together["second_prog"] == alone["second_prog"], (together["second_prog"], alone["second_prog"])
+assert all(r["verdict"] == "pass" for r in together.values()), together
+PY
+echo "maps alike shared between objects, a map with a lock or another size made anew; same result"
