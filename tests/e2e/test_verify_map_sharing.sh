@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Maps shared between objects (object_maps.c): a map of the same name and
 # definition as one an earlier object made is reused, not made again; a map whose
-# value has a spin lock (checked through its BTF), or whose definition differs, is
-# made for its own object; and a program's result is the same as verified alone.
+# value has a spin lock (checked through its BTF), whose definition differs, or
+# which could hold more than the 256 MiB kept for sharing, is made for its own
+# object; and a program's result is the same as verified alone.
 . "$(dirname "$0")/../lib.sh"
 
 [ "$(id -u)" = 0 ] || skip "loading BPF programs needs root"
 command -v strace >/dev/null || skip "strace not installed"
-gen() { # gen NAME ENTRIES: an XDP program on a per-CPU hash and a map with a lock
+gen() { # gen NAME ENTRIES: an XDP program on a per-CPU hash, a map with a lock
+	# and a hash that could hold 512 MiB (allocated as it fills: it costs nothing here)
 	cat >"$T/$1.bpf.c" <<C
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -24,6 +26,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct locked);
 } guarded SEC(".maps");
+struct big { char b[65536]; };
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct big);
+} huge SEC(".maps");
 SEC("xdp") int $1_prog(struct xdp_md *ctx)
 {
 	__u32 k = ctx->ingress_ifindex;
@@ -54,6 +64,7 @@ strace -f -qq -e trace=bpf -o "$T/strace" "$BPFGATE" verify --no-cache --jobs 1 
 made() { grep -c "BPF_MAP_CREATE.*map_name=\"$1\"" "$T/strace" || true; }
 expect_eq "$(made counts)" 2 "per-CPU hashes made for 3 objects (2 alike, 1 larger)"
 expect_eq "$(made guarded)" 3 "maps with a spin lock made for 3 objects"
+expect_eq "$(made huge)" 3 "maps of 512 MiB made for 3 objects"
 
 # the second object's result is the one it has alone
 "$BPFGATE" verify --no-cache --jobs 1 --json "$T/second.bpf.o" >"$T/alone.json" ||
@@ -68,4 +79,4 @@ together, alone = rows(sys.argv[1]), rows(sys.argv[2])
 assert together["second_prog"] == alone["second_prog"], (together["second_prog"], alone["second_prog"])
 assert all(r["verdict"] == "pass" for r in together.values()), together
 PY
-echo "maps alike shared between objects, a map with a lock or another size made anew; same result"
+echo "maps alike shared between objects, a map with a lock, another size or past the budget made anew; same result"

@@ -110,10 +110,13 @@ static bool made_per_load(enum bpf_map_type type)
 
 /*
  * Maps shared between objects: made by a load that succeeded, reused by a later
- * object's map of the same name and definition. At most SHARED_MAX, the oldest
- * replaced.
+ * object's map of the same name and definition. At most SHARED_MAX maps of at
+ * most SHARED_BYTES in all (by their definitions: entries times key and value,
+ * times the CPUs for per-CPU maps), the oldest let go first: a run keeps no more
+ * kernel memory than that beyond the object it is loading.
  */
 #define SHARED_MAX 64
+#define SHARED_BYTES (256ull << 20)
 struct map_def {
 	char *name;
 	__u32 type, key_size, value_size, max_entries, flags, numa_node, ifindex;
@@ -121,8 +124,10 @@ struct map_def {
 };
 static struct {
 	struct map_def def[SHARED_MAX];
-	int fd[SHARED_MAX];
-	int n, oldest;
+	int fd[SHARED_MAX];         /* -1 (or 0 before the first use): a free slot */
+	unsigned long long bytes[SHARED_MAX], total;
+	unsigned long seq[SHARED_MAX], next_seq;
+	int n;                      /* slots used so far, free ones included */
 } shared;
 
 /* Whether a value of type id has fields the verifier checks through their BTF
@@ -199,7 +204,7 @@ static int find_shared(const struct map_def *d)
 	for (int i = 0; i < shared.n; i++) {
 		const struct map_def *s = &shared.def[i];
 
-		if (s->type == d->type && s->key_size == d->key_size &&
+		if (shared.fd[i] > 0 && s->type == d->type && s->key_size == d->key_size &&
 		    s->value_size == d->value_size && s->max_entries == d->max_entries &&
 		    s->flags == d->flags && s->numa_node == d->numa_node &&
 		    s->ifindex == d->ifindex && s->extra == d->extra && !strcmp(s->name, d->name))
@@ -208,12 +213,73 @@ static int find_shared(const struct map_def *d)
 	return -1;
 }
 
+/* What a map of definition d may cost the kernel, roughly. */
+static unsigned long long map_bytes(const struct map_def *d)
+{
+	unsigned long long per = (unsigned long long)d->key_size + d->value_size;
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+
+	switch (d->type) {
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		per = d->key_size + (unsigned long long)d->value_size * (cpus > 0 ? cpus : 1);
+		break;
+	case BPF_MAP_TYPE_RINGBUF:
+	case BPF_MAP_TYPE_USER_RINGBUF:
+		per = 1; /* max_entries is the size in bytes */
+		break;
+	default:
+		break;
+	}
+	return per * d->max_entries;
+}
+
+static void let_go(int i)
+{
+	free(shared.def[i].name);
+	close(shared.fd[i]);
+	shared.def[i].name = NULL;
+	shared.fd[i] = -1;
+	shared.total -= shared.bytes[i];
+}
+
+/* A free slot once the oldest maps are let go to make room for bytes more; -1
+ * when bytes alone are past the budget. */
+static int make_room(unsigned long long bytes)
+{
+	if (bytes > SHARED_BYTES)
+		return -1;
+	for (;;) {
+		int oldest = -1, used = 0;
+
+		for (int i = 0; i < shared.n; i++) {
+			if (shared.fd[i] <= 0)
+				continue;
+			used++;
+			if (oldest < 0 || shared.seq[i] < shared.seq[oldest])
+				oldest = i;
+		}
+		if (shared.total + bytes <= SHARED_BYTES && used < SHARED_MAX) {
+			for (int i = 0; i < shared.n; i++)
+				if (shared.fd[i] <= 0)
+					return i;
+			return shared.n++;
+		}
+		let_go(oldest);
+	}
+}
+
 static void share(const struct bpf_object *obj, const struct bpf_map *map)
 {
 	struct map_def d = def_of(map);
+	unsigned long long bytes = map_bytes(&d);
 	int i, fd;
 
 	if (bpf_map__fd(map) < 0 || !shareable(obj, map) || find_shared(&d) >= 0)
+		return;
+	i = make_room(bytes);
+	if (i < 0)
 		return;
 	d.name = strdup(d.name);
 	fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
@@ -223,16 +289,11 @@ static void share(const struct bpf_object *obj, const struct bpf_map *map)
 			close(fd);
 		return;
 	}
-	if (shared.n < SHARED_MAX) {
-		i = shared.n++;
-	} else {
-		i = shared.oldest;
-		shared.oldest = (shared.oldest + 1) % SHARED_MAX;
-		free(shared.def[i].name);
-		close(shared.fd[i]);
-	}
 	shared.def[i] = d;
 	shared.fd[i] = fd;
+	shared.bytes[i] = bytes;
+	shared.total += bytes;
+	shared.seq[i] = ++shared.next_seq;
 }
 
 static int reuse_shared(struct bpf_object *obj)

@@ -51,7 +51,9 @@ int vh_object_maps__create_failure(struct bpf_object *obj, const char *libbpf_ms
  * maps of a shared header in every object). Not shared: the types above,
  * .rodata/.data/.bss/.kconfig (their contents are the object's), storage maps,
  * and maps whose value has fields the verifier checks through their BTF (spin
- * locks, timers, kptrs, graph roots and nodes, refcounts). Up to 64 are kept.
+ * locks, timers, kptrs, graph roots and nodes, refcounts). Up to 64 are kept,
+ * of up to 256 MiB in all by their definitions (the oldest let go first; a map
+ * that could hold more is never kept).
  *
  * __reuse() is called between open and load; __keep() after a load that
  * succeeded, before the object is closed. __reuse() returns how many maps it
