@@ -122,12 +122,17 @@ struct map_def {
 	__u32 type, key_size, value_size, max_entries, flags, numa_node, ifindex;
 	__u64 extra;
 };
+/* the kept maps are map[0..n) */
 static struct {
-	struct map_def def[SHARED_MAX];
-	int fd[SHARED_MAX];         /* -1 (or 0 before the first use): a free slot */
-	unsigned long long bytes[SHARED_MAX], total;
-	unsigned long seq[SHARED_MAX], next_seq;
-	int n;                      /* slots used so far, free ones included */
+	struct shared_map {
+		struct map_def def;
+		int fd;
+		unsigned long long bytes; /* map_bytes(&def) */
+		unsigned long seq;        /* when kept: the smallest is the oldest */
+	} map[SHARED_MAX];
+	int n;
+	unsigned long long total; /* their bytes */
+	unsigned long next_seq;
 } shared;
 
 /* Whether a value of type id has fields the verifier checks through their BTF
@@ -202,9 +207,9 @@ static struct map_def def_of(const struct bpf_map *map)
 static int find_shared(const struct map_def *d)
 {
 	for (int i = 0; i < shared.n; i++) {
-		const struct map_def *s = &shared.def[i];
+		const struct map_def *s = &shared.map[i].def;
 
-		if (shared.fd[i] > 0 && s->type == d->type && s->key_size == d->key_size &&
+		if (s->type == d->type && s->key_size == d->key_size &&
 		    s->value_size == d->value_size && s->max_entries == d->max_entries &&
 		    s->flags == d->flags && s->numa_node == d->numa_node &&
 		    s->ifindex == d->ifindex && s->extra == d->extra && !strcmp(s->name, d->name))
@@ -217,12 +222,14 @@ static int find_shared(const struct map_def *d)
 static unsigned long long map_bytes(const struct map_def *d)
 {
 	unsigned long long per = (unsigned long long)d->key_size + d->value_size;
-	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	int cpus;
 
 	switch (d->type) {
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		/* a value per possible CPU, as the kernel allocates them */
+		cpus = libbpf_num_possible_cpus();
 		per = d->key_size + (unsigned long long)d->value_size * (cpus > 0 ? cpus : 1);
 		break;
 	case BPF_MAP_TYPE_RINGBUF:
@@ -235,51 +242,28 @@ static unsigned long long map_bytes(const struct map_def *d)
 	return per * d->max_entries;
 }
 
-static void let_go(int i)
+/* Let the oldest kept map go; the last one takes its place. */
+static void let_go_oldest(void)
 {
-	free(shared.def[i].name);
-	close(shared.fd[i]);
-	shared.def[i].name = NULL;
-	shared.fd[i] = -1;
-	shared.total -= shared.bytes[i];
-}
+	int o = 0;
 
-/* A free slot once the oldest maps are let go to make room for bytes more; -1
- * when bytes alone are past the budget. */
-static int make_room(unsigned long long bytes)
-{
-	if (bytes > SHARED_BYTES)
-		return -1;
-	for (;;) {
-		int oldest = -1, used = 0;
-
-		for (int i = 0; i < shared.n; i++) {
-			if (shared.fd[i] <= 0)
-				continue;
-			used++;
-			if (oldest < 0 || shared.seq[i] < shared.seq[oldest])
-				oldest = i;
-		}
-		if (shared.total + bytes <= SHARED_BYTES && used < SHARED_MAX) {
-			for (int i = 0; i < shared.n; i++)
-				if (shared.fd[i] <= 0)
-					return i;
-			return shared.n++;
-		}
-		let_go(oldest);
-	}
+	for (int i = 1; i < shared.n; i++)
+		if (shared.map[i].seq < shared.map[o].seq)
+			o = i;
+	free(shared.map[o].def.name);
+	close(shared.map[o].fd);
+	shared.total -= shared.map[o].bytes;
+	shared.map[o] = shared.map[--shared.n];
 }
 
 static void share(const struct bpf_object *obj, const struct bpf_map *map)
 {
 	struct map_def d = def_of(map);
 	unsigned long long bytes = map_bytes(&d);
-	int i, fd;
+	int fd;
 
-	if (bpf_map__fd(map) < 0 || !shareable(obj, map) || find_shared(&d) >= 0)
-		return;
-	i = make_room(bytes);
-	if (i < 0)
+	if (bpf_map__fd(map) < 0 || bytes > SHARED_BYTES || !shareable(obj, map) ||
+	    find_shared(&d) >= 0)
 		return;
 	d.name = strdup(d.name);
 	fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
@@ -289,11 +273,10 @@ static void share(const struct bpf_object *obj, const struct bpf_map *map)
 			close(fd);
 		return;
 	}
-	shared.def[i] = d;
-	shared.fd[i] = fd;
-	shared.bytes[i] = bytes;
+	while (shared.n == SHARED_MAX || shared.total + bytes > SHARED_BYTES)
+		let_go_oldest();
+	shared.map[shared.n++] = (struct shared_map){ d, fd, bytes, ++shared.next_seq };
 	shared.total += bytes;
-	shared.seq[i] = ++shared.next_seq;
 }
 
 static int reuse_shared(struct bpf_object *obj)
@@ -306,7 +289,7 @@ static int reuse_shared(struct bpf_object *obj)
 		int i;
 
 		if (shareable(obj, map) && (i = find_shared(&d)) >= 0 &&
-		    !bpf_map__reuse_fd(map, shared.fd[i]))
+		    !bpf_map__reuse_fd(map, shared.map[i].fd))
 			reused++;
 	}
 	return reused;
