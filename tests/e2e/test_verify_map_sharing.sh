@@ -79,4 +79,50 @@ together, alone = rows(sys.argv[1]), rows(sys.argv[2])
 assert together["second_prog"] == alone["second_prog"], (together["second_prog"], alone["second_prog"])
 assert all(r["verdict"] == "pass" for r in together.values()), together
 PY
+# Hostile BTF: a map value's pointer through a typedef that names itself. The
+# check for fields the verifier reads through BTF must end (the map is then not
+# shared), and both copies of the object are verified.
+cat >"$T/loop.bpf.c" <<'C'
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+typedef int loopy;
+struct loop_val { loopy *p; };
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct loop_val);
+} looped SEC(".maps");
+SEC("xdp") int loop_prog(struct xdp_md *ctx)
+{
+	__u32 k = 0;
+	return bpf_map_lookup_elem(&looped, &k) ? XDP_PASS : XDP_DROP;
+}
+char LICENSE[] SEC("license") = "GPL";
+C
+${CLANG:-clang} -g -O2 -target bpf -Icompiler -c "$T/loop.bpf.c" -o "$T/loop.bpf.o" ||
+	fail "compile loop.bpf.c"
+python3 - "$T/loop.bpf.o" "$T/loop2.bpf.o" <<'PY' || fail "patch loop.bpf.o"
+import struct, sys
+sys.path.insert(0, "tests/fixtures/crash")
+from make_crash_objects import btf_types, sections
+elf = bytearray(open(sys.argv[1], "rb").read())
+btf = next(s for s in sections(elf) if s["sname"] == ".BTF")
+for tid, t in enumerate(btf_types(elf, btf)):
+    if t and t[1] == 8 and t[2] == "loopy":   # TYPEDEF loopy -> itself
+        struct.pack_into("<I", elf, t[0] + 8, tid)
+        break
+else:
+    sys.exit("typedef loopy not found")
+open(sys.argv[2], "wb").write(elf)
+PY
+cp "$T/loop2.bpf.o" "$T/loop3.bpf.o"
+timeout 60 "$BPFGATE" verify --no-cache --jobs 1 --json "$T/loop2.bpf.o" "$T/loop3.bpf.o" \
+	>"$T/loop.json" 2>"$T/loop.err"
+rc=$?
+[ $rc != 124 ] || fail "verify hung on a typedef that names itself"
+n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"]))' \
+	"$T/loop.json") || fail "no JSON for the looping typedef (exit $rc): $(cat "$T/loop.err")"
+expect_eq "$n" 2 "results for two objects with a looping typedef"
+
 echo "maps alike shared between objects, a map with a lock, another size or past the budget made anew; same result"

@@ -137,15 +137,16 @@ static struct {
 
 /* Whether a value of type id has fields the verifier checks through their BTF
  * (spin locks, timers, graph roots and nodes, refcounts: kernel structs named
- * bpf_*; kptrs: pointers with a type tag). Unknown or too deep counts as yes. */
-static bool special_fields(const struct btf *btf, __u32 id, int depth)
+ * bpf_*; kptrs: pointers with a type tag). Unknown, too deep or too large (more
+ * than *left types looked at: a hostile object's nested structs) counts as yes. */
+static bool special_fields(const struct btf *btf, __u32 id, int depth, int *left)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	const char *name;
 
 	if (!id)
 		return false;
-	if (!t || depth > 32)
+	if (!t || depth > 32 || --*left < 0)
 		return true;
 	switch (btf_kind(t)) {
 	case BTF_KIND_TYPE_TAG:
@@ -154,22 +155,23 @@ static bool special_fields(const struct btf *btf, __u32 id, int depth)
 	case BTF_KIND_CONST:
 	case BTF_KIND_VOLATILE:
 	case BTF_KIND_RESTRICT:
-		return special_fields(btf, t->type, depth + 1);
+		return special_fields(btf, t->type, depth + 1, left);
 	case BTF_KIND_PTR: /* only a tag makes a pointer special: not followed further */
 		for (t = btf__type_by_id(btf, t->type); t && (btf_is_mod(t) || btf_is_typedef(t));
 		     t = btf__type_by_id(btf, t->type))
-			if (btf_is_type_tag(t))
+			/* a hostile object's typedefs can loop */
+			if (btf_is_type_tag(t) || --*left < 0)
 				return true;
 		return false;
 	case BTF_KIND_ARRAY:
-		return special_fields(btf, btf_array(t)->type, depth + 1);
+		return special_fields(btf, btf_array(t)->type, depth + 1, left);
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
 		name = btf__name_by_offset(btf, t->name_off);
 		if (name && !strncmp(name, "bpf_", 4))
 			return true;
 		for (__u16 i = 0; i < btf_vlen(t); i++)
-			if (special_fields(btf, btf_members(t)[i].type, depth + 1))
+			if (special_fields(btf, btf_members(t)[i].type, depth + 1, left))
 				return true;
 		return false;
 	default: /* INT, ENUM, FLOAT, FWD */
@@ -182,11 +184,12 @@ static bool special_fields(const struct btf *btf, __u32 id, int depth)
 static bool shareable(const struct bpf_object *obj, const struct bpf_map *map)
 {
 	const struct btf *btf = bpf_object__btf(obj);
+	int left = 4096;
 
 	return !bpf_map__is_internal(map) && bpf_map__autocreate(map) &&
 	       !made_per_load(bpf_map__type(map)) && !keeps_zero_entries(bpf_map__type(map)) &&
 	       (!bpf_map__btf_value_type_id(map) ||
-		(btf && !special_fields(btf, bpf_map__btf_value_type_id(map), 0)));
+		(btf && !special_fields(btf, bpf_map__btf_value_type_id(map), 0, &left)));
 }
 
 static struct map_def def_of(const struct bpf_map *map)
