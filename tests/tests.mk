@@ -24,6 +24,7 @@ FUNC_BINS := $(patsubst tests/functional/%.c,$(O)/tests/functional/%,$(FUNC_SRCS
 # vmlinux_btf.c): each of a test's loads would parse all of it again, 70-120 ms
 # in a TCG guest
 FUNC_LIB_SRCS := $(wildcard tests/functional/lib_*.c) verifier-harness/host/vmlinux_btf.c \
+	verifier-harness/host/btf_index.c \
 	verifier-harness/util/fs_util.c
 FUNC_INCS := -I$(O)/programs -Iprograms -Itests/functional -Iverifier-harness/host \
 	-Iverifier-harness/util

@@ -58,11 +58,12 @@ int main(int argc, char **argv)
 
 	/* before anything opens a file: none may land on a closed stdout */
 	vh_out_file__guard_std();
-	/* libbpf parses the kernel's BTF (megabytes) for every program loaded: keep
-	 * freed memory in the heap for the next parse instead of returning it to the
-	 * kernel and taking page faults on fresh zeroed pages each time. */
-	mallopt(M_MMAP_THRESHOLD, 256 << 20);
-	mallopt(M_TRIM_THRESHOLD, 512 << 20);
+	/* Blocks of 1 MiB and more (verifier logs, the kernel BTF skeleton) are
+	 * mapped on their own: freeing one gives its memory back, and a new one is
+	 * zero pages that count only where the kernel writes a log. Set, so that
+	 * glibc does not raise it as such blocks are freed, which would put the
+	 * next one in the heap and have calloc clear all of it. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	vh_diag__set_verbosity(0);
 	if (!name) {
 		usage(stderr);

@@ -14,8 +14,10 @@
 #include <linux/bpf.h>
 
 #include "btf_ext.h"
+#include "btf_index.h"
 #include "core_btf.h"
 #include "elf_check.h"
+#include "fs_util.h"
 #include "loader_crash.h"
 #include "vmlinux_btf.h"
 
@@ -28,38 +30,27 @@ struct root {
 };
 
 struct vh_core_btf {
-	struct btf *kernel;
-	__u32 ntypes;      /* btf__type_cnt(kernel) */
+	const struct vh_btf_index *kernel;
+	__u32 ntypes;      /* vh_btf_index__type_cnt(kernel) */
 	char *fallback;    /* the --btf path, or NULL: libbpf's own search */
-	int load_err;      /* the kernel BTF could not be parsed: -errno, tried once */
+	struct btf *file;  /* the --btf file as libbpf parsed it, */
+	struct vh_btf_index *file_index; /* and its index */
+	int load_err;      /* the kernel BTF could not be read: -errno, tried once */
 	bool modules;      /* the running kernel has module BTF besides vmlinux */
-	__u32 *new_id;     /* per kernel type id: its id in the subset, 0 if left out */
+	/* the subset: a bit per kernel type id, and per 64 ids the number of
+	 * marked ids below them (a marked id's rank is its id in the subset) */
+	__u64 *marked;
+	__u32 *rank;
 	__u32 *stack;      /* closure work list (each id is pushed at most once) */
-	/* kernel types by name without flavour, made on the first object that
-	 * needs it: bucket[hash] is the first id, next[id] the following one */
-	__u32 *bucket, *next;
-	__u32 nbuckets;    /* a power of two */
+	__u32 top, cap;
 	/* the last object's answer, known by its file's identity */
 	bool cached;
 	struct stat obj;
 	int fd;
 	char path[32];
 	const char *result;
+	bool whole;       /* its CO-RE relocations need libbpf's whole kernel BTF */
 };
-
-#define IN_SUBSET UINT32_MAX /* new_id[] mark before ids are assigned */
-
-/* libbpf's rule: "X___Y" (X and Y not underscores) marks a flavour suffix. */
-static size_t essential_len(const char *name)
-{
-	size_t n = strlen(name);
-
-	for (size_t i = n >= 5 ? n - 5 + 1 : 0; i-- > 0;)
-		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
-		    name[i + 3] == '_' && name[i + 4] != '_')
-			return i + 1;
-	return n;
-}
 
 /* Call fn on every type id t refers to (the ids matching walks). */
 static void for_each_ref(struct btf_type *t, void (*fn)(__u32 *id, void *ctx), void *ctx)
@@ -99,43 +90,70 @@ static void for_each_ref(struct btf_type *t, void (*fn)(__u32 *id, void *ctx), v
 	}
 }
 
-struct walk {
-	struct vh_core_btf *cb;
-	__u32 top;
-};
+static bool is_marked(const struct vh_core_btf *cb, __u32 id)
+{
+	return cb->marked[id / 64] >> (id % 64) & 1;
+}
 
 static void push(__u32 *id, void *ctx)
 {
-	struct walk *w = ctx;
+	struct vh_core_btf *cb = ctx;
 
-	if (*id && *id < w->cb->ntypes && !w->cb->new_id[*id]) {
-		w->cb->new_id[*id] = IN_SUBSET;
-		w->cb->stack[w->top++] = *id;
+	if (!*id || *id >= cb->ntypes || is_marked(cb, *id))
+		return;
+	if (cb->top == cb->cap) {
+		__u32 *grown = realloc(cb->stack, (cb->cap * 2 + 256) * sizeof(*cb->stack));
+
+		if (!grown) {
+			cb->top = UINT32_MAX; /* the closure is incomplete: no subset */
+			return;
+		}
+		cb->stack = grown;
+		cb->cap = cb->cap * 2 + 256;
 	}
+	if (cb->top == UINT32_MAX)
+		return;
+	cb->marked[*id / 64] |= 1ull << (*id % 64);
+	cb->stack[cb->top++] = *id;
 }
 
-/* A type left out of the subset is 0 in new_id: only pointer targets can be,
- * and those pointers become void *. */
+/* A kernel id's id in the subset: 1 + the marked ids below it. A type left
+ * out is 0: only pointer targets can be, and those pointers become void *. */
 static void remap(__u32 *id, void *ctx)
 {
-	const __u32 *new_id = ctx;
+	const struct vh_core_btf *cb = ctx;
+	__u64 below = cb->marked[*id / 64] & ((1ull << (*id % 64)) - 1);
 
-	*id = new_id[*id];
+	*id = is_marked(cb, *id) ? cb->rank[*id / 64] + __builtin_popcountll(below) + 1 : 0;
 }
 
 /* The kernel BTF and what the subsets need beside it. 0 or -errno. */
 static int load_kernel(struct vh_core_btf *cb)
 {
-	/* the running kernel's: the process's one parse, which libbpf's loads share */
-	cb->kernel = cb->fallback ? btf__parse(cb->fallback, NULL)
-				  : (struct btf *)vh_vmlinux_btf__get();
-	if (!cb->kernel) /* libbpf 1.x: NULL and errno */
-		return errno ? -errno : -ENOENT;
-	cb->ntypes = btf__type_cnt(cb->kernel);
-	cb->new_id = calloc(cb->ntypes, sizeof(*cb->new_id));
-	cb->stack = calloc(cb->ntypes, sizeof(*cb->stack));
-	cb->modules = !cb->fallback && vh_vmlinux_btf__has_modules();
-	return cb->new_id && cb->stack ? 0 : -ENOMEM;
+	if (cb->fallback) {
+		__u32 size = 0;
+		const void *raw;
+
+		cb->file = btf__parse(cb->fallback, NULL);
+		if (!cb->file) /* libbpf 1.x: NULL and errno */
+			return errno ? -errno : -ENOENT;
+		raw = btf__raw_data(cb->file, &size);
+		if (!raw)
+			return -ENOMEM;
+		if (vh_btf_index__open(raw, size, &cb->file_index, NULL))
+			return -EINVAL;
+		cb->kernel = cb->file_index;
+	} else {
+		/* the running kernel's: the process's one index, in the mapped file */
+		cb->kernel = vh_vmlinux_btf__index();
+		if (!cb->kernel)
+			return errno ? -errno : -ENOENT;
+		cb->modules = vh_vmlinux_btf__has_modules();
+	}
+	cb->ntypes = vh_btf_index__type_cnt(cb->kernel);
+	cb->marked = calloc(cb->ntypes / 64 + 1, sizeof(*cb->marked));
+	cb->rank = calloc(cb->ntypes / 64 + 1, sizeof(*cb->rank));
+	return cb->marked && cb->rank ? 0 : -ENOMEM;
 }
 
 int vh_core_btf__open(const char *btf_path, struct vh_core_btf **out)
@@ -169,6 +187,7 @@ static void forget_object(struct vh_core_btf *cb)
 		close(cb->fd);
 	cb->fd = -1;
 	cb->cached = false;
+	cb->whole = false;
 	cb->result = NULL;
 }
 
@@ -177,13 +196,12 @@ void vh_core_btf__free(struct vh_core_btf *cb)
 	if (!cb)
 		return;
 	forget_object(cb);
-	if (cb->fallback) /* the running kernel's is vh_vmlinux_btf__get's */
-		btf__free(cb->kernel);
+	vh_btf_index__free(cb->file_index);
+	btf__free(cb->file);
 	free(cb->fallback);
-	free(cb->new_id);
+	free(cb->marked);
+	free(cb->rank);
 	free(cb->stack);
-	free(cb->bucket);
-	free(cb->next);
 	free(cb);
 }
 
@@ -226,7 +244,7 @@ static int read_roots(const struct btf *local, const struct btf_ext *ext, struct
 			*by_type |= compares_types(kind);
 			if (kind == BPF_CORE_TYPE_ID_LOCAL || !name || !name[0])
 				continue; /* no target needed, or libbpf fails it on any BTF */
-			len = essential_len(name);
+			len = vh_btf_essential_len(name);
 			for (j = 0; j < n; j++)
 				if ((*roots)[j].len == len && (*roots)[j].kind == btf_kind(t) &&
 				    !strncmp((*roots)[j].name, name, len))
@@ -251,138 +269,190 @@ whole:
 	return -1;
 }
 
-/* FNV-1a of a name's first len bytes. */
-static __u32 name_hash(const char *name, size_t len)
-{
-	__u32 h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	return h;
-}
-
-/* Index the kernel's named types once: each object then looks its roots up
- * instead of scanning every kernel type. 0 or -ENOMEM. */
-static int build_index(struct vh_core_btf *cb)
-{
-	cb->nbuckets = 1;
-	while (cb->nbuckets < cb->ntypes)
-		cb->nbuckets <<= 1;
-	cb->bucket = calloc(cb->nbuckets, sizeof(*cb->bucket));
-	cb->next = calloc(cb->ntypes, sizeof(*cb->next));
-	if (!cb->bucket || !cb->next)
-		return -ENOMEM;
-	/* backwards, so that each chain lists ids in ascending order */
-	for (__u32 id = cb->ntypes - 1; id >= 1; id--) {
-		const struct btf_type *t = btf__type_by_id(cb->kernel, id);
-		const char *name = btf__name_by_offset(cb->kernel, t->name_off);
-		__u32 b;
-
-		if (!name || !name[0])
-			continue;
-		b = name_hash(name, essential_len(name)) & (cb->nbuckets - 1);
-		cb->next[id] = cb->bucket[b];
-		cb->bucket[b] = id;
-	}
-	return 0;
-}
-
 /* Mark the candidates of every root and all they reach; false if a root has no
- * candidate in vmlinux while modules might have one, or the index cannot be made. */
+ * candidate in vmlinux while modules might have one, or memory ran out. */
 static bool mark_subset(struct vh_core_btf *cb, struct root *roots, int nroots, bool by_type)
 {
-	struct walk w = { .cb = cb };
-
-	if (!cb->bucket && build_index(cb))
-		return false;
 	for (int j = 0; j < nroots; j++) {
-		__u32 b = name_hash(roots[j].name, roots[j].len) & (cb->nbuckets - 1);
+		struct vh_btf_match m;
+		__u32 id;
 
-		for (__u32 id = cb->bucket[b]; id; id = cb->next[id]) {
-			const struct btf_type *t = btf__type_by_id(cb->kernel, id);
-			const char *name = btf__name_by_offset(cb->kernel, t->name_off);
-			__u32 ref = id;
+		vh_btf_index__match(cb->kernel, roots[j].name, roots[j].len, &m);
+		while ((id = vh_btf_match__next(&m))) {
+			const struct btf_type *t = vh_btf_index__type(cb->kernel, id);
 
-			if (strncmp(roots[j].name, name, roots[j].len) ||
-			    essential_len(name) != roots[j].len)
-				continue;
 			roots[j].found |= roots[j].kind == btf_kind(t);
-			push(&ref, &w);
+			push(&id, cb);
 		}
 	}
 	for (int j = 0; j < nroots; j++)
 		if (!roots[j].found && cb->modules)
 			return false;
-	while (w.top) {
-		struct btf_type *t = (struct btf_type *)btf__type_by_id(cb->kernel, cb->stack[--w.top]);
+	while (cb->top && cb->top != UINT32_MAX) {
+		const struct btf_type *t = vh_btf_index__type(cb->kernel, cb->stack[--cb->top]);
 
 		/* A field's pointer type only has to be a pointer (its size and
 		 * kind are what field relocations check): it becomes void *, and
 		 * the structures behind it stay out. */
 		if (!by_type && btf_is_ptr(t))
 			continue;
-		for_each_ref(t, push, &w);
+		/* the walk only reads the type */
+		for_each_ref((struct btf_type *)t, push, cb);
 	}
+	return cb->top != UINT32_MAX;
+}
+
+/* A growing byte buffer. */
+struct bytes {
+	char *data;
+	size_t len, cap;
+};
+
+static void *bytes_add(struct bytes *b, const void *src, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap * 2 + n + 4096;
+		char *grown = realloc(b->data, cap);
+
+		if (!grown)
+			return NULL;
+		b->data = grown;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, src, n);
+	b->len += n;
+	return b->data + b->len - n;
+}
+
+/* The subset's strings: each kernel string once, found by its kernel offset. */
+struct strings {
+	const struct vh_btf_index *kernel;
+	struct bytes out;
+	__u32 *from, *to; /* open addressing; from 0 is a free slot */
+	__u32 cap, n;
+	bool failed;
+};
+
+static __u32 *slot(struct strings *s, __u32 off)
+{
+	__u32 i = off * 2654435761u & (s->cap - 1);
+
+	while (s->from[i] && s->from[i] != off)
+		i = (i + 1) & (s->cap - 1);
+	return &s->from[i];
+}
+
+static bool strings_grow(struct strings *s)
+{
+	struct strings big = { .cap = s->cap ? s->cap * 2 : 1024 };
+
+	big.from = calloc(big.cap, sizeof(*big.from));
+	big.to = calloc(big.cap, sizeof(*big.to));
+	if (!big.from || !big.to) {
+		free(big.from);
+		free(big.to);
+		return false;
+	}
+	for (__u32 i = 0; i < s->cap; i++)
+		if (s->from[i]) {
+			__u32 *f = slot(&big, s->from[i]);
+
+			*f = s->from[i];
+			big.to[f - big.from] = s->to[i];
+		}
+	free(s->from);
+	free(s->to);
+	s->from = big.from;
+	s->to = big.to;
+	s->cap = big.cap;
 	return true;
 }
 
-/* Copy the marked types into a new BTF, in kernel id order, references remapped. */
-static struct btf *copy_subset(struct vh_core_btf *cb)
+static void rename_str(__u32 *off, void *ctx)
 {
-	struct btf *sub = btf__new_empty();
-	__u32 n = 0;
+	struct strings *s = ctx;
+	const char *str = vh_btf_index__str(s->kernel, *off);
+	__u32 *f;
 
-	if (!sub)
-		return NULL;
-	for (__u32 id = 1; id < cb->ntypes; id++) {
-		if (!cb->new_id[id])
-			continue;
-		int nid = btf__add_type(sub, cb->kernel, btf__type_by_id(cb->kernel, id));
+	if (!*off || s->failed)
+		return; /* the empty string is at 0 in both */
+	if ((s->n + 1) * 2 > s->cap && !strings_grow(s))
+		goto fail;
+	f = slot(s, *off);
+	if (!*f) {
+		__u32 at = s->out.len;
 
-		if (nid < 0) {
-			btf__free(sub);
-			return NULL;
-		}
-		cb->new_id[id] = nid;
-		n++;
+		if (!str || !bytes_add(&s->out, str, strlen(str) + 1))
+			goto fail;
+		*f = *off;
+		s->to[f - s->from] = at;
+		s->n++;
 	}
-	/* every reference of a marked type is marked: all have new ids now */
-	for (__u32 nid = 1; nid <= n; nid++)
-		for_each_ref((struct btf_type *)btf__type_by_id(sub, nid), remap, cb->new_id);
-	return sub;
+	*off = s->to[f - s->from];
+	return;
+fail:
+	s->failed = true;
 }
 
-static int write_memfd(const struct btf *sub)
+/* The marked types, in kernel id order, references and names remapped, as a
+ * raw BTF in a memfd. The fd, or -1. */
+static int write_subset(struct vh_core_btf *cb)
 {
-	__u32 size = 0;
-	const char *raw = btf__raw_data(sub, &size);
-	int fd = raw ? memfd_create("bpfgate-core-btf", MFD_CLOEXEC) : -1;
+	struct btf_header h = { .magic = 0xeB9F, .version = 1, .hdr_len = sizeof(h) };
+	struct bytes types = { 0 };
+	struct strings strs = { .kernel = cb->kernel };
+	__u32 n = 0;
+	int fd = -1;
 
-	for (__u32 done = 0; fd >= 0 && done < size;) {
-		ssize_t w = write(fd, raw + done, size - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			return -1;
-		}
-		done += w;
+	for (__u32 w = 0; w <= cb->ntypes / 64; w++) {
+		cb->rank[w] = n;
+		n += __builtin_popcountll(cb->marked[w]);
 	}
+	if (!bytes_add(&strs.out, "", 1))
+		goto out;
+	for (__u32 id = 1; id < cb->ntypes && !strs.failed; id++) {
+		const struct btf_type *t;
+		struct btf_type *copy;
+
+		if (!is_marked(cb, id))
+			continue;
+		t = vh_btf_index__type(cb->kernel, id);
+		copy = bytes_add(&types, t, vh_btf_index__type_size(t));
+		if (!copy)
+			goto out;
+		for_each_ref(copy, remap, cb);
+		vh_btf_type__visit_names(copy, rename_str, &strs);
+	}
+	if (strs.failed)
+		goto out;
+	h.type_len = types.len;
+	h.str_off = types.len;
+	h.str_len = strs.out.len;
+	fd = memfd_create("bpfgate-core-btf", MFD_CLOEXEC);
+	if (fd >= 0 && (vh_write_all(fd, &h, sizeof(h)) || vh_write_all(fd, types.data, types.len) ||
+			vh_write_all(fd, strs.out.data, strs.out.len))) {
+		close(fd);
+		fd = -1;
+	}
+out:
+	free(types.data);
+	free(strs.out.data);
+	free(strs.from);
+	free(strs.to);
 	return fd;
 }
 
 static const char *compute(struct vh_core_btf *cb, const char *obj_path)
 {
 	struct btf_ext *ext = NULL;
-	struct btf *local = NULL, *sub = NULL;
+	struct btf *local = NULL;
 	struct root *roots = NULL;
-	int nroots = 0, have, phase;
+	int nroots = 0, have = -1, phase;
 	bool by_type = false;
 	const char *result = cb->fallback;
 
 	if (vh_elf__check_btf_sections(obj_path, (char[160]){ 0 }, 160))
-		return result;
+		goto out;
 	phase = vh_loader__enter(VH_IN_LIBBPF_BTF);
 	local = btf__parse_elf(obj_path, &ext);
 	vh_loader__enter(phase);
@@ -393,18 +463,18 @@ static const char *compute(struct vh_core_btf *cb, const char *obj_path)
 		goto out; /* no relocations: libbpf will not look at it */
 	if (!cb->kernel && (cb->load_err || (cb->load_err = load_kernel(cb))))
 		goto out; /* no kernel BTF: libbpf's own search says why */
-	memset(cb->new_id, 0, cb->ntypes * sizeof(*cb->new_id));
+	memset(cb->marked, 0, (cb->ntypes / 64 + 1) * sizeof(*cb->marked));
+	cb->top = 0;
 	if (!mark_subset(cb, roots, nroots, by_type))
 		goto out;
-	sub = copy_subset(cb);
-	if (sub)
-		cb->fd = write_memfd(sub);
+	cb->fd = write_subset(cb);
 	if (cb->fd >= 0) {
 		snprintf(cb->path, sizeof(cb->path), "/proc/self/fd/%d", cb->fd);
 		result = cb->path;
 	}
 out:
-	btf__free(sub);
+	/* relocations (or an object not read) and no BTF given for them */
+	cb->whole = !result && have;
 	free(roots);
 	btf_ext__free(ext);
 	btf__free(local);
@@ -423,8 +493,10 @@ const char *vh_core_btf__path_for(struct vh_core_btf *cb, const char *obj_path)
 
 	if (!cb)
 		return NULL;
-	if (stat(obj_path, &st))
+	if (stat(obj_path, &st)) {
+		cb->whole = !cb->fallback;
 		return cb->fallback; /* libbpf will say why it cannot open it */
+	}
 	if (cb->cached && same_file(&cb->obj, &st))
 		return cb->result;
 	forget_object(cb);
@@ -432,4 +504,9 @@ const char *vh_core_btf__path_for(struct vh_core_btf *cb, const char *obj_path)
 	cb->obj = st;
 	cb->cached = true;
 	return cb->result;
+}
+
+bool vh_core_btf__needs_whole_kernel(const struct vh_core_btf *cb)
+{
+	return !cb || cb->whole;
 }

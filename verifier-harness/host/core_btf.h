@@ -27,6 +27,8 @@
 #ifndef BPFGATE_CORE_BTF_H
 #define BPFGATE_CORE_BTF_H
 
+#include <stdbool.h>
+
 struct vh_core_btf;
 
 /*
@@ -48,5 +50,12 @@ void vh_core_btf__free(struct vh_core_btf *cb);
  * string lives until the next call.
  */
 const char *vh_core_btf__path_for(struct vh_core_btf *cb, const char *obj_path);
+
+/*
+ * Whether the last object path_for answered has CO-RE relocations that libbpf
+ * resolves against the whole kernel BTF (no subset, no --btf), or could not be
+ * read to tell; true without a cb.
+ */
+bool vh_core_btf__needs_whole_kernel(const struct vh_core_btf *cb);
 
 #endif

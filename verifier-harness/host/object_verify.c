@@ -32,6 +32,7 @@
 #include "object_verify.h"
 #include "prog_type.h"
 #include "strfmt.h"
+#include "vmlinux_btf.h"
 #include "verifier_log.h"
 
 /* Log levels: 4 asks for statistics only; 1|2 add the instruction trace. */
@@ -650,6 +651,11 @@ static struct {
 	size_t size;
 } log_buf;
 
+/* A log this long is handed over with the buffer rather than copied out of
+ * it: a copy of a failure's log (up to 16 MiB) would double the memory the
+ * log takes at its peak. */
+#define LOG_HAND_OVER (64u << 10)
+
 static char *log_buf_get(size_t size)
 {
 	if (log_buf.size < size) {
@@ -660,12 +666,21 @@ static char *log_buf_get(size_t size)
 	return log_buf.buf;
 }
 
-/* What the last load wrote in the first size bytes, copied; the buffer cleared. */
+/* What the last load wrote in the first size bytes; the buffer left empty. */
 static char *log_buf_take(size_t size)
 {
 	size_t len = strnlen(log_buf.buf, size);
-	char *log = malloc(len + 1);
+	char *log;
 
+	if (len >= LOG_HAND_OVER && len < size) {
+		/* the buffer becomes the log (its untouched end given back), and
+		 * the next load gets a new one */
+		log = log_buf.buf;
+		log_buf.buf = NULL;
+		log_buf.size = 0;
+		return realloc(log, len + 1) ?: log;
+	}
+	log = malloc(len + 1);
 	if (log) {
 		memcpy(log, log_buf.buf, len);
 		log[len] = '\0';
@@ -730,6 +745,8 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 	bpf_program__set_log_level(prog, level);
 	vh_object_maps__reuse(obj, path);
 	vh_diag__capture(run->libbpf_msg, sizeof(run->libbpf_msg));
+	vh_vmlinux_btf__prepare(obj, opts->core_btf ? vh_core_btf__needs_whole_kernel(opts->core_btf)
+						    : !opts->kernel_btf);
 	phase = vh_loader__enter(VH_IN_LIBBPF_LOAD);
 	run->err = bpf_object__load(obj);
 	vh_loader__enter(phase);
@@ -751,6 +768,7 @@ static int load_once(const char *path, const char *prog_name, const struct vh_ve
 		vh_object_maps__keep(obj, path);
 cleanup:
 	bpf_object__close(obj);
+	vh_vmlinux_btf__done();
 	return err;
 }
 

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -127,12 +126,6 @@ static void __attribute__((noreturn)) worker_main(struct pool *p, int slot, int 
 	if (!f || vh_loader__die_with_parent(p->parent))
 		_exit(2);
 	vh_loader__track(&s->phase);
-	/* libbpf reads and copies the 5 MiB kernel BTF for many loads: freed
-	 * blocks that large go back to the system by default, and every page of
-	 * the next one faults in again (most of a small program's time in a VM).
-	 * Kept in the heap, they are reused as they are. */
-	mallopt(M_MMAP_THRESHOLD, 64 << 20);
-	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	while ((k = atomic_fetch_add(&p->b->next, 1)) < p->n) {
 		struct vh_result_set one = { 0 };
 

@@ -1,27 +1,36 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * vmlinux_btf.c: the running kernel's BTF, read and parsed once per process.
+ * vmlinux_btf.c: the running kernel's BTF, read once per process, and no more
+ * of it parsed for libbpf than a load needs.
  *
- * libbpf parses the kernel BTF for every load that needs it (CO-RE without a
- * custom BTF, kfuncs and typed ksyms, fentry/fexit/tp_btf/lsm attach targets)
- * and frees it after the load: 1.4 reads /sys/kernel/btf/vmlinux (5 MiB) in
- * 4 KiB reads and parses all of it each time. In a verifier run that loads each
- * program alone, that was most of the cost of a small tracing program, on the
- * host and more so in a TCG guest (70-120 ms a parse).
+ * libbpf 1.4 reads /sys/kernel/btf/vmlinux (5.5 MiB) for every load that needs
+ * it (CO-RE without a custom BTF, kfuncs and typed ksyms, fentry/fexit/tp_btf/
+ * lsm/iter attach targets, struct_ops) and copies and parses all of it each
+ * time. Here the file is mapped once (read where the kernel cannot map it:
+ * before 6.16) and indexed in place (btf_index.c: no copy), and each of
+ * libbpf's calls of btf__load_vmlinux_btf gets an empty split BTF on top of a
+ * base chosen by what the load needs (vh_vmlinux_btf__expect):
  *
- * Here the file is parsed once (vh_vmlinux_btf__get) and each of libbpf's
- * calls gets an empty split BTF on top of that parse: the same type ids, names
- * and strings, made in no time, and libbpf's free of it leaves the base alone.
- * The exception is a kernel with module BTF: libbpf parses a module's BTF on top
- * of the BTF it was given, and 1.4 puts a module's strings at the wrong offsets
- * when that is itself a split. There each call gets its own parse of the base's
- * raw data (read once still). Without BTF in sysfs, libbpf's own search is used.
+ *   - names only (attach targets): a base of no types. libbpf finds an attach
+ *     target with btf__find_by_name_kind, which bpfgate defines below, so that
+ *     for this BTF the answer is the index's: the kernel's id.
+ *   - types (typed ksyms, kfuncs): libbpf then compares the kernel's types
+ *     with the object's through its own internal accessors, so the base must
+ *     hold every type at its kernel id: a skeleton, made once, of each type
+ *     without members, enumerators or names (2.6 MiB instead of 6). Those
+ *     comparisons look at kinds, pointers, arrays, integers and prototypes,
+ *     never at members; names are found through the index as above.
+ *   - everything: libbpf's own parse of the raw data, made once, shared by
+ *     every later load that needs it.
  *
- * How libbpf comes to call this: as a shared library, through its procedure
- * linkage table, so the definition below takes the place of libbpf's own. The
- * static bpfgate of the VM guests links libbpf.a with
- * -Wl,--wrap=btf__load_vmlinux_btf, so libbpf's calls reach __wrap_... instead
- * (the weak definition then loses to libbpf's and is unused).
+ * libbpf reaches btf__load_vmlinux_btf and btf__find_by_name_kind through its
+ * procedure linkage table, so the definitions below take the place of its own
+ * in the shared-library bpfgate. The static bpfgate of the VM guests links
+ * libbpf.a with -Wl,--wrap=btf__load_vmlinux_btf; there libbpf's own lookup
+ * stays (the weak definition loses), so every load gets everything, as it also
+ * does on a kernel with module BTF: libbpf parses a module's BTF on top of the
+ * base it was given (and 1.4 puts a module's strings at the wrong offsets when
+ * that is itself a split, so there each load gets its own parse).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -34,8 +43,10 @@
 #include <unistd.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <bpf/libbpf_legacy.h>
 
+#include "btf_index.h"
 #include "fs_util.h"
 #include "vmlinux_btf.h"
 
@@ -43,9 +54,16 @@
 #define VMLINUX_BTF_MAX (256u << 20)
 
 static struct {
-	struct btf *base; /* the one parse */
-	int err;          /* the first try failed: -errno, tried once */
-	int modules;      /* 1 module BTF in sysfs, 0 none, -1 not looked yet */
+	const void *raw;          /* the file, mapped or read */
+	size_t size;
+	bool mapped;
+	struct vh_btf_index *index;
+	int err;                  /* reading or indexing failed: -errno, tried once */
+	struct btf *full;         /* libbpf's parse, for loads that need everything */
+	struct btf *skeleton;     /* every type at its id, for the object being loaded */
+	struct btf *no_types;     /* the base of loads that look up names only */
+	int modules;              /* 1 module BTF in sysfs, 0 none, -1 not looked yet */
+	enum vh_vmlinux_need { VH_VMLINUX_ALL, VH_VMLINUX_NAMES, VH_VMLINUX_TYPES } need;
 } vmlinux = { .modules = -1 };
 
 bool vh_vmlinux_btf__has_modules(void)
@@ -65,68 +83,258 @@ bool vh_vmlinux_btf__has_modules(void)
 	return vmlinux.modules;
 }
 
-/* Mapped where the kernel allows it (6.15+: no 4 KiB reads), read otherwise;
- * btf__new copies either way. */
-static struct btf *parse_sysfs(void)
+/* Map the file where the kernel allows it (6.16+; the pages are the kernel's
+ * and not counted in this process's memory), read it otherwise. 0 or -errno. */
+static int read_sysfs(void)
 {
-	struct btf *btf = NULL;
 	struct stat st;
 	char *buf = NULL;
 	size_t len = 0;
 	int err, fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return NULL;
+		return -errno;
 	if (!fstat(fd, &st) && st.st_size > 0 && (size_t)st.st_size <= VMLINUX_BTF_MAX) {
 		void *m = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 
 		if (m != MAP_FAILED) {
-			btf = btf__new(m, st.st_size);
-			munmap(m, st.st_size);
+			vmlinux.raw = m;
+			vmlinux.size = st.st_size;
+			vmlinux.mapped = true;
 		}
 	}
 	close(fd);
-	if (btf)
-		return btf;
+	if (vmlinux.raw)
+		return 0;
 	err = vh_read_file(VMLINUX_BTF, VMLINUX_BTF_MAX, &buf, &len);
-	if (err) {
-		errno = -err;
-		return NULL;
-	}
-	btf = btf__new(buf, len);
-	err = errno;
-	free(buf);
-	errno = err;
-	return btf;
+	if (err)
+		return err;
+	vmlinux.raw = buf;
+	vmlinux.size = len;
+	return 0;
 }
 
-const struct btf *vh_vmlinux_btf__get(void)
+const struct vh_btf_index *vh_vmlinux_btf__index(void)
 {
-	if (!vmlinux.base && !vmlinux.err) {
-		vmlinux.base = parse_sysfs();
-		if (!vmlinux.base) /* libbpf 1.x: NULL and errno */
-			vmlinux.err = errno ? -errno : -ENOENT;
+	if (!vmlinux.index && !vmlinux.err) {
+		vmlinux.err = read_sysfs();
+		if (!vmlinux.err)
+			vmlinux.err = vh_btf_index__open(vmlinux.raw, vmlinux.size, &vmlinux.index, NULL);
 	}
-	if (!vmlinux.base)
+	if (!vmlinux.index)
 		errno = -vmlinux.err;
-	return vmlinux.base;
+	return vmlinux.index;
+}
+
+/* The kernel's id for a name, for libbpf's lookups in a BTF made below. */
+static __s32 find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind);
+
+__attribute__((weak, alias("find_by_name_kind"))) __s32
+btf__find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind);
+
+bool vh_vmlinux_btf__can_stand_in(void)
+{
+	/* false where libbpf's definition won the link (a static build) */
+	__s32 (*volatile defined)(const struct btf *, const char *, __u32) = btf__find_by_name_kind;
+
+	return defined == find_by_name_kind;
+}
+
+/* The kernel types libbpf may compare with the object's: those named as one
+ * of its functions or variables (among them its kfuncs and typed ksyms), and what they
+ * refer to through pointers, arrays, modifiers, typedefs and prototypes (where
+ * libbpf's comparison goes; it stops at structs, unions and enums). */
+struct closure {
+	const struct vh_btf_index *ix;
+	__u64 *marked;
+	__u32 *stack;
+	__u32 top;
+	bool failed;
+};
+
+static void mark(struct closure *c, __u32 id)
+{
+	if (!id || id >= vh_btf_index__type_cnt(c->ix) || c->marked[id / 64] >> (id % 64) & 1)
+		return;
+	c->marked[id / 64] |= 1ull << (id % 64);
+	c->stack[c->top++] = id; /* each id once: the stack holds them all */
+}
+
+static void mark_externs(struct closure *c, const struct btf *local)
+{
+	for (__u32 i = 1; local && i < btf__type_cnt(local); i++) {
+		const struct btf_type *t = btf__type_by_id(local, i);
+		const char *name = btf__name_by_offset(local, t->name_off);
+		struct vh_btf_match m;
+		__u32 id;
+
+		/* every function and variable, not only the externs: libbpf has
+		 * made the functions of .ksyms global by now */
+		if (!(btf_is_func(t) || btf_is_var(t)) || !name || !name[0])
+			continue;
+		/* any flavour: libbpf looks kfuncs up without their ___suffix */
+		vh_btf_index__match(c->ix, name, vh_btf_essential_len(name), &m);
+		while ((id = vh_btf_match__next(&m)))
+			mark(c, id);
+	}
+	while (c->top) {
+		const struct btf_type *t = vh_btf_index__type(c->ix, c->stack[--c->top]);
+
+		switch (BTF_INFO_KIND(t->info)) {
+		case BTF_KIND_FUNC_PROTO:
+			for (__u16 i = 0; i < BTF_INFO_VLEN(t->info); i++)
+				mark(c, ((const struct btf_param *)(t + 1))[i].type);
+			mark(c, t->type);
+			break;
+		case BTF_KIND_ARRAY:
+			mark(c, ((const struct btf_array *)(t + 1))->type);
+			break;
+		case BTF_KIND_PTR:
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_CONST:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+		case BTF_KIND_FUNC:
+		case BTF_KIND_VAR:
+			mark(c, t->type);
+			break;
+		default: /* INT, ENUM, STRUCT, UNION, FWD, FLOAT: the end of a walk */
+			break;
+		}
+	}
+}
+
+/*
+ * Every kernel id holds a type: those of the closure as the kernel has them,
+ * without members, enumerators or names (the comparison never looks at them);
+ * the others a pointer to void, 12 bytes (the least a type takes).
+ */
+static struct btf *make_skeleton(const struct vh_btf_index *ix, const struct btf *local)
+{
+	__u32 n = vh_btf_index__type_cnt(ix);
+	struct closure c = { .ix = ix, .marked = calloc(n / 64 + 1, sizeof(__u64)),
+			     .stack = malloc(n * sizeof(__u32)) };
+	struct btf_type filler = { .info = BTF_KIND_PTR << 24 }, *copy = NULL;
+	struct btf *sk = c.marked && c.stack ? btf__new_empty() : NULL;
+	size_t cap = 0;
+
+	if (sk)
+		mark_externs(&c, local);
+	free(c.stack);
+	for (__u32 id = 1; sk && id < n; id++) {
+		const struct btf_type *t = &filler;
+		size_t sz = sizeof(*t);
+		__u16 kind;
+
+		if (c.marked[id / 64] >> (id % 64) & 1) {
+			t = vh_btf_index__type(ix, id);
+			kind = BTF_INFO_KIND(t->info);
+			if (kind != BTF_KIND_STRUCT && kind != BTF_KIND_UNION &&
+			    kind != BTF_KIND_ENUM && kind != BTF_KIND_ENUM64)
+				sz = vh_btf_index__type_size(t);
+			if (sz > cap) {
+				struct btf_type *grown = realloc(copy, cap = sz);
+
+				if (!grown)
+					goto fail;
+				copy = grown;
+			}
+			memcpy(copy, t, sz);
+			copy->name_off = 0;
+			if (sz == sizeof(*t) && kind != BTF_KIND_FUNC_PROTO)
+				copy->info &= ~0xffffu; /* no members left */
+			if (kind == BTF_KIND_FUNC_PROTO)
+				for (__u16 i = 0; i < BTF_INFO_VLEN(t->info); i++)
+					((struct btf_param *)(copy + 1))[i].name_off = 0;
+			t = copy;
+		}
+		/* nothing names a string: libbpf copies the bytes as they are */
+		if (btf__add_type(sk, sk, t) != (int)id)
+			goto fail;
+	}
+	free(copy);
+	free(c.marked);
+	return sk;
+fail:
+	free(copy);
+	free(c.marked);
+	btf__free(sk);
+	return NULL;
+}
+
+/* What loading obj needs of the kernel BTF (vmlinux_btf.h). */
+static enum vh_vmlinux_need need_of(const struct bpf_object *obj, bool core_whole)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *map;
+
+	if (core_whole)
+		return VH_VMLINUX_ALL;
+	/* libbpf fills a struct_ops map from the kernel's struct it implements */
+	bpf_object__for_each_map(map, obj)
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS)
+			return VH_VMLINUX_ALL;
+	/* typed ksyms and kfuncs: libbpf compares their types with the kernel's */
+	if (btf && btf__find_by_name_kind(btf, ".ksyms", BTF_KIND_DATASEC) > 0)
+		return VH_VMLINUX_TYPES;
+	return VH_VMLINUX_NAMES;
+}
+
+void vh_vmlinux_btf__prepare(const struct bpf_object *obj, bool core_whole)
+{
+	vh_vmlinux_btf__done();
+	if (!vh_vmlinux_btf__can_stand_in())
+		return;
+	vmlinux.need = need_of(obj, core_whole);
+	if (vmlinux.need != VH_VMLINUX_TYPES || !vh_vmlinux_btf__index())
+		return;
+	vmlinux.skeleton = make_skeleton(vmlinux.index, bpf_object__btf(obj));
+	if (!vmlinux.skeleton)
+		vmlinux.need = VH_VMLINUX_ALL;
+}
+
+void vh_vmlinux_btf__done(void)
+{
+	btf__free(vmlinux.skeleton);
+	vmlinux.skeleton = NULL;
+	vmlinux.need = VH_VMLINUX_ALL;
+}
+
+/* The base of libbpf's next load; NULL if it cannot be made. */
+static struct btf *base_for(enum vh_vmlinux_need need)
+{
+	if (need == VH_VMLINUX_NAMES) {
+		if (!vmlinux.no_types)
+			vmlinux.no_types = btf__new_empty();
+		if (vmlinux.no_types)
+			return vmlinux.no_types;
+	}
+	if (need == VH_VMLINUX_TYPES && vmlinux.skeleton)
+		return vmlinux.skeleton;
+	if (!vmlinux.full)
+		vmlinux.full = btf__new(vmlinux.raw, vmlinux.size);
+	return vmlinux.full;
 }
 
 /* What libbpf gets for each load: it owns and frees it, as it does its own. */
 static struct btf *for_libbpf(void)
 {
-	const struct btf *base = vh_vmlinux_btf__get();
-	__u32 size = 0;
-	const void *raw;
+	struct btf *base;
 
-	/* no BTF in sysfs: libbpf's own search of the other places (its old
-	 * name for the same function, which neither definition here replaces) */
-	if (!base)
+	/* no BTF in sysfs (or none this reader takes): libbpf's own search of
+	 * the other places (its old name for the same function, which neither
+	 * definition here replaces) */
+	if (!vh_vmlinux_btf__index())
 		return libbpf_find_kernel_btf();
-	if (!vh_vmlinux_btf__has_modules())
-		return btf__new_empty_split((struct btf *)base);
-	raw = btf__raw_data(base, &size);
-	return raw ? btf__new(raw, size) : libbpf_find_kernel_btf();
+	if (vh_vmlinux_btf__has_modules())
+		return btf__new(vmlinux.raw, vmlinux.size);
+	base = base_for(vh_vmlinux_btf__can_stand_in() ? vmlinux.need : VH_VMLINUX_ALL);
+	if (!base) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return btf__new_empty_split(base);
 }
 
 __attribute__((weak)) struct btf *btf__load_vmlinux_btf(void)
@@ -138,4 +346,37 @@ struct btf *__wrap_btf__load_vmlinux_btf(void);
 struct btf *__wrap_btf__load_vmlinux_btf(void)
 {
 	return for_libbpf();
+}
+
+static bool based_on(const struct btf *btf, const struct btf *base)
+{
+	return base && (btf == base || btf__base_btf(btf) == base);
+}
+
+static __s32 find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind)
+{
+	__u32 n = btf__type_cnt(btf);
+
+	if (based_on(btf, vmlinux.no_types) || based_on(btf, vmlinux.skeleton)) {
+		__s32 id = vh_btf_index__find(vmlinux.index, type_name, kind);
+
+		if (id < 0)
+			errno = -id;
+		return id;
+	}
+	/* any other BTF: libbpf's own scan */
+	if (kind == BTF_KIND_UNKN || !strcmp(type_name, "void"))
+		return 0;
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+
+		if (btf_kind(t) != kind)
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (name && !strcmp(type_name, name))
+			return id;
+	}
+	errno = ENOENT;
+	return -ENOENT;
 }

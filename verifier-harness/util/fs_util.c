@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* fs_util.c: remove a folder tree without following links; read a whole file; mkdir -p. */
+/* fs_util.c: remove a folder tree without following links; read or write a whole file; mkdir -p. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -169,5 +169,24 @@ int vh_mkdir_p(const char *path, unsigned int mode)
 	}
 	if (mkdir(tmp, mode) && errno != EEXIST)
 		return -errno;
+	return 0;
+}
+
+int vh_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		len -= w;
+	}
 	return 0;
 }

@@ -21,5 +21,8 @@ int vh_read_file(const char *path, size_t max, char **data, size_t *size);
 int vh_read_fd(int fd, size_t max, char **data, size_t *size);
 /* The same for its last max bytes at most (0: all of it); never -EFBIG. */
 int vh_read_file_end(const char *path, size_t max, char **data, size_t *size);
+/* All len bytes of data to fd (writes cut short or interrupted are resumed).
+ * 0 or -errno. */
+int vh_write_all(int fd, const void *data, size_t len);
 
 #endif
