@@ -163,6 +163,8 @@ START_TEST(test_subset_is_small)
 	ck_assert_msg(!strncmp(path, "/proc/self/fd/", 14), "a subset, not %s", path);
 	/* asked again for the same object: the same answer, not a new subset */
 	ck_assert_str_eq(vh_core_btf__path_for(cb, obj), path);
+	/* a subset: libbpf needs no more of the kernel BTF for its relocations */
+	ck_assert(!vh_core_btf__needs_whole_kernel(cb));
 	ck_assert_int_eq(stat(path, &sub), 0);
 	ck_assert_int_eq(stat(VMLINUX, &whole), 0);
 	/* type relocations on task_struct: all it points to, transitively */
@@ -191,10 +193,17 @@ START_TEST(test_type_id_gets_whole_btf)
 	/* the running kernel: libbpf's own search */
 	ck_assert_int_eq(vh_core_btf__open(NULL, &cb), 0);
 	ck_assert_ptr_null(vh_core_btf__path_for(cb, obj));
+	ck_assert(vh_core_btf__needs_whole_kernel(cb));
+	/* no CO-RE relocations at all: nothing needed */
+	snprintf(obj, sizeof(obj), "%s/tests/programs/msg_each.bpf.o", out_dir());
+	ck_assert_ptr_null(vh_core_btf__path_for(cb, obj));
+	ck_assert(!vh_core_btf__needs_whole_kernel(cb));
+	snprintf(obj, sizeof(obj), "%s/tests/programs/core_type_id.bpf.o", out_dir());
 	vh_core_btf__free(cb);
 	/* --btf FILE: that file, whole */
 	ck_assert_int_eq(vh_core_btf__open(VMLINUX, &cb), 0);
 	ck_assert_str_eq(vh_core_btf__path_for(cb, obj), VMLINUX);
+	ck_assert(!vh_core_btf__needs_whole_kernel(cb)); /* the file stands in for it */
 	vh_core_btf__free(cb);
 }
 END_TEST

@@ -9,19 +9,21 @@
  * time. Here the file is mapped once (read where the kernel cannot map it:
  * before 6.16) and indexed in place (btf_index.c: no copy), and each of
  * libbpf's calls of btf__load_vmlinux_btf gets an empty split BTF on top of a
- * base chosen by what the load needs (vh_vmlinux_btf__expect):
+ * base chosen, before the load, by what the object needs
+ * (vh_vmlinux_btf__prepare):
  *
  *   - names only (attach targets): a base of no types. libbpf finds an attach
  *     target with btf__find_by_name_kind, which bpfgate defines below, so that
  *     for this BTF the answer is the index's: the kernel's id.
  *   - types (typed ksyms, kfuncs): libbpf then compares the kernel's types
  *     with the object's through its own internal accessors, so the base must
- *     hold every type at its kernel id: a skeleton, made once, of each type
- *     without members, enumerators or names (2.6 MiB instead of 6). Those
- *     comparisons look at kinds, pointers, arrays, integers and prototypes,
- *     never at members; names are found through the index as above.
- *   - everything: libbpf's own parse of the raw data, made once, shared by
- *     every later load that needs it.
+ *     hold every kernel id: a skeleton made for the object, the types its
+ *     names reach as the kernel has them but without members or names, every
+ *     other id a 12-byte placeholder (2 MiB instead of 6). Those comparisons
+ *     look at kinds, pointers, arrays, integers and prototypes, never at
+ *     members; names are found through the index as above.
+ *   - everything (struct_ops, CO-RE against the whole BTF): libbpf's own parse
+ *     of the raw data, made once, shared by every later load that needs it.
  *
  * libbpf reaches btf__load_vmlinux_btf and btf__find_by_name_kind through its
  * procedure linkage table, so the definitions below take the place of its own
@@ -56,7 +58,6 @@
 static struct {
 	const void *raw;          /* the file, mapped or read */
 	size_t size;
-	bool mapped;
 	struct vh_btf_index *index;
 	int err;                  /* reading or indexing failed: -errno, tried once */
 	struct btf *full;         /* libbpf's parse, for loads that need everything */
@@ -100,7 +101,6 @@ static int read_sysfs(void)
 		if (m != MAP_FAILED) {
 			vmlinux.raw = m;
 			vmlinux.size = st.st_size;
-			vmlinux.mapped = true;
 		}
 	}
 	close(fd);
