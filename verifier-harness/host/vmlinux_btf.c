@@ -28,11 +28,12 @@
  * libbpf reaches btf__load_vmlinux_btf and btf__find_by_name_kind through its
  * procedure linkage table, so the definitions below take the place of its own
  * in the shared-library bpfgate. The static bpfgate of the VM guests links
- * libbpf.a with -Wl,--wrap=btf__load_vmlinux_btf; there libbpf's own lookup
- * stays (the weak definition loses), so every load gets everything, as it also
- * does on a kernel with module BTF: libbpf parses a module's BTF on top of the
- * base it was given (and 1.4 puts a module's strings at the wrong offsets when
- * that is itself a split, so there each load gets its own parse).
+ * libbpf.a with -Wl,--wrap= for both, which sends libbpf's calls to the
+ * __wrap_ functions below (the weak definitions lose to libbpf's there). A
+ * program linked without either gets everything for every load, as does a
+ * kernel with module BTF: libbpf parses a module's BTF on top of the base it
+ * was given (and 1.4 puts a module's strings at the wrong offsets when that is
+ * itself a split, so there each load gets its own parse).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -132,12 +133,26 @@ static __s32 find_by_name_kind(const struct btf *btf, const char *type_name, __u
 __attribute__((weak, alias("find_by_name_kind"))) __s32
 btf__find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind);
 
+/* The static bpfgate links libbpf.a with -Wl,--wrap=btf__find_by_name_kind:
+ * libbpf's calls come here, and this name is then libbpf's own function. */
+__s32 __wrap_btf__find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind);
+__s32 __wrap_btf__find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind)
+{
+	return find_by_name_kind(btf, type_name, kind);
+}
+
+extern __s32 __real_btf__find_by_name_kind(const struct btf *btf, const char *type_name,
+					   __u32 kind) __attribute__((weak));
+
 bool vh_vmlinux_btf__can_stand_in(void)
 {
-	/* false where libbpf's definition won the link (a static build) */
+	/* shared libbpf: whether the definition below won (it does where an
+	 * executable defines it); static: whether the link wrapped libbpf's */
 	__s32 (*volatile defined)(const struct btf *, const char *, __u32) = btf__find_by_name_kind;
+	__s32 (*volatile real)(const struct btf *, const char *, __u32) =
+		__real_btf__find_by_name_kind;
 
-	return defined == find_by_name_kind;
+	return defined == find_by_name_kind || real;
 }
 
 /* The kernel types libbpf may compare with the object's: those named as one

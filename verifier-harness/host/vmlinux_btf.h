@@ -33,9 +33,9 @@ bool vh_vmlinux_btf__has_modules(void);
  *     libbpf's own parse, made once.
  *
  * Without a call (and after done) a load gets everything, as it also does
- * where bpfgate cannot stand in for libbpf's lookups (a static build:
- * vh_vmlinux_btf__can_stand_in is false) or the kernel has module BTF (a
- * module's BTF needs the whole base).
+ * where bpfgate cannot stand in for libbpf's lookups (a static link without
+ * -Wl,--wrap=btf__find_by_name_kind: vh_vmlinux_btf__can_stand_in is false) or
+ * the kernel has module BTF (a module's BTF needs the whole base).
  */
 void vh_vmlinux_btf__prepare(const struct bpf_object *obj, bool core_whole);
 /* After the object is closed: what prepare made for it is let go. */

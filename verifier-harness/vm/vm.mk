@@ -11,8 +11,9 @@
 
 BPFGATE_STATIC := $(O)/bpfgate.static
 STATIC_LDFLAGS := -static
-# libbpf.a's own calls for the kernel BTF reach bpfgate's (host/vmlinux_btf.c)
-STATIC_WRAP := -Wl,--wrap=btf__load_vmlinux_btf
+# libbpf.a's own calls for the kernel BTF and its lookups by name reach
+# bpfgate's (host/vmlinux_btf.c)
+STATIC_WRAP := -Wl,--wrap=btf__load_vmlinux_btf -Wl,--wrap=btf__find_by_name_kind
 
 $(O)/harness/vm/kernel_cache.o: HOST_CFLAGS += -DBPFGATE_CI_DIR='"$(CURDIR)/ci"'
 
