@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* line_info.c: source location from BTF line info (kernels without "@ file:line"). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -87,21 +90,37 @@ static char *trimmed(const char *s)
 	return strndup(s, n);
 }
 
-/* Line `line` (1-based) of the file, or NULL. */
+/*
+ * Line `line` (1-based) of the file, or NULL. The path comes from the object's
+ * line info, which anyone can write: only a regular file is read, and no more
+ * of it than its size, so that a FIFO, a terminal or an endless /proc file
+ * named there cannot make bpfgate wait or read forever.
+ */
 static char *read_line(const char *path, __u32 line)
 {
-	FILE *f = fopen(path, "re");
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	FILE *f = NULL;
 	char *buf = NULL, *res = NULL;
 	size_t cap = 0;
+	off_t left;
+	ssize_t len;
+	struct stat st;
 	__u32 n = 0;
 
-	if (!f)
+	if (fd < 0)
 		return NULL;
-	while (getline(&buf, &cap, f) >= 0)
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0 || !(f = fdopen(fd, "r"))) {
+		close(fd);
+		return NULL;
+	}
+	left = st.st_size;
+	while (left > 0 && (len = getline(&buf, &cap, f)) >= 0) {
+		left -= len;
 		if (++n == line) {
 			res = trimmed(buf);
 			break;
 		}
+	}
 	free(buf);
 	fclose(f);
 	return res;
