@@ -20,9 +20,9 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 FUNC_SRCS := $(wildcard tests/functional/test_*.c)
 FUNC_BINS := $(patsubst tests/functional/%.c,$(O)/tests/functional/%,$(FUNC_SRCS))
 # the helpers every functional test links (a change rebuilds the tests), and the
-# kernel BTF parsed once per test as bpfgate parses it (verifier-harness/host/
-# vmlinux_btf.c): each of a test's loads would parse all of it again, 70-120 ms
-# in a TCG guest
+# kernel BTF parsed once per test (verifier-harness/host/vmlinux_btf.c, which reads
+# it with btf_index.c): each of a test's loads would parse all of it again, 70-120
+# ms in a TCG guest
 FUNC_LIB_SRCS := $(wildcard tests/functional/lib_*.c) verifier-harness/host/vmlinux_btf.c \
 	verifier-harness/host/btf_index.c \
 	verifier-harness/util/fs_util.c

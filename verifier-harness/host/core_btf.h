@@ -3,12 +3,13 @@
  * core_btf.h: the part of the kernel's BTF that an object's CO-RE relocations
  * can see, so libbpf does not parse all of it for every program.
  *
- * libbpf resolves CO-RE relocations against the whole kernel BTF (5 MiB,
- * ~100,000 types) and 1.4 reads and parses it again for each object it loads:
+ * libbpf resolves CO-RE relocations against the whole kernel BTF (5.5 MiB,
+ * ~126,000 types) and 1.4 reads and parses it again for each object it loads:
  * for a verifier run that loads every program alone, that is most of the time
- * spent outside the kernel. bpfgate parses the kernel BTF once per run and
- * hands libbpf, through bpf_object_open_opts.btf_custom_path, a BTF holding
- * only what the relocations of that object can reach:
+ * spent outside the kernel. bpfgate reads the kernel BTF once per process, in
+ * place (btf_index.h), and hands libbpf, through
+ * bpf_object_open_opts.btf_custom_path, a raw BTF written from it holding only
+ * what the relocations of that object can reach:
  *
  *   - every kernel type whose name, without a ___flavour suffix, is the name
  *     of a type that one of the object's relocations starts from (libbpf's
@@ -32,9 +33,10 @@
 struct vh_core_btf;
 
 /*
- * The kernel BTF, parsed once: btf_path (--btf) now, or when NULL the running
- * kernel's /sys/kernel/btf/vmlinux on the first object with CO-RE relocations
- * (in the process that loads it; a run without such objects parses none).
+ * The kernel BTF, read once: btf_path (--btf, parsed by libbpf, which takes raw
+ * BTF and ELF files alike) now, or when NULL the running kernel's
+ * /sys/kernel/btf/vmlinux on the first object with CO-RE relocations (in the
+ * process that loads it; a run without such objects reads none).
  * Returns 0 or -errno (a --btf that does not parse: then callers go on without,
  * as libbpf would).
  */

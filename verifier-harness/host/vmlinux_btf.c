@@ -156,15 +156,15 @@ bool vh_vmlinux_btf__can_stand_in(void)
 }
 
 /* The kernel types libbpf may compare with the object's: those named as one
- * of its functions or variables (among them its kfuncs and typed ksyms), and what they
- * refer to through pointers, arrays, modifiers, typedefs and prototypes (where
- * libbpf's comparison goes; it stops at structs, unions and enums). */
+ * of its functions or variables (among them its kfuncs and typed ksyms), and
+ * what they refer to through pointers, arrays, modifiers, typedefs and
+ * prototypes (where libbpf's comparison goes; it stops at structs, unions and
+ * enums). */
 struct closure {
 	const struct vh_btf_index *ix;
 	__u64 *marked;
 	__u32 *stack;
 	__u32 top;
-	bool failed;
 };
 
 static void mark(struct closure *c, __u32 id)
@@ -175,7 +175,7 @@ static void mark(struct closure *c, __u32 id)
 	c->stack[c->top++] = id; /* each id once: the stack holds them all */
 }
 
-static void mark_externs(struct closure *c, const struct btf *local)
+static void mark_named(struct closure *c, const struct btf *local)
 {
 	for (__u32 i = 1; local && i < btf__type_cnt(local); i++) {
 		const struct btf_type *t = btf__type_by_id(local, i);
@@ -235,7 +235,7 @@ static struct btf *make_skeleton(const struct vh_btf_index *ix, const struct btf
 	size_t cap = 0;
 
 	if (sk)
-		mark_externs(&c, local);
+		mark_named(&c, local);
 	free(c.stack);
 	for (__u32 id = 1; sk && id < n; id++) {
 		const struct btf_type *t = &filler;
