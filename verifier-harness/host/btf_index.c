@@ -44,6 +44,25 @@ static __u32 name_hash(const char *name, size_t len)
 	return h;
 }
 
+/* name_hash(name, vh_btf_essential_len(name)) in one pass: the hash as it
+ * stood before the last "___" that marks a flavour. */
+static __u32 essential_hash(const char *name)
+{
+	__u32 h = 2166136261u, ess = 0;
+	bool cut = false;
+
+	for (size_t i = 0; name[i]; i++) {
+		/* name[i - 1] ends the essential part when "___" and a non-'_' follow */
+		if (i && name[i - 1] != '_' && name[i] == '_' && name[i + 1] == '_' &&
+		    name[i + 2] == '_' && name[i + 3] && name[i + 3] != '_') {
+			ess = h;
+			cut = true;
+		}
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	}
+	return cut ? ess : h;
+}
+
 /* 12 bytes, then per kind what follows; 0 for a kind this reader does not know. */
 size_t vh_btf_index__type_size(const struct btf_type *t)
 {
@@ -87,55 +106,49 @@ const char *vh_btf_index__str(const struct vh_btf_index *ix, __u32 off)
 	return off < ix->strs_len ? ix->strs + off : NULL;
 }
 
-void vh_btf_type__visit_names(struct btf_type *t, void (*fn)(__u32 *off, void *ctx), void *ctx)
+/* The words between two name offsets in t's records (members, enumerators,
+ * parameters); 0 for a kind whose records hold no names. */
+static size_t name_step(const struct btf_type *t)
 {
-	__u32 *v = (__u32 *)(t + 1);
-	__u16 vlen = BTF_INFO_VLEN(t->info);
-	size_t step;
-
-	fn(&t->name_off, ctx);
 	switch (BTF_INFO_KIND(t->info)) {
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
-		step = sizeof(struct btf_member) / 4;
-		break;
+		return sizeof(struct btf_member) / 4;
 	case BTF_KIND_ENUM:
-		step = sizeof(struct btf_enum) / 4;
-		break;
+		return sizeof(struct btf_enum) / 4;
 	case BTF_KIND_ENUM64:
-		step = sizeof(struct btf_enum64) / 4;
-		break;
+		return sizeof(struct btf_enum64) / 4;
 	case BTF_KIND_FUNC_PROTO:
-		step = sizeof(struct btf_param) / 4;
-		break;
+		return sizeof(struct btf_param) / 4;
 	default:
-		return;
+		return 0;
 	}
-	/* the name offset is the first word of each of these records */
-	for (__u16 i = 0; i < vlen; i++)
+}
+
+void vh_btf_type__visit_names(struct btf_type *t, void (*fn)(__u32 *off, void *ctx), void *ctx)
+{
+	/* the name offset is the first word of each record */
+	__u32 *v = (__u32 *)(t + 1);
+	size_t step = name_step(t), n = step ? BTF_INFO_VLEN(t->info) : 0;
+
+	fn(&t->name_off, ctx);
+	for (size_t i = 0; i < n; i++)
 		fn(&v[i * step], ctx);
 }
 
-struct names_check {
-	__u32 strs_len;
-	bool outside;
-};
-
-static void check_name(__u32 *off, void *ctx)
-{
-	struct names_check *c = ctx;
-
-	c->outside |= *off >= c->strs_len;
-}
-
-/* Every name offset of t is inside the string section. */
+/* Every name offset of t is inside the string section (the same offsets as
+ * the visit above, without a call for each: this runs on every record). */
 static bool names_inside(const struct vh_btf_index *ix, const struct btf_type *t)
 {
-	struct names_check c = { ix->strs_len, false };
+	const __u32 *v = (const __u32 *)(t + 1);
+	size_t step = name_step(t), n = step ? BTF_INFO_VLEN(t->info) : 0;
 
-	/* the visit only reads through the pointer here */
-	vh_btf_type__visit_names((struct btf_type *)t, check_name, &c);
-	return !c.outside;
+	if (t->name_off >= ix->strs_len)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i * step] >= ix->strs_len)
+			return false;
+	return true;
 }
 
 static const char *name_of(const struct vh_btf_index *ix, const struct btf_type *t)
@@ -221,43 +234,45 @@ static int check_types(struct vh_btf_index *ix, __u32 *named, const char **why)
 	return 0;
 }
 
-/* Group the named types' ids by bucket, in two walks (count, then place). */
+/* Group the named types' ids by bucket: hash each name once (its bucket kept
+ * aside) and count, then place the ids in a second walk. */
 static int build_names(struct vh_btf_index *ix, __u32 named)
 {
-	__u32 off, b;
+	__u32 off = 0, k = 0, *bucket_of = malloc((named ? named : 1) * sizeof(__u32));
 
 	ix->nbuckets = 1;
 	while (ix->nbuckets < named / 4)
 		ix->nbuckets <<= 1;
 	ix->start = calloc(ix->nbuckets + 1, sizeof(*ix->start));
 	ix->by_name = malloc((named ? named : 1) * sizeof(*ix->by_name));
-	if (!ix->start || !ix->by_name)
+	if (!ix->start || !ix->by_name || !bucket_of) {
+		free(bucket_of);
 		return -ENOMEM;
-	for (int walk = 0; walk < 2; walk++) {
-		off = 0;
-		for (__u32 id = 1; id < ix->ntypes; id++) {
-			const struct btf_type *t = (const void *)(ix->types + off);
-			const char *name = name_of(ix, t);
+	}
+	for (__u32 id = 1; id < ix->ntypes; id++) {
+		const struct btf_type *t = (const void *)(ix->types + off);
+		const char *name = name_of(ix, t);
 
-			off += vh_btf_index__type_size(t);
-			if (!name[0])
-				continue;
-			b = name_hash(name, vh_btf_essential_len(name)) & (ix->nbuckets - 1);
-			if (walk == 0)
-				ix->start[b + 1]++;
-			else
-				ix->by_name[ix->start[b]++] = id;
-		}
-		/* walk 0: counts into starts; walk 1 moved each start to the next
-		 * bucket's: shift them back */
-		if (walk == 0)
-			for (b = 0; b < ix->nbuckets; b++)
-				ix->start[b + 1] += ix->start[b];
-		else {
-			memmove(ix->start + 1, ix->start, ix->nbuckets * sizeof(*ix->start));
-			ix->start[0] = 0;
+		off += vh_btf_index__type_size(t);
+		if (name[0]) {
+			bucket_of[k] = essential_hash(name) & (ix->nbuckets - 1);
+			ix->start[bucket_of[k++] + 1]++;
 		}
 	}
+	for (__u32 b = 0; b < ix->nbuckets; b++)
+		ix->start[b + 1] += ix->start[b];
+	off = k = 0;
+	for (__u32 id = 1; id < ix->ntypes; id++) {
+		const struct btf_type *t = (const void *)(ix->types + off);
+
+		off += vh_btf_index__type_size(t);
+		if (name_of(ix, t)[0])
+			ix->by_name[ix->start[bucket_of[k++]]++] = id;
+	}
+	/* each start moved to the next bucket's: shift them back */
+	memmove(ix->start + 1, ix->start, ix->nbuckets * sizeof(*ix->start));
+	ix->start[0] = 0;
+	free(bucket_of);
 	return 0;
 }
 
