@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "btf_index.h"
 
@@ -235,18 +236,23 @@ static int check_types(struct vh_btf_index *ix, __u32 *named, const char **why)
 }
 
 /* Group the named types' ids by bucket: hash each name once (its bucket kept
- * aside) and count, then place the ids in a second walk. */
+ * aside, in pages given back at the end rather than left in the heap) and
+ * count, then place the ids in a second walk. */
 static int build_names(struct vh_btf_index *ix, __u32 named)
 {
-	__u32 off = 0, k = 0, *bucket_of = malloc((named ? named : 1) * sizeof(__u32));
+	size_t aside = (named ? named : 1) * sizeof(__u32);
+	__u32 off = 0, k = 0, *bucket_of = mmap(NULL, aside, PROT_READ | PROT_WRITE,
+						 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	ix->nbuckets = 1;
 	while (ix->nbuckets < named / 4)
 		ix->nbuckets <<= 1;
 	ix->start = calloc(ix->nbuckets + 1, sizeof(*ix->start));
 	ix->by_name = malloc((named ? named : 1) * sizeof(*ix->by_name));
-	if (!ix->start || !ix->by_name || !bucket_of) {
-		free(bucket_of);
+	if (bucket_of == MAP_FAILED)
+		return -ENOMEM;
+	if (!ix->start || !ix->by_name) {
+		munmap(bucket_of, aside);
 		return -ENOMEM;
 	}
 	for (__u32 id = 1; id < ix->ntypes; id++) {
@@ -272,7 +278,7 @@ static int build_names(struct vh_btf_index *ix, __u32 named)
 	/* each start moved to the next bucket's: shift them back */
 	memmove(ix->start + 1, ix->start, ix->nbuckets * sizeof(*ix->start));
 	ix->start[0] = 0;
-	free(bucket_of);
+	munmap(bucket_of, aside);
 	return 0;
 }
 
