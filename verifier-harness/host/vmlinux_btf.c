@@ -59,8 +59,9 @@
 static struct {
 	const void *raw;          /* the file, mapped or read */
 	size_t size;
+	int read_err;             /* reading failed: -errno, tried once */
 	struct vh_btf_index *index;
-	int err;                  /* reading or indexing failed: -errno, tried once */
+	int index_err;            /* indexing failed: -errno, tried once */
 	struct btf *full;         /* libbpf's parse, for loads that need everything */
 	struct btf *skeleton;     /* every type at its id, for the object being loaded */
 	struct btf *no_types;     /* the base of loads that look up names only */
@@ -115,15 +116,24 @@ static int read_sysfs(void)
 	return 0;
 }
 
+/* The file's bytes, read once; false with errno set when there are none. */
+static bool have_raw(void)
+{
+	if (!vmlinux.raw && !vmlinux.read_err)
+		vmlinux.read_err = read_sysfs();
+	if (!vmlinux.raw)
+		errno = -vmlinux.read_err;
+	return vmlinux.raw;
+}
+
 const struct vh_btf_index *vh_vmlinux_btf__index(void)
 {
-	if (!vmlinux.index && !vmlinux.err) {
-		vmlinux.err = read_sysfs();
-		if (!vmlinux.err)
-			vmlinux.err = vh_btf_index__open(vmlinux.raw, vmlinux.size, &vmlinux.index, NULL);
-	}
+	if (!vmlinux.index && !vmlinux.index_err)
+		vmlinux.index_err = have_raw() ? vh_btf_index__open(vmlinux.raw, vmlinux.size,
+								      &vmlinux.index, NULL)
+					       : -errno;
 	if (!vmlinux.index)
-		errno = -vmlinux.err;
+		errno = -vmlinux.index_err;
 	return vmlinux.index;
 }
 
@@ -335,16 +345,21 @@ static struct btf *base_for(enum vh_vmlinux_need need)
 /* What libbpf gets for each load: it owns and frees it, as it does its own. */
 static struct btf *for_libbpf(void)
 {
+	enum vh_vmlinux_need need = vh_vmlinux_btf__can_stand_in() ? vmlinux.need : VH_VMLINUX_ALL;
 	struct btf *base;
 
-	/* no BTF in sysfs (or none this reader takes): libbpf's own search of
-	 * the other places (its old name for the same function, which neither
-	 * definition here replaces) */
-	if (!vh_vmlinux_btf__index())
+	/* a load that needs all of it reads the file but does not index it
+	 * (the functional tests' loads); one that would stand on the index
+	 * needs all of it where the index cannot be made */
+	if (need != VH_VMLINUX_ALL && !vh_vmlinux_btf__index())
+		need = VH_VMLINUX_ALL;
+	/* no BTF in sysfs: libbpf's own search of the other places (its old
+	 * name for the same function, which neither definition here replaces) */
+	if (!have_raw())
 		return libbpf_find_kernel_btf();
 	if (vh_vmlinux_btf__has_modules())
 		return btf__new(vmlinux.raw, vmlinux.size);
-	base = base_for(vh_vmlinux_btf__can_stand_in() ? vmlinux.need : VH_VMLINUX_ALL);
+	base = base_for(need);
 	if (!base) {
 		errno = ENOMEM;
 		return NULL;
