@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs_util.h"
 #include "out_file.h"
 #include "strfmt.h"
 
@@ -31,22 +32,15 @@ struct sink {
 static ssize_t sink_write(void *cookie, const char *buf, size_t len)
 {
 	struct sink *s = cookie;
-	size_t done = 0;
+	int err = vh_write_all(s->fd, buf, len);
 
-	while (done < len) {
-		ssize_t n = write(s->fd, buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (!s->err)
-				s->err = n < 0 ? -errno : -EIO;
-			if (!s->own_fd && !stdout_err)
-				stdout_err = s->err;
-			errno = -s->err;
-			return -1;
-		}
-		done += n;
+	if (err) {
+		if (!s->err)
+			s->err = err;
+		if (!s->own_fd && !stdout_err)
+			stdout_err = s->err;
+		errno = -s->err;
+		return -1;
 	}
 	return len;
 }
