@@ -43,6 +43,7 @@ struct vh_core_btf {
 	__u32 *rank;
 	__u32 *stack;      /* closure work list (each id is pushed at most once) */
 	__u32 top, cap;
+	bool short_of_memory; /* the closure is incomplete: no subset */
 	/* the last object's answer, known by its file's identity */
 	bool cached;
 	struct stat obj;
@@ -99,20 +100,18 @@ static void push(__u32 *id, void *ctx)
 {
 	struct vh_core_btf *cb = ctx;
 
-	if (!*id || *id >= cb->ntypes || is_marked(cb, *id))
+	if (!*id || *id >= cb->ntypes || is_marked(cb, *id) || cb->short_of_memory)
 		return;
 	if (cb->top == cb->cap) {
 		__u32 *grown = realloc(cb->stack, (cb->cap * 2 + 256) * sizeof(*cb->stack));
 
 		if (!grown) {
-			cb->top = UINT32_MAX; /* the closure is incomplete: no subset */
+			cb->short_of_memory = true;
 			return;
 		}
 		cb->stack = grown;
 		cb->cap = cb->cap * 2 + 256;
 	}
-	if (cb->top == UINT32_MAX)
-		return;
 	cb->marked[*id / 64] |= 1ull << (*id % 64);
 	cb->stack[cb->top++] = *id;
 }
@@ -288,7 +287,7 @@ static bool mark_subset(struct vh_core_btf *cb, struct root *roots, int nroots, 
 	for (int j = 0; j < nroots; j++)
 		if (!roots[j].found && cb->modules)
 			return false;
-	while (cb->top && cb->top != UINT32_MAX) {
+	while (cb->top && !cb->short_of_memory) {
 		const struct btf_type *t = vh_btf_index__type(cb->kernel, cb->stack[--cb->top]);
 
 		/* A field's pointer type only has to be a pointer (its size and
@@ -299,7 +298,7 @@ static bool mark_subset(struct vh_core_btf *cb, struct root *roots, int nroots, 
 		/* the walk only reads the type */
 		for_each_ref((struct btf_type *)t, push, cb);
 	}
-	return cb->top != UINT32_MAX;
+	return !cb->short_of_memory;
 }
 
 /* A growing byte buffer. */
@@ -465,6 +464,7 @@ static const char *compute(struct vh_core_btf *cb, const char *obj_path)
 		goto out; /* no kernel BTF: libbpf's own search says why */
 	memset(cb->marked, 0, (cb->ntypes / 64 + 1) * sizeof(*cb->marked));
 	cb->top = 0;
+	cb->short_of_memory = false;
 	if (!mark_subset(cb, roots, nroots, by_type))
 		goto out;
 	cb->fd = write_subset(cb);
