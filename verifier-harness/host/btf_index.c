@@ -45,25 +45,6 @@ static __u32 name_hash(const char *name, size_t len)
 	return h;
 }
 
-/* name_hash(name, vh_btf_essential_len(name)) in one pass: the hash as it
- * stood before the last "___" that marks a flavour. */
-static __u32 essential_hash(const char *name)
-{
-	__u32 h = 2166136261u, ess = 0;
-	bool cut = false;
-
-	for (size_t i = 0; name[i]; i++) {
-		/* name[i - 1] ends the essential part when "___" and a non-'_' follow */
-		if (i && name[i - 1] != '_' && name[i] == '_' && name[i + 1] == '_' &&
-		    name[i + 2] == '_' && name[i + 3] && name[i + 3] != '_') {
-			ess = h;
-			cut = true;
-		}
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	}
-	return cut ? ess : h;
-}
-
 /* 12 bytes, then per kind what follows; 0 for a kind this reader does not know. */
 size_t vh_btf_index__type_size(const struct btf_type *t)
 {
@@ -261,7 +242,8 @@ static int build_names(struct vh_btf_index *ix, __u32 named)
 
 		off += vh_btf_index__type_size(t);
 		if (name[0]) {
-			bucket_of[k] = essential_hash(name) & (ix->nbuckets - 1);
+			bucket_of[k] = name_hash(name, vh_btf_essential_len(name)) &
+				       (ix->nbuckets - 1);
 			ix->start[bucket_of[k++] + 1]++;
 		}
 	}
