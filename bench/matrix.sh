@@ -4,7 +4,7 @@
 #
 #   bench/matrix.sh [-n RUNS] [-V] [-c] [-k "5.10 6.1 ..."] [-b OTHER_O] [OBJ...]
 #     -n RUNS    whole-matrix runs, medians reported (default 5)
-#     -V         verification only (default: also every static functional test and
+#     -V         verification only (default: also every static functional test and light
 #                skeleton consumer, as make matrix runs them)
 #     -c         also measure a cold cache (downloads every kernel again, ~360 MB)
 #     -k LIST    kernels (default: every series of ci/kernels.conf)
@@ -61,7 +61,7 @@ run_args() {
 	shift
 	if [ $# -gt 0 ]; then printf '%s\n' "$@"; else printf '%s\n' "$b"/programs/*.bpf.o; fi
 	[ $tests = 1 ] || return 0
-	for t in "$b"/tests/functional-static/test_* "$b"/skeleton/static/*-c; do
+	for t in "$b"/tests/functional-static/test_* "$b"/skeleton/static/*-lskel-c; do
 		[ -x "$t" ] && [ -f "$t" ] && printf -- '--test\n%s\n' "$t"
 	done
 }

@@ -148,6 +148,11 @@ static struct policy *load(int default_deny)
 	if (!skel)
 		return NULL;
 	skel->rodata->default_deny = default_deny;
+	/* a case of its own runs egress: the shared object (0) keeps every program */
+	if (default_deny) {
+		bpf_program__set_autoload(skel->progs.policy_connect4, false);
+		bpf_program__set_autoload(skel->progs.policy_connect6, false);
+	}
 	if (policy__load(skel)) {
 		int err = errno;
 

@@ -2,6 +2,7 @@
 /* test_vm.c: the matrix's host side: guest output framing, initramfs, preflight. */
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,15 +240,52 @@ START_TEST(guest_out_hostile)
 }
 END_TEST
 
-/* A stand-in for bpfgate in the guest script: echoes its arguments as the "JSON", fails
- * on the object bb, and with DIE=1 kills the guest script there (a VM that dies). */
+/* A stand-in for bpfgate in the guest script. Its `steps` frames each step as bpfgate
+ * steps does, with the step's arguments as the "JSON"; the object bb fails, and there
+ * DIE=1 kills the guest script (a VM that dies) and DIE=step the steps process itself
+ * (after writing part of its results): the script must send them and go on after it. */
 static const char fake_bpfgate[] =
 	"#!/bin/sh\n"
 	"if [ \"$1\" = kernel ]; then echo '{\"probe\": 1}'; exit 0; fi\n"
-	"echo \"ran $*\" >&2\n"
+	"[ \"$1\" = steps ] || exit 2\n"
+	"shift\n"
+	"from=1 sc=\n"
+	"while [ \"$1\" != -- ]; do\n"
+	"\tcase $1 in --scratch) sc=$2 ;; --from) from=$2 ;; esac\n"
+	"\tshift 2\n"
+	"done\n"
+	"shift\n"
+	"n=0 skip=0\n"
+	"for x in \"$@\"; do\n"
+	"\tif [ $skip -gt 0 ]; then skip=$((skip - 1)); continue; fi\n"
+	"\tn=$((n + 1)) skip=$x\n"
+	"done\n"
+	"i=0 worst=0\n"
+	"while [ $# -gt 0 ]; do\n"
+	"\tc=$1 args= i=$((i + 1))\n"
+	"\tshift\n"
+	"\twhile [ $c -gt 0 ]; do args=\"$args $1\"; shift; c=$((c - 1)); done\n"
+	"\t[ $i -lt $from ] && continue\n"
+	"\techo \"$i 1.00\" >\"$sc/at\"\n"
+	"\techo \"@@bpfgate step $i $n\" >&3\n"
+	"\techo \"ran$args\" >&2\n"
+	"\trc=0\n"
+	"\tcase \"$args\" in\n"
 	/* the object's own name: the temporary folder's may hold "bb" too */
-	"case \"$*\" in */bb\\ *|*/bb) [ \"$DIE\" = 1 ] && kill -KILL $PPID; printf 'bb'; exit 2;; esac\n"
-	"printf '%s' \"$*\"\n";
+	"\t*/bb\\ *|*/bb)\n"
+	"\t\tprintf 'bb' >\"$sc/results.json\"\n"
+	"\t\t[ \"$DIE\" = 1 ] && { kill -KILL $PPID; exit 2; }\n"
+	"\t\t[ \"$DIE\" = step ] && kill -KILL $$\n"
+	"\t\trc=2 ;;\n"
+	"\t*) printf 'verify%s' \"$args\" >\"$sc/results.json\" ;;\n"
+	"\tesac\n"
+	"\trm -f \"$sc/at\"\n"
+	"\tprintf '@@bpfgate begin results %s\\n' $(wc -c <\"$sc/results.json\") >&3\n"
+	"\tcat \"$sc/results.json\" >&3\n"
+	"\tprintf '\\n@@bpfgate end results %s\\n@@bpfgate took %s 1.00 2.00\\n' $rc $i >&3\n"
+	"\t[ $rc -gt $worst ] && worst=$rc\n"
+	"done\n"
+	"exit $worst\n";
 
 static void run_guest_script(const char *die)
 {
@@ -319,6 +357,21 @@ START_TEST(guest_script_steps)
 		      "stderr: %s", g.stderr_text);
 	vh_guest_out__free(&g);
 
+	/* the steps process dies in step 2: what it wrote comes back with the status it
+	 * died with, and step 3 runs in a new one */
+	run_guest_script("step");
+	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("guest.out"), &g), 0);
+	ck_assert_msg(g.hello && g.verified && g.done, "markers");
+	ck_assert_int_eq(g.steps_started, 3);
+	ck_assert_int_eq(g.nresults, 3);
+	ck_assert_str_eq(g.results[1].data, "bb");
+	ck_assert_int_eq(g.results[1].step, 2);
+	ck_assert_int_eq(g.results[1].rc, 128 + SIGKILL);
+	ck_assert_int_eq(g.results[2].step, 3);
+	ck_assert_msg(strstr(g.results[2].data, t), "step 3: %s", g.results[2].data);
+	ck_assert_int_eq(g.verify_rc, 128 + SIGKILL);
+	vh_guest_out__free(&g);
+
 	/* the guest dies in step 2: step 1's results came back, nothing after */
 	run_guest_script("1");
 	ck_assert_int_eq(vh_guest_out__parse(vh_unit_path("guest.out"), &g), 0);
@@ -340,9 +393,10 @@ START_TEST(initramfs_layout)
 	const char *objs[2], *tests[1];
 	const char *args[] = { "--prog", "it's" };
 	const char *steps[] = {
-		"\nstep 1 '--prog' 'it'\\''s' 'o/0/a.bpf.o' \"$@\"\n",
-		"\nstep 2 '--prog' 'it'\\''s' 'o/1/bb' \"$@\"\n",
-		"\nstep 3 '--prog' 'it'\\''s' --test '/w/t/0/t1' \"$@\"\n",
+		"\n\t\t$((5 + $#)) --json --no-cache '--prog' 'it'\\''s' 'o/0/a.bpf.o' \"$@\" \\\n",
+		"\n\t\t$((5 + $#)) --json --no-cache '--prog' 'it'\\''s' 'o/1/bb' \"$@\" \\\n",
+		"\n\t\t$((6 + $#)) --json --no-cache '--prog' 'it'\\''s' --test '/w/t/0/t1' "
+		"\"$@\" \\\n",
 	};
 	char cmd[1200], names[4096] = "", errbuf[256], *verify;
 	size_t n;
@@ -387,10 +441,11 @@ START_TEST(initramfs_layout)
 	fclose(p);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		ck_assert_msg(strstr(names, steps[i]), "no line %s in\n%s", steps[i], names);
-	ck_assert_msg(strstr(names, "@@bpfgate step $1 3\""), "steps of 3");
-	verify = strstr(names, "\"$B\" verify");
-	ck_assert_msg(verify && !strstr(verify + 1, "\"$B\" verify"), "one verify command line");
-	ck_assert_msg(strstr(names, "\nstep 4") == NULL, "no fourth step");
+	ck_assert_msg(strstr(names, "while [ $n -le 3 ]"), "steps of 3");
+	verify = strstr(names, "\"$B\" steps");
+	ck_assert_msg(verify && !strstr(verify + 1, "\"$B\" steps"), "one steps command line");
+	ck_assert_msg(strstr(names, "\"$B\" verify") == NULL, "no verify of its own");
+	ck_assert_msg(strstr(verify, "t1' \"$@\" \\\n\t\t2>>"), "no fourth step");
 	free((void *)objs[0]);
 	free((void *)objs[1]);
 	free((void *)tests[0]);

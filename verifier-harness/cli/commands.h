@@ -14,5 +14,6 @@ int do_init(int argc, char **argv);
 int do_config(int argc, char **argv);
 int do_core_check(int argc, char **argv);
 int do_explain(int argc, char **argv);
+int do_steps(int argc, char **argv);
 
 #endif

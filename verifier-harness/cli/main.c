@@ -30,6 +30,7 @@ static const struct cmd cmds[] = {
 	{ "init", do_init, "write a commented bpfgate.conf for a folder of programs" },
 	{ "config", do_config, "read a project's bpfgate.conf (check, get KEY, make)" },
 	{ "core-check", do_core_check, "check CO-RE relocations against kernels' BTF, offline" },
+	{ "steps", do_steps, "run verify steps in one process, results framed (a VM's guest)" },
 	{ 0 },
 };
 

@@ -93,6 +93,12 @@ void vh_out_file__guard_std(void)
 	}
 }
 
+void vh_out_file__reset_stdout(void)
+{
+	stdout_closed = false;
+	stdout_err = 0;
+}
+
 /*
  * Follow path while it is a symbolic link: the file it finally names (which may
  * not exist yet). *st is that file's status, st->st_mode 0 when it is missing.

@@ -81,4 +81,7 @@ void vh_out_file__abort(struct vh_out_file *of);
  */
 void vh_out_file__guard_std(void);
 
+/* A new stdout (another file on descriptor 1, bpfgate steps): open, no error yet. */
+void vh_out_file__reset_stdout(void);
+
 #endif

@@ -32,10 +32,12 @@ static void sh_quote(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-/* The arguments of one step after "step I": the extra args, then what it verifies. */
+/* One step of `bpfgate steps`: its argument count (the probe's "$@" counted by the
+ * shell), then verify's arguments: the extra args, then what it verifies. */
 static void step_args(FILE *f, const struct vh_guest_plan *plan, const char *what,
 		      const char *path)
 {
+	fprintf(f, "\t\t$((%d + $#)) --json --no-cache", 2 + plan->nguest_args + (what ? 2 : 1));
 	for (int i = 0; i < plan->nguest_args; i++) {
 		fputc(' ', f);
 		sh_quote(f, plan->guest_args[i]);
@@ -44,13 +46,14 @@ static void step_args(FILE *f, const struct vh_guest_plan *plan, const char *wha
 		fprintf(f, " %s", what);
 	fputc(' ', f);
 	sh_quote(f, path);
-	fprintf(f, " \"$@\"\n");
+	fprintf(f, " \"$@\" \\\n");
 }
 
 /*
  * The guest's script (qemu: /init; vng: guest.sh): mount what BPF needs, probe,
  * verify each object and run each test in a step of its own (one results section
- * each, sent as soon as the step ends), frame the outputs on fd 3, power off. What
+ * each, sent as soon as the step ends; all in one `bpfgate steps` process while
+ * none kills it), frame the outputs on fd 3, power off. What
  * differs by kind (busybox or the host's userspace, the channel) comes from kind.
  * It runs as root.
  */
@@ -88,23 +91,8 @@ int vh_vm__write_script(FILE *f, const struct vh_vm_kind *kind, const char *bpfg
 		   "\tcat \"$2\"\n"
 		   "\tprintf '\\n@@bpfgate end %%s %%s\\n' \"$1\" \"$3\"\n"
 		   "}\n"
-		   /* step I ARGS...: one bpfgate verify, its results sent at once */
-		   "w=0\n"
-		   "step() {\n"
-		   "\techo \"@@bpfgate step $1 %d\" >&3\n"
-		   "\ts=$1 t=$(up)\n"
-		   "\tshift\n"
-		   /* a guest lives for one run: no result cache to keep */
-		   "\t\"$B\" verify --json --no-cache \"$@\" >\"$T/results.json\" "
-		   "2>>\"$T/stderr.txt\"\n"
-		   "\trc=$?\n"
-		   "\t[ $rc -gt $w ] && w=$rc\n"
-		   "\temit results \"$T/results.json\" $rc >&3\n"
-		   /* where the time goes (bench/matrix.sh); the host's parser skips it */
-		   "\techo \"@@bpfgate took $s $t $(up)\" >&3\n"
-		   "}\n"
-		   "echo \"@@bpfgate hello $(uname -r) $(up)\" >&3\n",
-		nsteps);
+		   "w=0 n=1\n"
+		   "echo \"@@bpfgate hello $(uname -r) $(up)\" >&3\n");
 	if (kind->workdir)
 		fprintf(f, "cd %s\n", kind->workdir);
 	/* verify records the probe taken here instead of probing again */
@@ -116,12 +104,16 @@ int vh_vm__write_script(FILE *f, const struct vh_vm_kind *kind, const char *bpfg
 			   "[ $prc = 0 ] && set -- --probe \"$T/probe.json\"\n");
 	fprintf(f, ": >\"$T/stderr.txt\"\n"
 		   "echo \"@@bpfgate verify $(up)\" >&3\n");
+	/* Every step in one process, each step's results sent as it ends; a step that
+	 * kills it is named in $T/at: send what it wrote, go on after it. */
+	fprintf(f, "while [ $n -le %d ]; do\n"
+		   "\t\"$B\" steps --channel 3 --scratch \"$T\" --from $n -- \\\n",
+		nsteps);
 	for (int i = 0; i < plan->nobjs; i++) {
 		int err = kind->guest_path(plan, false, i, obj, sizeof(obj));
 
 		if (err)
 			return err;
-		fprintf(f, "step %d", i + 1);
 		step_args(f, plan, NULL, obj);
 	}
 	for (int i = 0; i < plan->ntests; i++) {
@@ -129,9 +121,19 @@ int vh_vm__write_script(FILE *f, const struct vh_vm_kind *kind, const char *bpfg
 
 		if (err)
 			return err;
-		fprintf(f, "step %d", plan->nobjs + i + 1);
 		step_args(f, plan, "--test", obj);
 	}
+	fprintf(f, "\t\t2>>\"$T/stderr.txt\"\n"
+		   "\trc=$?\n"
+		   "\t[ $rc -gt $w ] && w=$rc\n"
+		   "\tat= t0=\n"
+		   "\t[ -f \"$T/at\" ] && read -r at t0 <\"$T/at\"\n"
+		   "\t[ -n \"$at\" ] || break\n"
+		   "\trm -f \"$T/at\"\n"
+		   "\temit results \"$T/results.json\" $rc >&3\n"
+		   "\techo \"@@bpfgate took $at $t0 $(up)\" >&3\n"
+		   "\tn=$((at + 1))\n"
+		   "done\n");
 	fprintf(f, "echo \"@@bpfgate verified $(up)\" >&3\n"
 		   "emit stderr \"$T/stderr.txt\" $w >&3\n"
 		   "echo \"@@bpfgate done $(up)\" >&3\n");
