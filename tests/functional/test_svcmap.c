@@ -26,11 +26,12 @@ static const char *const mode_progs[][3] = {
 	{ "svcmap_state_tp", "svcmap_accept_tp", NULL },
 };
 
-/* Modes this kernel attaches, found by main() before the tests run. Each mode's
- * skeleton stays loaded, detached, for its test (loads are what a TCG guest spends
- * its time on), which attaches it again; the tests run in main()'s process, the
- * target_tgid the skeletons were loaded with. */
-static int modes[3], nr_modes;
+/* Modes this kernel loads, found by main() before the tests run; each mode's test
+ * attaches its skeleton, once (an attach and a detach each patch the kernel's text,
+ * which a TCG guest pays dearly for), and a mode it cannot attach is not available
+ * either. The tests run in main()'s process, the target_tgid the skeletons were
+ * loaded with. */
+static int modes[3], nr_modes, nr_attached;
 static struct svcmap *loaded[3];
 
 /* The programs skel has loaded. */
@@ -61,8 +62,6 @@ static int open_mode(int mode, __u32 tgid, struct svcmap **out)
 		bpf_program__set_autoload(prog, keep);
 	}
 	err = svcmap__load(skel);
-	if (!err)
-		err = svcmap__attach(skel);
 	if (err) {
 		svcmap__destroy(skel);
 		return err;
@@ -199,6 +198,11 @@ static void check_edge(struct svcmap *skel, __u32 tgid, int family, __u8 dir, in
 	ck_assert_uint_le(e.first_ns, e.last_ns);
 }
 
+static int print_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
 START_TEST(test_connections)
 {
 	int mode = modes[_i];
@@ -218,13 +222,22 @@ START_TEST(test_connections)
 	early = connect_to(AF_INET, ports[0]);
 	early_srv = accept(lfd[0], NULL, NULL);
 
+	/* whether the mode attaches here: libbpf's own complaints are not this test's */
+	libbpf_set_print(NULL);
 	err = svcmap__attach(skel);
-	if (err == -ENOENT) { /* before 5.11 a tracing program attaches once in its life */
+	libbpf_set_print(print_warnings);
+	if (err) {
+		printf("mode %s: not available on this kernel (attach: %s)\n", mode_names[mode],
+		       strerror(-err));
+		close(early);
+		close(early_srv);
+		close(lfd[0]);
+		close(lfd[1]);
 		svcmap__destroy(skel);
-		err = open_mode(mode, getpid(), &skel);
-		loaded[_i] = err ? NULL : skel;
+		loaded[_i] = NULL;
+		return;
 	}
-	ck_assert_msg(!err, "%s: %s", mode_names[mode], strerror(-err));
+	nr_attached++;
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &s, NULL);
 	ck_assert_msg(rb, "ring_buffer__new");
 
@@ -295,11 +308,6 @@ START_TEST(test_connections)
 }
 END_TEST
 
-static int print_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
-}
-
 int main(void)
 {
 	struct svcmap *skel;
@@ -321,7 +329,6 @@ int main(void)
 			       strerror(-err));
 			continue;
 		}
-		svcmap__detach(skel);
 		loaded[nr_modes] = skel;
 		modes[nr_modes++] = mode;
 	}
@@ -341,5 +348,9 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	if (!failed && !nr_attached) {
+		printf("kernel attaches none of fentry, kprobe, tp_btf\n");
+		return 77;
+	}
 	return failed ? 1 : 0;
 }
