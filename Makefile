@@ -197,11 +197,15 @@ baseline: all
 # are RELEASE_KERNELS, else KERNELS, else the project's (its bpfgate.conf's, else
 # ci/kernels.conf's), never the build machine unless one of them says host.
 RELEASE_KERNELS ?= $(or $(KERNELS),$(BPF_CONFIG_KERNELS))
+# What runs on every kernel besides verification: bpfgate's own functional tests (and
+# its skeleton consumers, tests/skeleton/skeleton.mk); another project's come from its
+# bpfgate.conf.
+RELEASE_TEST_BINS = $(if $(OWN_PROGRAMS),$(FUNC_STATIC_BINS))
 release: all $(if $(OWN_PROGRAMS),functional-static)
 	$(Q)k="$(RELEASE_KERNELS)"; \
 	[ -n "$$k" ] || k=$$(ci/kernels.sh list | tr ' ' '\n' | grep -vx host | xargs); \
 	RELEASE_KERNELS="$$k" RELEASE_BTF="$(RELEASE_BTF)" ALLOW_DIRTY="$(ALLOW_DIRTY)" \
-	RELEASE_NAME="$(BPF_CONFIG_NAME)" RELEASE_TESTS="$(if $(OWN_PROGRAMS),$(FUNC_STATIC_BINS))" \
+	RELEASE_NAME="$(BPF_CONFIG_NAME)" RELEASE_TESTS="$(strip $(RELEASE_TEST_BINS))" \
 	RELEASE_VERIFY="$(if $(BPF_CONFIG),--config $(BPF_CONFIG)) $(if $(GATE_BASELINE),$(GATE_FLAGS))" \
 	RELEASE_HEADERS="$(filter-out %/vmlinux.h,$(wildcard $(PROGRAMS_DIR)/*.h))" \
 	RELEASE_CFLAGS="$(strip $(BPF_CODE_CFLAGS))" CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) \

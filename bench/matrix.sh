@@ -4,13 +4,13 @@
 #
 #   bench/matrix.sh [-n RUNS] [-V] [-c] [-k "5.10 6.1 ..."] [-b OTHER_O] [OBJ...]
 #     -n RUNS    whole-matrix runs, medians reported (default 5)
-#     -V         verification only (default: also every static functional test and light
-#                skeleton consumer, as make matrix runs them)
+#     -V         verification only (default: also every static functional test, as
+#                make matrix runs them)
 #     -c         also measure a cold cache (downloads every kernel again, ~360 MB)
 #     -k LIST    kernels (default: every series of ci/kernels.conf)
 #     -b OTHER_O a second build folder (another commit, built with make all
-#                functional-static skel-consumers-static): runs alternate between the
-#                two, so that the machine's load hits both alike
+#                functional-static): runs alternate between the two, so that the
+#                machine's load hits both alike
 #     OBJ...     objects to verify (default: O/programs/*.bpf.o)
 #
 # Prints a bare QEMU boot per kernel (the unpacked vmlinux into a busybox initramfs
@@ -20,8 +20,7 @@
 # seconds and each step's (an object verified, a test run) from the guest's
 # `@@bpfgate took` lines, and the CPU seconds of the whole run (on a machine busy with
 # other work, the figure that moves least). Needs root, qemu-system-x86_64,
-# busybox-static, GNU time and a built tree (make all functional-static
-# skel-consumers-static).
+# busybox-static, GNU time and a built tree (make all functional-static).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,7 +60,7 @@ run_args() {
 	shift
 	if [ $# -gt 0 ]; then printf '%s\n' "$@"; else printf '%s\n' "$b"/programs/*.bpf.o; fi
 	[ $tests = 1 ] || return 0
-	for t in "$b"/tests/functional-static/test_* "$b"/skeleton/static/*-lskel-c; do
+	for t in "$b"/tests/functional-static/test_*; do
 		[ -x "$t" ] && [ -f "$t" ] && printf -- '--test\n%s\n' "$t"
 	done
 }

@@ -104,15 +104,13 @@ skel-consumers-static: $(SKEL_STATIC_BINS) $(SKEL_OUT)/static/btf_custom_load.o 
 	$(O)/harness/vm-static/eu_search.o
 unit-tests: skel-consumers skel-consumers-static
 
-# `make matrix` (verify with KERNELS) runs the light skeletons' static consumers in
-# every kernel too: a light skeleton loads through a loader program of its own, which
-# nothing else runs there. A regular skeleton's load, knob and attach in each kernel
-# are the functional tests' (they are consumers of the same generated headers); its
-# consumers run on the host (tests/skeleton/) and in make check's kernels
-# (tests/vm/test_skeleton_matrix.sh, SKEL_KERNELS for every kernel).
-SKEL_IN_MATRIX = $(if $(and $(KERNELS),$(OWN_PROGRAMS)),$(filter %-lskel-c,$(SKEL_STATIC_BINS)))
-VERIFY_TESTS += $(SKEL_IN_MATRIX)
-verify-host: $(if $(and $(KERNELS),$(OWN_PROGRAMS)),skel-consumers-static)
+# `make release` runs the static consumers in every kernel it targets, with the
+# functional tests: the skeleton headers it ships load there. make check runs them on
+# the host (tests/skeleton/) and in its kernels (tests/vm/test_skeleton_matrix.sh,
+# SKEL_KERNELS for others); `make matrix` (verification and functional tests, the
+# developer's loop) leaves them out.
+RELEASE_TEST_BINS += $(if $(OWN_PROGRAMS),$(SKEL_STATIC_BINS))
+release: $(if $(OWN_PROGRAMS),skel-consumers-static)
 
 # Pin the current layouts (after a deliberate change of a shared struct).
 skel-layout: $(patsubst %,$(SKEL_OUT)/layout/%.layout.h,$(SKEL_PROGS))
