@@ -15,7 +15,7 @@ need_matrix_verify
 S=$O/skeleton/static
 # make check's kernels (CI_KERNELS: the oldest and newest of the matrix, cached in CI);
 # SKEL_KERNELS="$(ci/kernels.sh list)" for every kernel. The host's own run is
-# tests/skeleton/; make matrix runs the consumers in every kernel too.
+# tests/skeleton/; make release runs the consumers in every kernel it targets too.
 kernels=${SKEL_KERNELS:-$CI_KERNELS}
 objs=("$O"/programs/*.bpf.o)
 progs=$(ls tests/skeleton/case_*.h | sed 's|.*/case_\(.*\)\.h|\1|')
