@@ -82,12 +82,12 @@ static int steps_opt(void *ctx, const struct vh_opt *o, const struct vh_opt_val 
 }
 
 /* The guest's uptime as /proc/uptime says it ("12.34"), or "0". */
-static void uptime(char *buf, size_t len)
+static void uptime(char buf[32])
 {
 	FILE *f = fopen("/proc/uptime", "re");
 
-	if (!f || fscanf(f, "%31s", buf) != 1 || len < 32)
-		snprintf(buf, len, "0");
+	if (!f || fscanf(f, "%31s", buf) != 1)
+		snprintf(buf, 32, "0");
 	if (f)
 		fclose(f);
 }
@@ -112,8 +112,12 @@ static int send_results(int fd, const char *path, int rc)
 	size_t len = 0;
 	int err;
 
-	if (vh_read_file(path, 64 << 20, &data, &len))
+	err = vh_read_file(path, 64 << 20, &data, &len);
+	if (err) {
+		/* sent empty: the host reports the step as one without results */
+		vh_err(path, "cannot send the step's results: %s", strerror(-err));
 		len = 0;
+	}
 	err = say(fd, "@@bpfgate begin results %zu\n", len);
 	if (!err && data && len)
 		err = vh_write_all(fd, data, len);
@@ -128,7 +132,7 @@ static int run_step(int argc, char **argv, const char *results)
 
 	fflush(stdout);
 	saved = dup(STDOUT_FILENO);
-	fd = open(results, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(results, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (saved < 0 || fd < 0 || dup2(fd, STDOUT_FILENO) < 0) {
 		vh_err(results, "%s", strerror(errno));
 		if (fd >= 0)
@@ -149,7 +153,7 @@ static int run_step(int argc, char **argv, const char *results)
 /* The step in progress in path; 0 or -1 with errno. */
 static int write_state(const char *path, const char *state)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), err;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644), err;
 
 	if (fd < 0)
 		return -1;
@@ -220,7 +224,7 @@ int do_steps(int argc, char **argv)
 		i += count + 1;
 		if (step < s.from)
 			continue;
-		uptime(t0, sizeof(t0));
+		uptime(t0);
 		snprintf(state, sizeof(state), "%d %s\n", step, t0);
 		if (write_state(at, state)) {
 			vh_err(at, "cannot write the step in progress: %s", strerror(errno));
@@ -233,7 +237,7 @@ int do_steps(int argc, char **argv)
 			worst = status;
 		unlink(at);
 		send_results(s.channel, results, status);
-		uptime(t1, sizeof(t1));
+		uptime(t1);
 		say(s.channel, "@@bpfgate took %d %s %s\n", step, t0, t1);
 	}
 	return worst;
